@@ -1,0 +1,99 @@
+/// The tables a Tidings config file may contain.
+public enum ConfigTable: String, Sendable, CaseIterable {
+    case daemon
+    case dedup
+    case source
+}
+
+/// What kind of value an option takes; drives type checking and messages.
+public enum ConfigValueKind: Sendable, Equatable {
+    case string
+    case integer
+    case float
+    case boolean
+    case timeSpan
+    case byteCount
+    case stringArray
+    case stringTable
+    case choice([String])
+
+    /// How the expected type is named in an error message.
+    var expectation: String {
+        switch self {
+        case .string: "string"
+        case .integer: "integer"
+        case .float: "floating-point number"
+        case .boolean: "boolean"
+        case .timeSpan: "time span (seconds as an integer, or a string such as \"90s\", \"15m\", \"1h\")"
+        case .byteCount: "size (bytes as an integer, or a string such as \"512KiB\", \"16MiB\")"
+        case .stringArray: "array of strings"
+        case .stringTable: "table of strings"
+        case .choice(let values): "one of " + values.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+    }
+}
+
+/// One option of the config file: where it lives, its type, its default and
+/// what it does. `ConfigOption.all` is the single list from which validation,
+/// unknown-key hints and the reference file's test all come.
+public struct ConfigOption: Sendable {
+    public let table: ConfigTable
+    public let key: String
+    public let kind: ConfigValueKind
+    /// The default as written in TOML, or `nil` when the option is required.
+    public let defaultValue: String?
+    public let summary: String
+
+    /// Every option Tidings understands.
+    public static let all: [ConfigOption] = [
+        ConfigOption(table: .daemon, key: "database", kind: .string, defaultValue: "\"/var/lib/tidings/tidings.db\"",
+                     summary: "SQLite store; a relative path is relative to this file's directory"),
+        ConfigOption(table: .daemon, key: "user_agent", kind: .string, defaultValue: "\"\(TidingsVersion.userAgent)\"",
+                     summary: "User-Agent sent with every request"),
+        ConfigOption(table: .daemon, key: "concurrency", kind: .integer, defaultValue: "16",
+                     summary: "how many sources are fetched at the same time (1-256)"),
+        ConfigOption(table: .daemon, key: "connect_timeout", kind: .timeSpan, defaultValue: "\"15s\"",
+                     summary: "give up connecting to a server after this long"),
+        ConfigOption(table: .daemon, key: "timeout", kind: .timeSpan, defaultValue: "\"60s\"",
+                     summary: "give up on a whole transfer after this long"),
+        ConfigOption(table: .daemon, key: "max_body_size", kind: .byteCount, defaultValue: "\"16MiB\"",
+                     summary: "abort a transfer whose decoded body grows past this size"),
+        ConfigOption(table: .daemon, key: "default_interval", kind: .timeSpan, defaultValue: "\"1h\"",
+                     summary: "how often a source is refreshed when it sets no interval of its own"),
+        ConfigOption(table: .daemon, key: "log_level", kind: .choice(LogLevelName.all), defaultValue: "\"info\"",
+                     summary: "least severe log level written; tidingsd --log-level overrides it"),
+
+        ConfigOption(table: .dedup, key: "shingle_size", kind: .integer, defaultValue: "5",
+                     summary: "words per shingle (1-16)"),
+        ConfigOption(table: .dedup, key: "permutations", kind: .integer, defaultValue: "128",
+                     summary: "MinHash permutations per signature (16-1024)"),
+        ConfigOption(table: .dedup, key: "threshold", kind: .float, defaultValue: "0.8",
+                     summary: "similarity at which an article counts as a near-duplicate (0-1, exclusive)"),
+        ConfigOption(table: .dedup, key: "window", kind: .timeSpan, defaultValue: "\"30d\"",
+                     summary: "how far back a duplicate's original is looked for"),
+
+        ConfigOption(table: .source, key: "id", kind: .string, defaultValue: nil,
+                     summary: "required; unique, stable name of the source (letters, digits, '.', '_', '-')"),
+        ConfigOption(table: .source, key: "url", kind: .string, defaultValue: nil,
+                     summary: "required; http, https or file URL (a relative file: URL is relative to this file)"),
+        ConfigOption(table: .source, key: "title", kind: .string, defaultValue: "\"\"",
+                     summary: "display name; empty means the feed's own title"),
+        ConfigOption(table: .source, key: "kind", kind: .choice(SourceKind.allCases.map(\.rawValue)), defaultValue: "\"feed\"",
+                     summary: "what the URL serves: an RSS, Atom or JSON feed"),
+        ConfigOption(table: .source, key: "interval", kind: .timeSpan, defaultValue: "daemon.default_interval",
+                     summary: "how often this source is refreshed"),
+        ConfigOption(table: .source, key: "enabled", kind: .boolean, defaultValue: "true",
+                     summary: "false keeps the source and its articles but stops fetching it"),
+        ConfigOption(table: .source, key: "tags", kind: .stringArray, defaultValue: "[]",
+                     summary: "free-form labels, shown by `tidings sources`"),
+        ConfigOption(table: .source, key: "headers", kind: .stringTable, defaultValue: "{}",
+                     summary: "extra HTTP request headers, e.g. { Authorization = \"Bearer ...\" }"),
+    ]
+
+    static func options(in table: ConfigTable) -> [ConfigOption] { all.filter { $0.table == table } }
+}
+
+/// The log level names accepted in the config and on the command line.
+public enum LogLevelName {
+    public static let all = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// Everything `tidingsd` and `tidings` read from a config file, defaults applied.
+public struct TidingsConfiguration: Sendable, Equatable {
+    /// The file this was loaded from, if any.
+    public var fileURL: URL?
+    public var daemon: DaemonSettings
+    public var dedup: DedupSettings
+    public var sources: [SourceSettings]
+
+    public init(fileURL: URL? = nil, daemon: DaemonSettings = DaemonSettings(), dedup: DedupSettings = DedupSettings(),
+                sources: [SourceSettings] = []) {
+        self.fileURL = fileURL
+        self.daemon = daemon
+        self.dedup = dedup
+        self.sources = sources
+    }
+
+    /// The config file `tidingsd` and `tidings` read when none is given.
+    public static let defaultPath = "/etc/tidings/tidings.toml"
+}
+
+/// The `[daemon]` table.
+public struct DaemonSettings: Sendable, Equatable {
+    /// Absolute path of the SQLite store.
+    public var databasePath = "/var/lib/tidings/tidings.db"
+    public var userAgent = TidingsVersion.userAgent
+    public var concurrency = 16
+    public var connectTimeout = TimeSpan(seconds: 15)
+    public var timeout = TimeSpan(seconds: 60)
+    public var maxBodySize = ByteCount.mebibytes(16)
+    public var defaultInterval = TimeSpan.hours(1)
+    public var logLevel = "info"
+
+    public init() {}
+}
+
+/// The `[dedup]` table.
+public struct DedupSettings: Sendable, Equatable {
+    public var shingleSize = 5
+    public var permutations = 128
+    public var threshold = 0.8
+    public var window = TimeSpan.days(30)
+
+    public init() {}
+}
+
+/// What a source's URL serves.
+public enum SourceKind: String, Sendable, Codable, CaseIterable {
+    /// An RSS, Atom or JSON feed.
+    case feed
+}
+
+/// One `[[source]]` table.
+public struct SourceSettings: Sendable, Equatable, Codable {
+    public var id: String
+    /// Absolute URL (relative `file:` URLs already resolved).
+    public var url: URL
+    public var title: String
+    public var kind: SourceKind
+    public var interval: TimeSpan
+    public var enabled: Bool
+    public var tags: [String]
+    /// Extra request headers, sorted by name.
+    public var headers: [HTTPHeaderField]
+
+    public init(id: String, url: URL, title: String = "", kind: SourceKind = .feed,
+                interval: TimeSpan = .hours(1), enabled: Bool = true, tags: [String] = [],
+                headers: [HTTPHeaderField] = []) {
+        self.id = id
+        self.url = url
+        self.title = title
+        self.kind = kind
+        self.interval = interval
+        self.enabled = enabled
+        self.tags = tags
+        self.headers = headers
+    }
+}
+
+/// A header name and value, as configured or as received.
+public struct HTTPHeaderField: Sendable, Equatable, Hashable, Codable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+extension TimeSpan: Codable {
+    public init(from decoder: any Decoder) throws {
+        seconds = try decoder.singleValueContainer().decode(Int.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(seconds)
+    }
+}

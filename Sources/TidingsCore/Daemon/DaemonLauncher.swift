@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// How `tidingsd` was asked to run.
+public struct DaemonOptions: Sendable {
+    public var configPath: String
+    /// One refresh of the due sources, then exit.
+    public var once: Bool
+    /// With `once`: every enabled source, due or not.
+    public var all: Bool
+    /// Overrides `daemon.log_level`.
+    public var logLevel: String?
+
+    public init(configPath: String, once: Bool, all: Bool, logLevel: String?) {
+        self.configPath = configPath
+        self.once = once
+        self.all = all
+        self.logLevel = logLevel
+    }
+}
+
+/// Everything `tidingsd` does between parsing flags and exiting: load the
+/// config, open and migrate the store, sync the sources, then run one cycle
+/// (`--once`) or the scheduler until SIGTERM/SIGINT.
+public enum DaemonLauncher {
+    /// Runs the daemon; returns the process exit status (0, or 1 for fatal errors).
+    public static func run(_ options: DaemonOptions) async -> Int32 {
+        let loaded: LoadedConfiguration
+        do {
+            loaded = try ConfigurationLoader.load(path: options.configPath)
+        } catch let error as ConfigurationError {
+            Output.error("tidingsd: cannot start: invalid config\n" + error.description)
+            return 1
+        } catch {
+            Output.error("tidingsd: cannot start: \(error)")
+            return 1
+        }
+        let configuration = loaded.configuration
+        let levelName = options.logLevel ?? configuration.daemon.logLevel
+        LineLogHandler.bootstrap(level: Logger.Level(rawValue: levelName) ?? .info)
+        let logger = Logger(label: "tidingsd")
+        for warning in loaded.warnings {
+            logger.warning("config.warning", metadata: ["detail": "\(warning.description)"])
+        }
+        let store: Store
+        do {
+            store = try Store.open(path: configuration.daemon.databasePath)
+            let sync = try store.syncSources(configuration.sources)
+            logger.info("store.opened", metadata: [
+                "path": "\(store.path)", "sources": "\(configuration.sources.count)",
+                "sources.added": "\(sync.added.count)", "sources.changed": "\(sync.changed.count)",
+                "sources.removed": "\(sync.removed.count)",
+            ])
+        } catch {
+            logger.critical("store.open_failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+        if options.once { return await runOnce(configuration, store: store, all: options.all, logger: logger) }
+        return await runScheduler(configuration, store: store, logger: logger)
+    }
+
+    private static func runOnce(_ configuration: TidingsConfiguration, store: Store, all: Bool,
+                                logger: Logger) async -> Int32 {
+        let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
+        let due: [SourceSettings]
+        do {
+            due = try store.dueSources(at: Date(), includeNotDue: all).compactMap { sourcesByID[$0] }
+        } catch {
+            logger.critical("store.read_failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+        let refresher = SourceRefresher(fetcher: HTTPFetcher(policy: FetchPolicy(configuration.daemon)),
+                                        store: store, logger: logger)
+        let reports = await RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency).run(due)
+        logger.notice("once.done", metadata: [
+            "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
+            "added": "\(reports.reduce(0) { $0 + $1.added })",
+        ])
+        return 0
+    }
+
+    private static func runScheduler(_ configuration: TidingsConfiguration, store: Store, logger: Logger) async -> Int32 {
+        let service = RefreshService(configuration: configuration, store: store, logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger)
+        // Refreshes in flight get this long to finish; then they are cancelled (each source commits alone).
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.daemon.timeout.seconds + 5)
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            logger.critical("daemon.failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+        logger.notice("daemon.stopped")
+        return 0
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The daemon's main loop as a `Service`: refresh what is due, sleep until the
+/// next source falls due, repeat until a graceful shutdown. A shutdown stops
+/// scheduling at once; refreshes already running finish and commit.
+public final class RefreshService: Service {
+    private let configuration: TidingsConfiguration
+    private let store: Store
+    private let cycle: RefreshCycle
+    private let logger: Logger
+
+    public init(configuration: TidingsConfiguration, store: Store, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.logger = logger
+        let fetcher = HTTPFetcher(policy: FetchPolicy(configuration.daemon))
+        let refresher = SourceRefresher(fetcher: fetcher, store: store, logger: logger)
+        self.cycle = RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency)
+    }
+
+    public func run() async throws {
+        let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
+        logger.info("scheduler.started", metadata: ["sources": "\(configuration.sources.count)"])
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let due = try store.dueSources(at: Date()).compactMap { sourcesByID[$0] }
+            if !due.isEmpty {
+                let reports = await cycle.run(due)
+                logger.info("cycle.done", metadata: [
+                    "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
+                    "added": "\(reports.reduce(0) { $0 + $1.added })",
+                ])
+            }
+            guard !Task.isShuttingDownGracefully else { break }
+            let wait = try secondsUntilNextDue()
+            logger.debug("scheduler.sleeping", metadata: ["seconds": "\(Int(wait))"])
+            do {
+                try await cancelWhenGracefulShutdown {
+                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+                }
+            } catch {
+                break  // shutdown or cancellation
+            }
+        }
+        logger.info("scheduler.stopped")
+    }
+
+    /// At least a second (so a clock jump cannot spin), at most an hour (so a
+    /// long sleep notices a changed clock).
+    private func secondsUntilNextDue() throws -> Double {
+        guard let next = try store.nextDueDate() else { return 3600 }
+        return min(max(next.timeIntervalSinceNow, 1), 3600)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+
+/// Refreshes one source: fetch, parse, identify entries, store — and records
+/// a failure on the source, in words, when any step goes wrong.
+public struct SourceRefresher: Sendable {
+    public let fetcher: HTTPFetcher
+    public let store: Store
+    public let logger: Logger
+
+    public init(fetcher: HTTPFetcher, store: Store, logger: Logger) {
+        self.fetcher = fetcher
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Refreshes `source` and stores the outcome. Never throws: every failure is recorded.
+    @discardableResult
+    public func refresh(_ source: SourceSettings) async -> SourceRefreshReport {
+        var logger = self.logger
+        logger[metadataKey: "source.id"] = "\(source.id)"
+        logger[metadataKey: "source.url"] = "\(source.url.absoluteString)"
+        let fetched = await fetcher.fetch(FetchRequest(url: source.url, headers: source.headers))
+        if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
+            logger.notice("refresh.cancelled")
+            return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
+        }
+        let outcome = Self.outcome(of: fetched, for: source, previousErrors: (try? store.consecutiveErrors(of: source.id)) ?? 0)
+        do {
+            let summary = try store.record(outcome)
+            switch outcome.result {
+            case .success(_, _, let articles):
+                logger.info("refresh.done", metadata: [
+                    "http.status": "\(outcome.status ?? 0)", "entries": "\(articles.count)",
+                    "added": "\(summary.added.count)",
+                ])
+                return SourceRefreshReport(sourceID: source.id, added: summary.added.count, known: summary.known, failure: nil)
+            case .failure(let message):
+                logger.warning("refresh.failed", metadata: ["reason": "\(message)", "http.status": "\(outcome.status ?? 0)"])
+                return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: message)
+            }
+        } catch {
+            logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+            return SourceRefreshReport(sourceID: source.id, added: 0, known: 0,
+                                       failure: "store write failed: \(StoreErrorText.describe(error))")
+        }
+    }
+
+    /// Interprets a fetch result: HTTP errors, parse errors and successes.
+    static func outcome(of fetched: Result<FetchResponse, FetchError>, for source: SourceSettings,
+                        previousErrors: Int, now: Date = Date()) -> RefreshOutcome {
+        let schedule = RefreshSchedule(interval: source.interval)
+        func failure(_ message: String, status: Int?) -> RefreshOutcome {
+            RefreshOutcome(sourceID: source.id, status: status, result: .failure(message: message), finishedAt: now,
+                           nextDueAt: schedule.nextAfterFailure(now: now, consecutiveErrors: previousErrors + 1))
+        }
+        let response: FetchResponse
+        switch fetched {
+        case .failure(let error): return failure(error.message, status: nil)
+        case .success(let value): response = value
+        }
+        guard response.isSuccess else {
+            let reason = response.reason.isEmpty ? HTTPStatusText.reason(response.status) : response.reason
+            return failure("HTTP \(response.status) \(reason) from \(response.effectiveURL.absoluteString)",
+                           status: response.status)
+        }
+        let feed: ParsedFeed
+        do {
+            feed = try FeedParser.parse(response.body, baseURL: response.effectiveURL)
+        } catch {
+            return failure("\(error)", status: response.status)
+        }
+        let identities = EntryIdentity.assign(feed.entries)
+        let articles = zip(identities, feed.entries).map { IncomingArticle(identity: $0, entry: $1) }
+        return RefreshOutcome(sourceID: source.id, status: response.status,
+                              result: .success(feedTitle: feed.title, feedLink: feed.link, articles: articles),
+                              finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now))
+    }
+}
+
+/// What one refresh did, for logs and `--once` summaries.
+public struct SourceRefreshReport: Sendable {
+    public var sourceID: String
+    public var added: Int
+    public var known: Int
+    public var failure: String?
+}
+
+/// When a source is due again.
+struct RefreshSchedule {
+    let interval: TimeSpan
+
+    func nextAfterSuccess(now: Date) -> Date {
+        now.addingTimeInterval(interval.timeInterval)
+    }
+
+    /// Retries sooner than the interval after a failure — 1 min, 2, 4, ... — but
+    /// never more often than once a minute and never later than the interval.
+    func nextAfterFailure(now: Date, consecutiveErrors: Int) -> Date {
+        let exponent = min(max(consecutiveErrors - 1, 0), 20)
+        let backoff = min(60.0 * pow(2.0, Double(exponent)), interval.timeInterval)
+        return now.addingTimeInterval(max(backoff, min(60, interval.timeInterval)))
+    }
+}
+
+/// Reason phrases for servers that send none (HTTP/2 has no reason phrase).
+enum HTTPStatusText {
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 410: "Gone"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: ""
+        }
+    }
+}

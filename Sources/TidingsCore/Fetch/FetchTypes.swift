@@ -1,0 +1,83 @@
+import Foundation
+
+/// What to fetch and with which extra headers.
+public struct FetchRequest: Sendable {
+    public var url: URL
+    public var headers: [HTTPHeaderField]
+
+    public init(url: URL, headers: [HTTPHeaderField] = []) {
+        self.url = url
+        self.headers = headers
+    }
+}
+
+/// The limits and identity every transfer runs with.
+public struct FetchPolicy: Sendable {
+    public var userAgent: String
+    public var connectTimeout: TimeSpan
+    public var timeout: TimeSpan
+    public var maxBodySize: ByteCount
+    /// Redirects followed before giving up; only to http and https.
+    public var maxRedirects = 5
+    /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedTime` is aborted (slow drips).
+    public var lowSpeedBytesPerSecond = 64
+    public var lowSpeedTime = TimeSpan(seconds: 30)
+    /// Total size of the response headers accepted (per response, redirects included).
+    public var maxHeaderBytes = 256 * 1024
+
+    public init(userAgent: String = TidingsVersion.userAgent, connectTimeout: TimeSpan = TimeSpan(seconds: 15),
+                timeout: TimeSpan = TimeSpan(seconds: 60), maxBodySize: ByteCount = .mebibytes(16)) {
+        self.userAgent = userAgent
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.maxBodySize = maxBodySize
+    }
+
+    public init(_ settings: DaemonSettings) {
+        self.init(userAgent: settings.userAgent, connectTimeout: settings.connectTimeout,
+                  timeout: settings.timeout, maxBodySize: settings.maxBodySize)
+    }
+}
+
+/// A completed transfer: any HTTP status, including errors such as 404.
+public struct FetchResponse: Sendable {
+    /// HTTP status; 200 for a file that was read.
+    public var status: Int
+    /// The reason phrase of the final status line ("Not Found"), if the server sent one.
+    public var reason: String
+    /// The URL asked for.
+    public var requestedURL: URL
+    /// The URL of the final response, after redirects.
+    public var effectiveURL: URL
+    /// Headers of the final response, in the order received.
+    public var headers: [HTTPHeaderField]
+    /// The body, already decoded from any Content-Encoding.
+    public var body: Data
+    public var redirectCount: Int
+    /// Seconds from start to end of the transfer.
+    public var elapsed: Double
+
+    /// The last value of the header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// Why a transfer did not complete, in words a user can act on.
+public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        case dns, connect, timeout, tooLarge, redirect, tls, transfer, file, cancelled, other
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

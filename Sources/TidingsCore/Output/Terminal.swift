@@ -1,0 +1,28 @@
+import Foundation
+
+/// What the standard output is connected to.
+public enum Terminal {
+    /// True when stdout is a terminal (not a pipe or file).
+    public static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Columns a table may use: `COLUMNS` if set, else the terminal's width;
+    /// unlimited when stdout is a pipe or file, so nothing is cut there.
+    public static var width: Int {
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 20 { return columns }
+        guard isInteractive else { return Int.max / 2 }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 100
+    }
+}
+
+/// Writes text to stdout or stderr without buffering surprises.
+public enum Output {
+    public static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    public static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}

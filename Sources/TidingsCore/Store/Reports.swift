@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// A source as `tidings sources` shows it: configuration and fetch health.
+public struct SourceStatus: Sendable, Codable, Equatable {
+    public var id: String
+    public var url: String
+    public var title: String
+    public var kind: String
+    /// `ok`, `failing`, `new` (never fetched), `disabled` or `removed` (no longer configured).
+    public var state: String
+    public var tags: [String]
+    public var lastStatus: Int?
+    public var lastAttempt: Date?
+    public var lastSuccess: Date?
+    public var nextDue: Date?
+    public var consecutiveErrors: Int
+    public var lastError: String?
+    public var articles: Int
+}
+
+/// One line of `tidings articles`.
+public struct ArticleSummary: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var source: String
+    public var title: String
+    public var url: String?
+    public var published: Date?
+    public var firstSeen: Date
+}
+
+/// Everything stored about one article, for `tidings show`.
+public struct ArticleDetail: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var source: String
+    public var identity: String
+    public var guid: String?
+    public var url: String?
+    public var title: String
+    public var author: String?
+    public var published: Date?
+    public var updated: Date?
+    public var firstSeen: Date
+    public var contentHash: String
+    public var summary: String?
+    public var content: String?
+    public var text: String
+}
+
+/// One row of the change log: `{"seq", "time", "event", "source", "article", "url", "title", ...details}`.
+public struct ChangeRecord: Sendable, Equatable {
+    public var seq: Int64
+    public var time: Date
+    public var event: String
+    public var source: String?
+    public var article: Int64?
+    public var url: String?
+    public var title: String?
+    public var details: [String: JSONValue]
+
+    /// The change as one flat JSON object (details beside the common fields).
+    public var json: JSONValue {
+        var object = details
+        object["seq"] = .int(Int(seq))
+        object["time"] = .string(ISO8601.string(time))
+        object["event"] = .string(event)
+        object["source"] = source.map(JSONValue.string) ?? .null
+        object["article"] = article.map { .int(Int($0)) } ?? .null
+        object["url"] = url.map(JSONValue.string) ?? .null
+        object["title"] = title.map(JSONValue.string) ?? .null
+        return .object(object)
+    }
+}
+
+/// Totals for `tidings stats`.
+public struct StoreStatistics: Sendable, Codable, Equatable {
+    public struct PerSource: Sendable, Codable, Equatable {
+        public var source: String
+        public var articles: Int
+        public var lastDay: Int
+    }
+
+    public var sources: Int
+    public var sourcesEnabled: Int
+    public var sourcesFailing: Int
+    public var articles: Int
+    public var articlesLastDay: Int
+    public var changes: Int
+    public var lastSeq: Int64?
+    public var oldestArticle: Date?
+    public var newestArticle: Date?
+    public var databaseBytes: Int
+    public var perSource: [PerSource]
+}

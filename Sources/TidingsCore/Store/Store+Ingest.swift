@@ -1,0 +1,127 @@
+import Foundation
+import GRDB
+
+/// An article ready to be stored: a feed entry with its identity and plain text.
+public struct IncomingArticle: Sendable {
+    public var identity: String
+    public var entry: FeedEntry
+    public var text: String
+    public var contentHash: String
+
+    public init(identity: String, entry: FeedEntry) {
+        self.identity = identity
+        self.entry = entry
+        let html = entry.content ?? entry.summary ?? ""
+        self.text = HTMLText.plainText(fromHTML: html)
+        self.contentHash = StableHash.hex((entry.title ?? "") + "\u{1F}" + text)
+    }
+}
+
+/// How one refresh of a source went, as stored.
+public struct RefreshOutcome: Sendable {
+    public enum Result: Sendable {
+        /// The feed was fetched and parsed.
+        case success(feedTitle: String?, feedLink: String?, articles: [IncomingArticle])
+        /// Fetching or parsing failed; `message` says why in words.
+        case failure(message: String)
+    }
+
+    public var sourceID: String
+    public var status: Int?
+    public var result: Result
+    public var finishedAt: Date
+    public var nextDueAt: Date
+
+    public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date) {
+        self.sourceID = sourceID
+        self.status = status
+        self.result = result
+        self.finishedAt = finishedAt
+        self.nextDueAt = nextDueAt
+    }
+}
+
+/// What storing a refresh did.
+public struct IngestSummary: Sendable, Equatable {
+    /// New articles, with the sequence numbers of their `article.added` rows.
+    public var added: [(articleID: Int64, seq: Int64)] = []
+    /// Entries already stored.
+    public var known = 0
+
+    public static func == (lhs: IngestSummary, rhs: IngestSummary) -> Bool {
+        lhs.known == rhs.known && lhs.added.map(\.articleID) == rhs.added.map(\.articleID)
+    }
+}
+
+extension Store {
+    /// Records a refresh in one transaction: new articles and their
+    /// `article.added` rows, the source's fetch state, and `source.failed` /
+    /// `source.recovered` when the source changes between working and failing.
+    @discardableResult
+    public func record(_ outcome: RefreshOutcome) throws -> IngestSummary {
+        try pool.write { db in
+            let previousErrors = try Int.fetchOne(
+                db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
+            var summary = IngestSummary()
+            switch outcome.result {
+            case .success(let feedTitle, let feedLink, let articles):
+                summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt, in: db)
+                try db.execute(sql: """
+                    UPDATE sources SET feed_title = coalesce(?, feed_title), feed_link = coalesce(?, feed_link),
+                        last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
+                        consecutive_errors = 0, next_due_at = ?
+                    WHERE id = ?
+                    """, arguments: [feedTitle, feedLink, outcome.finishedAt, outcome.finishedAt, outcome.status,
+                                     outcome.nextDueAt, outcome.sourceID])
+                if previousErrors > 0 {
+                    try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                              details: ["after_errors": .int(previousErrors)])
+                }
+            case .failure(let message):
+                try db.execute(sql: """
+                    UPDATE sources SET last_attempt_at = ?, last_status = ?, last_error = ?,
+                        consecutive_errors = consecutive_errors + 1, next_due_at = ?
+                    WHERE id = ?
+                    """, arguments: [outcome.finishedAt, outcome.status, message, outcome.nextDueAt, outcome.sourceID])
+                if previousErrors == 0 {
+                    var details: [String: JSONValue] = ["reason": .string(message)]
+                    if let status = outcome.status { details["status"] = .int(status) }
+                    try ChangeRecorder.record(.sourceFailed, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                              details: details)
+                }
+            }
+            return summary
+        }
+    }
+
+    private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date,
+                        in db: Database) throws -> IngestSummary {
+        var summary = IngestSummary()
+        let exists = try db.makeStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO articles (source_id, identity, guid, url, title, author, summary, content, text,
+                                  content_hash, published_at, updated_at, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var seen = Set<String>()
+        // Feeds list newest first; store oldest first so ids and seqs follow publication order.
+        for article in articles.reversed() where seen.insert(article.identity).inserted {
+            if try Bool.fetchOne(exists, arguments: [sourceID, article.identity]) == true {
+                summary.known += 1
+                continue
+            }
+            let entry = article.entry
+            try insert.execute(arguments: [
+                sourceID, article.identity, entry.id, entry.link, entry.title ?? "", entry.author, entry.summary,
+                entry.content, article.text, article.contentHash, entry.published, entry.updated, now,
+            ])
+            let articleID = db.lastInsertedRowID
+            var details: [String: JSONValue] = [:]
+            if let published = entry.published { details["published"] = .string(ISO8601.string(published)) }
+            let seq = try ChangeRecorder.record(.articleAdded, in: db, at: now, sourceID: sourceID, articleID: articleID,
+                                                url: entry.link, title: entry.title ?? "", details: details)
+            summary.added.append((articleID, seq))
+        }
+        return summary
+    }
+}

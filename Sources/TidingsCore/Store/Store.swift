@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// The SQLite store: sources with their fetch state, articles, and the change
+/// log table. One `Store` per process writes; `StoreReader` reads.
+///
+/// WAL mode, `synchronous=NORMAL`, a busy timeout and foreign keys on. Opening
+/// migrates to the current schema and refuses a database from a newer Tidings.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    private init(pool: DatabasePool, path: String) {
+        self.pool = pool
+        self.path = path
+    }
+
+    /// Opens (creating if needed) and migrates the store at `path`.
+    public static func open(path: String) throws -> Store {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: "cannot create directory \(directory): "
+                                            + ConfigurationLoader.reason(error))
+            }
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+        }
+        try StoreSchemaCheck.verify(pool, path: path)
+        do {
+            try StoreMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "migration failed: \(StoreErrorText.describe(error))")
+        }
+        return Store(pool: pool, path: path)
+    }
+}
+
+/// Checks that a database is ours and not newer than this build.
+enum StoreSchemaCheck {
+    static func verify(_ reader: any DatabaseReader, path: String) throws {
+        let result: Result<Void, StoreError>
+        do {
+            result = try reader.read { db -> Result<Void, StoreError> in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let tableCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                if applicationID != StoreMigrations.applicationID, tableCount > 0 {
+                    return .failure(.notTidings(path: path))
+                }
+                guard try db.tableExists("grdb_migrations") else { return .success(()) }
+                let migrator = StoreMigrations.migrator
+                let known = Set(migrator.migrations)
+                let applied = try migrator.appliedIdentifiers(db)
+                let unknown = applied.subtracting(known).sorted()
+                return unknown.isEmpty ? .success(()) : .failure(.newerSchema(path: path, unknownMigrations: unknown))
+            }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+        }
+        try result.get()
+    }
+}
+
+enum StoreErrorText {
+    /// SQLite's message without GRDB's SQL echo.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+}

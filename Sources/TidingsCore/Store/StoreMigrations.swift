@@ -1,0 +1,69 @@
+import GRDB
+
+/// The store's schema as an append-only history of named migrations.
+/// A migration is never edited once it has shipped: add a new one instead.
+enum StoreMigrations {
+    /// Written into `PRAGMA application_id` so a Tidings store can be told from other SQLite files ("TDNG").
+    static let applicationID: Int32 = 0x5444_4E47
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-sources-articles-changes") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(sql: """
+                CREATE TABLE sources (
+                    id                 TEXT PRIMARY KEY NOT NULL,
+                    url                TEXT NOT NULL,
+                    title              TEXT NOT NULL DEFAULT '',
+                    kind               TEXT NOT NULL DEFAULT 'feed',
+                    enabled            INTEGER NOT NULL DEFAULT 1,
+                    settings_json      TEXT NOT NULL,
+                    added_at           DATETIME NOT NULL,
+                    removed_at         DATETIME,
+                    feed_title         TEXT,
+                    feed_link          TEXT,
+                    last_attempt_at    DATETIME,
+                    last_success_at    DATETIME,
+                    last_status        INTEGER,
+                    last_error         TEXT,
+                    consecutive_errors INTEGER NOT NULL DEFAULT 0,
+                    next_due_at        DATETIME
+                );
+
+                CREATE TABLE articles (
+                    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id     TEXT NOT NULL REFERENCES sources(id) ON DELETE RESTRICT,
+                    identity      TEXT NOT NULL,
+                    guid          TEXT,
+                    url           TEXT,
+                    title         TEXT NOT NULL DEFAULT '',
+                    author        TEXT,
+                    summary       TEXT,
+                    content       TEXT,
+                    text          TEXT NOT NULL DEFAULT '',
+                    content_hash  TEXT NOT NULL,
+                    published_at  DATETIME,
+                    updated_at    DATETIME,
+                    first_seen_at DATETIME NOT NULL,
+                    UNIQUE (source_id, identity)
+                );
+                CREATE INDEX articles_by_first_seen ON articles(first_seen_at);
+                CREATE INDEX articles_by_published ON articles(published_at);
+
+                CREATE TABLE changes (
+                    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+                    time       DATETIME NOT NULL,
+                    event      TEXT NOT NULL,
+                    source_id  TEXT,
+                    article_id INTEGER,
+                    url        TEXT,
+                    title      TEXT,
+                    details    TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE INDEX changes_by_time ON changes(time);
+                CREATE INDEX changes_by_source ON changes(source_id, seq);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+
+/// Read-only access to a store, for the CLI. Opens the file read-only (it
+/// never creates, migrates or writes) and, in WAL mode, never blocks the daemon.
+public final class StoreReader: Sendable {
+    let queue: DatabaseQueue
+    public let path: String
+
+    private init(queue: DatabaseQueue, path: String) {
+        self.queue = queue
+        self.path = path
+    }
+
+    /// Opens the store at `path`; fails with `StoreError` when it is missing,
+    /// not a Tidings store, or from a newer Tidings.
+    public static func open(path: String) throws -> StoreReader {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw StoreError.missing(path: path)
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+        }
+        try StoreSchemaCheck.verify(queue, path: path)
+        let migrated = try queue.read { db in try db.tableExists("changes") }
+        guard migrated else { throw StoreError.missing(path: path) }
+        return StoreReader(queue: queue, path: path)
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// A 64-bit hash that is the same in every process and on every machine
+/// (FNV-1a). Swift's `Hasher` is seeded per process, so anything that is
+/// stored — identities, content fingerprints — must use this instead.
+public enum StableHash {
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    /// Hash of the UTF-8 bytes of `text`.
+    public static func fnv1a64(_ text: String) -> UInt64 {
+        var hash = offsetBasis
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= prime
+        }
+        return hash
+    }
+
+    /// The hash as 16 lower-case hex digits.
+    public static func hex(_ text: String) -> String {
+        let value = fnv1a64(text)
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

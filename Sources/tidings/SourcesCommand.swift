@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+struct SourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources",
+        abstract: "List sources with their health: state, last HTTP status, last success, next due, last error."
+    )
+
+    @ParentCommand var root: Tidings
+    @Flag(name: .long, help: "Print JSON instead of a table.") var json = false
+
+    func run() throws {
+        let sources = try root.openStore().sources()
+        if json {
+            Output.line(JSONOutput.encode(sources))
+            return
+        }
+        guard !sources.isEmpty else {
+            Output.line("No sources in the store yet.")
+            return
+        }
+        var table = TextTable([
+            .init("ID"), .init("STATE"), .init("HTTP", rightAligned: true), .init("ARTICLES", rightAligned: true),
+            .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
+            .init("LAST ERROR", flexible: true),
+        ])
+        let now = Date()
+        for source in sources {
+            table.append([
+                source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
+                HumanTime.relative(source.lastSuccess, now: now),
+                source.state == "removed" || source.state == "disabled" ? "-" : HumanTime.relative(source.nextDue, now: now),
+                String(source.consecutiveErrors), source.lastError ?? "",
+            ])
+        }
+        Output.line(table.render(width: Terminal.width))
+    }
+}

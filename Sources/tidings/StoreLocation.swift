@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+extension Tidings {
+    /// The store named by `--db`, or by the config file.
+    func openStore() throws -> StoreReader {
+        let path = try storePath()
+        do {
+            return try StoreReader.open(path: path)
+        } catch let error as StoreError {
+            throw CLIFailure(message: error.description)
+        }
+    }
+
+    func storePath() throws -> String {
+        if let db { return db }
+        let file = config ?? TidingsConfiguration.defaultPath
+        do {
+            return try ConfigurationLoader.load(path: file).configuration.daemon.databasePath
+        } catch let error as ConfigurationError {
+            throw CLIFailure(message: "cannot use config file to find the store:\n" + error.description)
+        }
+    }
+}
+
+/// `--json` and `--limit`, shared by listings.
+struct ListingOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON instead of a table (never cut short unless --limit is given).")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Show at most this many (tables show 50 by default).", valueName: "n"))
+    var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
+    }
+
+    /// The limit a table uses when none is given; JSON has none.
+    static let defaultTableLimit = 50
+
+    var effectiveLimit: Int? { json ? limit : (limit ?? Self.defaultTableLimit) }
+}
+
+/// Parses `--since` values: a sequence number or a time (`2026-01-06`, `2026-01-06T09:30:00Z`, `3h`, `2d` ago).
+enum SinceValue {
+    case seq(Int64)
+    case time(Date)
+
+    init(parsing text: String) throws {
+        if let seq = Int64(text) {
+            self = .seq(seq)
+        } else if let date = ISO8601.date(text) {
+            self = .time(date)
+        } else if let span = TimeSpan(parsing: text) {
+            self = .time(Date().addingTimeInterval(-span.timeInterval))
+        } else {
+            throw ValidationError("--since expects a sequence number, a time such as 2026-01-06T09:30:00Z, or a span such as 2h; found \"\(text)\".")
+        }
+    }
+}
