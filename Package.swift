@@ -49,14 +49,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(
+            name: "TidingsTestSupport",
+            path: "Tests/TidingsTestSupport"
+        ),
         .testTarget(
             name: "TidingsCoreTests",
-            dependencies: ["TidingsCore"],
+            dependencies: ["TidingsCore", "TidingsTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "TidingsEndToEndTests",
-            dependencies: ["TidingsCore", "tidingsd", "tidings"]
+            dependencies: ["TidingsCore", "TidingsTestSupport", "tidingsd", "tidings"]
         ),
     ],
     swiftLanguageModes: [.v6]

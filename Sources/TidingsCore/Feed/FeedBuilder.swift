@@ -17,6 +17,8 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     private var stack: [OpenElement] = []
     private(set) var rootElement: String?
     private(set) var rejection: FeedParseError?
+    /// The first error libxml2 reported, even if it recovered.
+    private(set) var firstError: (line: Int, column: Int, code: Int)?
     private var format: ParsedFeed.Format?
     private var feed = ParsedFeed(format: .rss20)
     private var entry: FeedEntry?
@@ -38,6 +40,12 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     }
 
     // MARK: XMLParserDelegate
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if firstError == nil, rejection == nil {
+            firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
+        }
+    }
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {

@@ -26,6 +26,21 @@ public final class Store: Sendable {
                                             + ConfigurationLoader.reason(error))
             }
         }
+        // Check an existing file through a read-only connection first: opening the
+        // writable pool already writes, and a foreign or newer file must stay untouched.
+        if FileManager.default.fileExists(atPath: path) {
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: readOnly)
+                try StoreSchemaCheck.verify(queue, path: path)
+                try queue.close()
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+            }
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
@@ -38,7 +53,6 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
         }
-        try StoreSchemaCheck.verify(pool, path: path)
         do {
             try StoreMigrations.migrator.migrate(pool)
         } catch {

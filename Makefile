@@ -1,0 +1,67 @@
+# Tidings — build, run and test.
+#
+#   make run     install what is missing, build release, ingest the bundled demo once
+#   make serve   the same, then keep tidingsd running on the demo until Ctrl-C
+#   make test    install what is missing, build, run every test
+#
+# Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
+# else through sudo) only when missing.
+
+SWIFT        ?= swift
+DEMO_CONFIG  := config/demo.toml
+DEMO_DB      := .tidings-demo/tidings.db
+RELEASE_BIN  := .build/release
+APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config python3 ca-certificates
+
+.PHONY: all deps build release run serve test clean
+
+all: build
+
+## Install the Debian packages the build and the tests need, if any is missing.
+deps:
+	@command -v $(SWIFT) >/dev/null 2>&1 || { \
+	  echo "error: '$(SWIFT)' not found; install Swift 6 (https://www.swift.org/install/linux/) and put it on PATH" >&2; exit 1; }
+	@missing=""; \
+	for package in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Ingest the demo feeds once and show where to look.
+run: release
+	@mkdir -p .tidings-demo
+	$(RELEASE_BIN)/tidingsd --config $(DEMO_CONFIG) --once
+	@echo
+	@echo "The demo is in $(DEMO_DB). Look at it with:"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) sources"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) articles"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) articles --json"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) show 3"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) changes"
+	@echo "  $(RELEASE_BIN)/tidings --db $(DEMO_DB) stats"
+	@echo "Run 'make serve' to keep the daemon running on the demo (Ctrl-C stops it)."
+
+## Run the daemon on the demo in the foreground until Ctrl-C.
+serve: release
+	@mkdir -p .tidings-demo
+	$(RELEASE_BIN)/tidingsd --config $(DEMO_CONFIG)
+
+## Every test: unit tests, and end-to-end tests that drive the built binaries
+## against HTTP servers they start on 127.0.0.1.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build .tidings-demo

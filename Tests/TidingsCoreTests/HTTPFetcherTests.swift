@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+@testable import TidingsCore
+
+/// Real libcurl against the Python test server on 127.0.0.1.
+@Suite("Fetching with libcurl")
+struct HTTPFetcherTests {
+    let files = TemporaryDirectory()
+    let server: FeedServer
+    let fetcher = HTTPFetcher(policy: FetchPolicy(userAgent: "Tidings-Test/1", connectTimeout: TimeSpan(seconds: 5),
+                                                  timeout: TimeSpan(seconds: 20), maxBodySize: ByteCount(bytes: 64 * 1024)))
+
+    init() throws {
+        try files.write("feed.xml", "<rss version=\"2.0\"><channel><title>T</title></channel></rss>")
+        server = try FeedServer(root: files.url)
+    }
+
+    func fetch(_ url: String, headers: [HTTPHeaderField] = []) async -> Result<FetchResponse, FetchError> {
+        await fetcher.fetch(FetchRequest(url: URL(string: url)!, headers: headers))
+    }
+
+    @Test("a 200 carries status, headers, body and the effective URL")
+    func ok() async throws {
+        let response = try await fetch(server.url("/files/feed.xml")).get()
+        #expect(response.status == 200)
+        #expect(response.reason == "OK")
+        #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("<rss"))
+        #expect(response.header("content-type") == "application/rss+xml; charset=utf-8")
+        #expect(response.header("Last-Modified") != nil)
+        #expect(response.effectiveURL.absoluteString == server.url("/files/feed.xml"))
+    }
+
+    @Test("the user agent, Accept-Encoding and configured headers are sent")
+    func requestHeaders() async throws {
+        let response = try await fetch(server.url("/echo-headers"), headers: [HTTPHeaderField(name: "X-Token", value: "s3cret")]).get()
+        let echoed = try JSONDecoder().decode([String: String].self, from: response.body)
+        #expect(echoed["user-agent"] == "Tidings-Test/1")
+        #expect(echoed["x-token"] == "s3cret")
+        #expect(echoed["accept-encoding"]?.contains("gzip") == true)
+    }
+
+    @Test("gzip bodies arrive decoded")
+    func gzip() async throws {
+        let response = try await fetch(server.url("/gzip/feed.xml")).get()
+        #expect(response.header("content-encoding") == "gzip")
+        #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("<rss"))
+    }
+
+    @Test("a 404 is a response with its status, not a transfer error")
+    func notFound() async throws {
+        let response = try await fetch(server.url("/files/missing.xml")).get()
+        #expect(response.status == 404)
+        #expect(response.reason == "Not Found")
+        #expect(!response.isSuccess)
+    }
+
+    @Test("redirects are followed to http and refused to file:, and loops stop")
+    func redirects() async throws {
+        let target = server.url("/files/feed.xml")
+        let followed = try await fetch(server.url("/redirect?to=\(target)")).get()
+        #expect(followed.status == 200)
+        #expect(followed.redirectCount == 1)
+        #expect(followed.effectiveURL.absoluteString == target)
+
+        guard case .failure(let toFile) = await fetch(server.url("/redirect?to=file:///etc/passwd")) else {
+            Issue.record("a redirect to file: must fail")
+            return
+        }
+        #expect(toFile.kind == .redirect)
+
+        guard case .failure(let loop) = await fetch(server.url("/redirect-loop")) else {
+            Issue.record("a redirect loop must fail")
+            return
+        }
+        #expect(loop.kind == .redirect)
+        #expect(loop.message == "more than 5 redirects")
+    }
+
+    @Test("a body past the cap aborts the transfer, with or without Content-Length")
+    func bodyCap() async throws {
+        guard case .failure(let error) = await fetch(server.url("/big?bytes=1000000")) else {
+            Issue.record("an oversized body must fail")
+            return
+        }
+        #expect(error.kind == .tooLarge)
+        #expect(error.message == "response body exceeds the 64KiB limit (max_body_size)")
+    }
+
+    @Test("connection refused names the problem")
+    func refused() async {
+        guard case .failure(let error) = await fetch("http://127.0.0.1:\(closedLocalPort())/feed") else {
+            Issue.record("a closed port must fail")
+            return
+        }
+        #expect(error.kind == .connect)
+        #expect(error.message.hasPrefix("could not connect: "))
+    }
+
+    @Test("file URLs are read, and a missing file is a readable error")
+    func files() async throws {
+        let response = try await fetch(files.url.appendingPathComponent("feed.xml").absoluteString).get()
+        #expect(response.status == 200)
+        #expect(String(decoding: response.body, as: UTF8.self).hasPrefix("<rss"))
+        guard case .failure(let error) = await fetch(files.url.appendingPathComponent("missing.xml").absoluteString) else {
+            Issue.record("a missing file must fail")
+            return
+        }
+        #expect(error.kind == .file)
+        #expect(error.message.hasPrefix("cannot read file \(files.url.path)/missing.xml"))
+    }
+
+    @Test("cancelling the calling task aborts the transfer")
+    func cancellation() async {
+        let task = Task { await fetch(server.url("/big?bytes=60000")) }
+        task.cancel()
+        let result = await task.value
+        if case .failure(let error) = result { #expect(error.kind == .cancelled) }
+    }
+}

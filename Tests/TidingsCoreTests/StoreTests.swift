@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+import Testing
+import TidingsTestSupport
+@testable import TidingsCore
+
+@Suite("Store")
+struct StoreTests {
+    let directory = TemporaryDirectory()
+    var path: String { directory.path("store/tidings.db") }
+
+    func source(_ id: String, interval: TimeSpan = .hours(1)) -> SourceSettings {
+        SourceSettings(id: id, url: URL(string: "https://\(id).example/feed")!, interval: interval)
+    }
+
+    func articles(_ titles: [String]) -> [IncomingArticle] {
+        let entries = titles.map { FeedEntry(id: "id-\($0)", link: "https://x.example/\($0)", title: $0, content: "<p>\($0) text</p>") }
+        return zip(EntryIdentity.assign(entries), entries).map { IncomingArticle(identity: $0, entry: $1) }
+    }
+
+    func success(_ id: String, _ titles: [String], at time: Date = Date()) -> RefreshOutcome {
+        RefreshOutcome(sourceID: id, status: 200, result: .success(feedTitle: "Feed \(id)", feedLink: nil, articles: articles(titles)),
+                       finishedAt: time, nextDueAt: time.addingTimeInterval(3600))
+    }
+
+    @Test("a new store is created with its directory, migrated, in WAL mode with foreign keys")
+    func createsAndMigrates() throws {
+        let store = try Store.open(path: path)
+        let facts = try store.pool.read { db throws -> [String: String] in
+            [
+                "tables": try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name").joined(separator: ","),
+                "journal_mode": try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                "foreign_keys": try String.fetchOne(db, sql: "PRAGMA foreign_keys") ?? "",
+                "synchronous": try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "",
+                "application_id": try String.fetchOne(db, sql: "PRAGMA application_id") ?? "",
+                "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
+            ]
+        }
+        #expect(facts["tables"] == "articles,changes,sources")
+        #expect(facts["journal_mode"] == "wal")
+        #expect(facts["foreign_keys"] == "1")
+        #expect(facts["synchronous"] == "1", "NORMAL")
+        #expect(facts["application_id"] == String(StoreMigrations.applicationID))
+        #expect(facts["migrations"] == StoreMigrations.migrator.migrations.sorted().joined(separator: ","))
+        _ = try Store.open(path: path)  // reopening is a no-op
+    }
+
+    @Test("a database from a newer Tidings is refused and left untouched")
+    func refusesNewerSchema() throws {
+        _ = try Store.open(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
+        }
+        try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect {
+            try Store.open(path: path)
+        } throws: { error in
+            "\(error)".contains("written by a newer version of Tidings (unknown migrations: v99-from-the-future)")
+        }
+        #expect(throws: StoreError.self) { try StoreReader.open(path: path) }
+        let after = try Data(contentsOf: URL(fileURLWithPath: path))
+        let differing = zip(before, after).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+        #expect(after == before, "sizes \(before.count) \(after.count), differing offsets \(differing.prefix(20))")
+    }
+
+    @Test("a file that is not SQLite, or SQLite that is not Tidings, is refused and untouched")
+    func refusesForeignFiles() throws {
+        let junk = try directory.write("junk.db", String(repeating: "not a database\n", count: 300))
+        let before = try Data(contentsOf: URL(fileURLWithPath: junk))
+        #expect { try Store.open(path: junk) } throws: { "\($0)".hasPrefix("cannot open database \(junk): ") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: junk)) == before)
+
+        let other = directory.path("other.db")
+        try DatabaseQueue(path: other).write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
+        #expect { try Store.open(path: other) } throws: { "\($0)".contains("is an SQLite database but not a Tidings store") }
+    }
+
+    @Test("syncing sources records added, changed and removed, and keeps articles of removed sources")
+    func syncSources() throws {
+        let store = try Store.open(path: path)
+        var report = try store.syncSources([source("a"), source("b")])
+        #expect(report == SourceSyncReport(added: ["a", "b"], changed: [], removed: []))
+        try store.record(success("b", ["one"]))
+        report = try store.syncSources([source("a", interval: .minutes(10))])
+        #expect(report == SourceSyncReport(added: [], changed: ["a"], removed: ["b"]))
+        report = try store.syncSources([source("a", interval: .minutes(10))])
+        #expect(report == SourceSyncReport())
+        let reader = try StoreReader.open(path: path)
+        #expect(try reader.sources().map(\.state) == ["new", "removed"])
+        #expect(try reader.articles().count == 1)
+        let events = try reader.changes().map(\.event)
+        #expect(events == ["source.added", "source.added", "article.added", "source.changed", "source.removed"])
+        let changed = try reader.changes().first { $0.event == "source.changed" }
+        #expect(changed?.details["changed"] == .object(["interval": .object(["from": .int(3600), "to": .int(600)])]))
+        report = try store.syncSources([source("a", interval: .minutes(10)), source("b")])
+        #expect(report.added == ["b"], "a removed source that comes back is added again")
+    }
+
+    @Test("a refresh stores new articles with one article.added each; the same feed again adds nothing")
+    func ingestIsIdempotent() throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a")])
+        let first = try store.record(success("a", ["one", "two"]))
+        #expect(first.added.count == 2)
+        let again = try store.record(success("a", ["one", "two", "three"]))
+        #expect(again.added.count == 1)
+        #expect(again.known == 2)
+        let reader = try StoreReader.open(path: path)
+        let added = try reader.changes().filter { $0.event == "article.added" }
+        #expect(added.count == 3)
+        #expect(Set(added.compactMap(\.article)) == Set(try reader.articles().map(\.id)))
+        let seqs = try reader.changes().map(\.seq)
+        #expect(seqs == Array(seqs.sorted()) && Set(seqs).count == seqs.count, "seq strictly increases")
+        let article = try #require(try reader.article(id: added[0].article!))
+        #expect(article.text == "three text" || article.text == "two text" || article.text == "one text")
+    }
+
+    @Test("the same identity in two sources is two articles: identity is per source")
+    func identityIsPerSource() throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a"), source("b")])
+        try store.record(success("a", ["same"]))
+        try store.record(success("b", ["same"]))
+        #expect(try StoreReader.open(path: path).articles().count == 2)
+    }
+
+    @Test("failures are kept on the source; source.failed once, source.recovered when it works again")
+    func failureAndRecovery() throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a")])
+        for _ in 0..<3 {
+            try store.record(RefreshOutcome(sourceID: "a", status: 404, result: .failure(message: "HTTP 404 Not Found from x"),
+                                            finishedAt: Date(), nextDueAt: Date()))
+        }
+        let reader = try StoreReader.open(path: path)
+        var status = try #require(try reader.sources().first)
+        #expect(status.state == "failing")
+        #expect(status.consecutiveErrors == 3)
+        #expect(status.lastError == "HTTP 404 Not Found from x")
+        #expect(status.lastStatus == 404)
+        try store.record(success("a", ["one"]))
+        status = try #require(try reader.sources().first)
+        #expect(status.state == "ok")
+        #expect(status.lastError == nil)
+        #expect(status.consecutiveErrors == 0)
+        let events = try reader.changes().map(\.event)
+        #expect(events == ["source.added", "source.failed", "article.added", "source.recovered"])
+    }
+
+    @Test("the read-only reader reports a missing store clearly")
+    func missingStore() {
+        #expect { try StoreReader.open(path: directory.path("nope.db")) } throws: {
+            "\($0)" == "no Tidings database at \(directory.path("nope.db")) (has tidingsd run with this config yet?)"
+        }
+    }
+
+    @Test("due sources: new ones at once, then after their interval; disabled and removed never")
+    func dueSources() throws {
+        let store = try Store.open(path: path)
+        var disabled = source("c")
+        disabled.enabled = false
+        try store.syncSources([source("a"), source("b"), disabled])
+        let now = Date()
+        #expect(try store.dueSources(at: now) == ["a", "b"])
+        try store.record(success("a", [], at: now))
+        #expect(try store.dueSources(at: now) == ["b"])
+        #expect(try store.dueSources(at: now.addingTimeInterval(3601)) == ["b", "a"], "longest overdue first")
+        #expect(try store.dueSources(at: now, includeNotDue: true) == ["b", "a"])
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// `tidings` against real stores: every subcommand's table and JSON, and the failure modes.
+@Suite("CLI end to end", .serialized)
+struct CLIEndToEndTests {
+    let work = TemporaryDirectory("tidings-cli")
+    let db: String
+
+    init() throws {
+        try FileManager.default.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent("config/demo"),
+                                         to: work.url.appendingPathComponent("demo"))
+        let text = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("config/demo.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "../.tidings-demo/tidings.db", with: "state/tidings.db")
+        let config = try work.write("demo.toml", text)
+        let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        precondition(run.status == 0, run.stderr)
+        db = work.path("state/tidings.db")
+    }
+
+    func tidings(_ arguments: String...) throws -> ProcessResult {
+        try ProcessRunner.tidings(["--db", db] + arguments, environment: ["COLUMNS": "200"])
+    }
+
+    @Test("--config finds the store the config names")
+    func configFindsStore() throws {
+        let result = try ProcessRunner.tidings(["--config", work.path("demo.toml"), "stats", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"articles\" : 7"))
+    }
+
+    @Test("sources: a table and JSON")
+    func sources() throws {
+        let table = try tidings("sources")
+        #expect(table.stdout.hasPrefix("ID                 STATE  HTTP  ARTICLES  LAST SUCCESS"))
+        #expect(table.stdout.contains("steppe-herald      ok      200         3"))
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("sources", "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(list.map { $0["id"] as? String } == ["central-asia-wire", "nusantara-daily", "steppe-herald"])
+        #expect(list[2]["tags"] as? [String] == ["central-asia", "original"])
+        #expect(list[2]["title"] as? String == "The Steppe Herald")
+    }
+
+    @Test("articles: newest first, filters, limit; JSON is never cut by the table's default limit")
+    func articles() throws {
+        let table = try tidings("articles")
+        let lines = table.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("ID  SOURCE") == true)
+        #expect(lines.count == 8)
+        #expect(lines[1].contains("Moscow sends paratroopers"), "newest publication first")
+        let limited = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("articles", "--json", "--limit", "2").stdout.utf8)) as? [Any])
+        #expect(limited.count == 2)
+        let herald = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("articles", "--json", "--source", "steppe-herald").stdout.utf8)) as? [[String: Any]])
+        #expect(herald.count == 3)
+        #expect(herald.allSatisfy { $0["source"] as? String == "steppe-herald" })
+        #expect(herald[0]["published"] as? String == "2022-01-06T14:05:00Z")
+    }
+
+    @Test("show: metadata and text; JSON with the stored HTML; unknown id exits 1")
+    func show() throws {
+        let list = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("articles", "--json", "--source", "steppe-herald", "--limit", "1").stdout.utf8)) as? [[String: Any]])
+        let id = try #require(list.first?["id"] as? Int)
+        let text = try tidings("show", String(id))
+        #expect(text.status == 0)
+        #expect(text.stdout.hasPrefix("Russia-led troops arrive in Kazakhstan as unrest continues\n"))
+        #expect(text.stdout.contains("Source     steppe-herald"))
+        #expect(text.stdout.contains("Author     Herald World Desk"))
+        #expect(text.stdout.contains("\n\nThousands of citizens took to the streets in Almaty"))
+        #expect(!text.stdout.contains("<p>"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("show", String(id), "--json").stdout.utf8)) as? [String: Any])
+        #expect((json["content"] as? String)?.hasPrefix("<p>Russian troops, on Thursday") == true)
+        #expect(json["identity"] as? String == "guid:steppe-herald-2022-01-06-0412")
+        let missing = try tidings("show", "99999")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "tidings: no article with id 99999\n")
+    }
+
+    @Test("changes: JSON Lines in seq order with the contract's fields; --since SEQ continues")
+    func changes() throws {
+        let lines = try tidings("changes", "--json").stdout.split(separator: "\n")
+        #expect(lines.count == 10)
+        let rows = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(rows.map { $0["seq"] as? Int } == Array(1...10))
+        for row in rows {
+            for key in ["seq", "time", "event", "source", "article", "url", "title"] { #expect(row.keys.contains(key)) }
+        }
+        #expect(rows.filter { $0["event"] as? String == "article.added" }.count == 7)
+        let rest = try tidings("changes", "--json", "--since", "8").stdout.split(separator: "\n")
+        #expect(rest.count == 2)
+        let table = try tidings("changes", "--limit", "3")
+        #expect(table.stdout.split(separator: "\n").count == 4)
+    }
+
+    @Test("stats: counts and per-source rows")
+    func stats() throws {
+        let text = try tidings("stats").stdout
+        #expect(text.contains("Sources    3 configured, 3 enabled, 0 failing"))
+        #expect(text.contains("Articles   7 (7 in the last 24h)"))
+        #expect(text.contains("Changes    10 (last seq 10)"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("stats", "--json").stdout.utf8)) as? [String: Any])
+        #expect(json["articles"] as? Int == 7)
+        #expect((json["database_bytes"] as? Int ?? 0) > 0)
+    }
+
+    @Test("a missing store, a newer store and a usage error each give a clear message and their exit code")
+    func failures() throws {
+        let missing = try ProcessRunner.tidings(["--db", work.path("none.db"), "articles"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "tidings: no Tidings database at \(work.path("none.db")) (has tidingsd run with this config yet?)\n")
+
+        let newer = work.path("newer.db")
+        try FileManager.default.copyItem(atPath: db, toPath: newer)
+        let insert = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO grdb_migrations VALUES ('v9-later')\"); c.commit()", newer])
+        #expect(insert.status == 0, "\(insert.stderr)")
+        let refused = try ProcessRunner.tidings(["--db", newer, "sources"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("was written by a newer version of Tidings (unknown migrations: v9-later)"))
+
+        let usage = try ProcessRunner.tidings(["articles", "--limit", "zero"])
+        #expect(usage.status == 2)
+        let both = try ProcessRunner.tidings(["--db", db, "--config", "x.toml", "sources"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("Give --config or --db, not both."))
+        let badLevel = try ProcessRunner.tidingsd(["--log-level", "loud", "--once"])
+        #expect(badLevel.status == 2)
+    }
+
+    @Test("the CLI never writes: the store's bytes are unchanged after every read command")
+    func readsDoNotWrite() throws {
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        for command in [["sources"], ["articles"], ["show", "1"], ["changes"], ["stats"]] {
+            _ = try ProcessRunner.tidings(["--db", db] + command)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    }
+}

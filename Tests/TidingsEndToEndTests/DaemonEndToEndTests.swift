@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// `tidingsd` and `tidings` as built, driven from outside like a user would.
+@Suite("Daemon end to end", .serialized)
+struct DaemonEndToEndTests {
+    let work = TemporaryDirectory("tidings-e2e")
+
+    /// The bundled demo, copied so the test owns its state.
+    func demoConfig() throws -> String {
+        let source = TestPaths.repositoryRoot.appendingPathComponent("config")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("demo"), to: work.url.appendingPathComponent("demo"))
+        let text = try String(contentsOf: source.appendingPathComponent("demo.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "../.tidings-demo/tidings.db", with: "state/tidings.db")
+        return try work.write("demo.toml", text)
+    }
+
+    func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test("the demo ingests all its articles with --once, and a second full run adds nothing")
+    func demoIngestIsIdempotent() throws {
+        let config = try demoConfig()
+        let first = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("once.done added=7 failed=0 sources=3"), "\(first.stderr)")
+
+        let db = work.path("state/tidings.db")
+        let listed = try ProcessRunner.tidings(["--db", db, "articles", "--json"])
+        #expect(listed.status == 0)
+        let articles = try #require(try json(listed.stdout) as? [[String: Any]])
+        #expect(articles.count == 7)
+        let titles = Set(articles.compactMap { $0["title"] as? String })
+        #expect(titles.contains("Russia-led troops arrive in Kazakhstan as unrest continues"))
+        #expect(titles.contains("Russian Paratroopers Sent to Kazakhstan, Protesters Object"))
+        #expect(Set(articles.compactMap { $0["source"] as? String }) == ["steppe-herald", "nusantara-daily", "central-asia-wire"])
+
+        let changesBefore = try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout
+        let second = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("once.done added=0 failed=0 sources=3"), "\(second.stderr)")
+        let after = try #require(try json(ProcessRunner.tidings(["--db", db, "articles", "--json"]).stdout) as? [[String: Any]])
+        #expect(after.count == 7)
+        #expect(try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout == changesBefore, "no new change rows")
+
+        let third = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(third.stderr.contains("once.done added=0 failed=0 sources=0"), "nothing is due yet: \(third.stderr)")
+    }
+
+    @Test("a malformed feed, a 404 and an unreachable server each leave a readable error; the good feed is ingested")
+    func failingSourcesDoNotStopOthers() throws {
+        let feeds = TemporaryDirectory("tidings-feeds")
+        try FileManager.default.copyItem(
+            at: TestPaths.repositoryRoot.appendingPathComponent("config/demo/steppe-herald.xml"),
+            to: feeds.url.appendingPathComponent("good.xml"))
+        try feeds.write("broken.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>Broken</title>\n<item><title>x</item>\n</channel></rss>\n")
+        try feeds.write("page.html", "<!DOCTYPE html><html><body>not a feed</body></html>")
+        let server = try FeedServer(root: feeds.url)
+        let config = try work.write("tidings.toml", """
+            [daemon]
+            database = "state/tidings.db"
+            connect_timeout = "3s"
+            timeout = "10s"
+
+            [[source]]
+            id = "good"
+            url = "\(server.url("/files/good.xml"))"
+
+            [[source]]
+            id = "malformed"
+            url = "\(server.url("/files/broken.xml"))"
+
+            [[source]]
+            id = "missing"
+            url = "\(server.url("/files/nothing-here.xml"))"
+
+            [[source]]
+            id = "unreachable"
+            url = "http://127.0.0.1:\(closedLocalPort())/feed.xml"
+
+            [[source]]
+            id = "html"
+            url = "\(server.url("/files/page.html"))"
+            """)
+        let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(run.status == 0, "one failing source is not a fatal error: \(run.stderr)")
+
+        let db = work.path("state/tidings.db")
+        let sources = try #require(try json(ProcessRunner.tidings(["--db", db, "sources", "--json"]).stdout) as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: sources.map { ($0["id"] as! String, $0) })
+        #expect(byID["good"]?["state"] as? String == "ok")
+        #expect(byID["good"]?["articles"] as? Int == 3)
+        #expect(byID["malformed"]?["state"] as? String == "failing")
+        #expect(byID["malformed"]?["last_error"] as? String
+                == "malformed feed at line 4, column 22: an end tag that does not match the open element")
+        #expect(byID["missing"]?["last_error"] as? String == "HTTP 404 Not Found from \(server.url("/files/nothing-here.xml"))")
+        #expect(byID["missing"]?["last_status"] as? Int == 404)
+        #expect((byID["unreachable"]?["last_error"] as? String)?.hasPrefix("could not connect: ") == true)
+        #expect(byID["html"]?["last_error"] as? String
+                == "expected an RSS or Atom feed, found a document whose root element is <html>")
+
+        let table = try ProcessRunner.tidings(["--db", db, "sources"], environment: ["COLUMNS": "400"]).stdout
+        #expect(table.contains("HTTP 404 Not Found from"))
+        #expect(table.contains("malformed feed at line 4"))
+
+        let failed = try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout
+            .split(separator: "\n").compactMap { try? json(String($0)) as? [String: Any] }
+            .filter { $0["event"] as? String == "source.failed" }
+        #expect(Set(failed.compactMap { $0["source"] as? String }) == ["malformed", "missing", "unreachable", "html"])
+    }
+
+    @Test("without --once the daemon refreshes on schedule and stops cleanly on SIGTERM with everything committed")
+    func daemonStopsGracefully() throws {
+        let config = try demoConfig()
+        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", config, "--log-level", "debug"])
+        let db = work.path("state/tidings.db")
+        let ingested = try eventually(timeout: 30) {
+            let result = try ProcessRunner.tidings(["--db", db, "articles", "--json"])
+            return result.status == 0 && (try? json(result.stdout) as? [Any])??.count == 7
+        }
+        #expect(ingested, "\(daemon.stderr)")
+        #expect(eventually(timeout: 10) { daemon.stderr.contains("scheduler.sleeping") })
+        let status = daemon.stop(signal: SIGTERM, timeout: 20)
+        #expect(status == 0, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("scheduler.stopped"))
+        #expect(daemon.stderr.contains("daemon.stopped"))
+        let integrity = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                              ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])", db])
+        #expect(integrity.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
+    }
+
+    @Test("an invalid config stops tidingsd with exit 1 and a message naming file, line and key")
+    func invalidConfigIsFatal() throws {
+        let config = try work.write("bad.toml", """
+            [daemon]
+            database = "state/tidings.db"
+            concurrency = "lots"
+
+            [[source]]
+            id = "a"
+            url = "ftp://example.org/feed"
+            """)
+        let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(config):3:1: error: daemon.concurrency: expected integer, found string \"lots\""))
+        #expect(run.stderr.contains("\(config):7:1: error: source[1].url: expected an http, https or file URL, found scheme \"ftp\""))
+        #expect(!FileManager.default.fileExists(atPath: work.path("state/tidings.db")), "nothing is created")
+
+        let check = try ProcessRunner.tidings(["check-config", config])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("daemon.concurrency: expected integer"))
+        let good = try ProcessRunner.tidings(["check-config", try demoConfig()])
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("ok: 3 sources"))
+        let missing = try ProcessRunner.tidingsd(["--config", work.path("nope.toml"), "--once"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("nope.toml: error: cannot read config file: No such file or directory"))
+    }
+
+    @Test("an unwritable database location is fatal with a clear message")
+    func unwritableDatabaseIsFatal() throws {
+        let config = try work.write("tidings.toml", """
+            [daemon]
+            database = "/proc/tidings-cannot-live-here/tidings.db"
+            """)
+        let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("store.open_failed"))
+        #expect(run.stderr.contains("cannot create directory /proc/tidings-cannot-live-here"))
+    }
+}
