@@ -134,6 +134,23 @@ struct ConfigurationLoaderTests {
         ])
     }
 
+    @Test("a duplicate id is found even when the first source has another error, and messages come in file order")
+    func duplicateBesideOtherErrors() {
+        let messages = errors("""
+            [[source]]
+            id = "news"
+            url = "ftp://a.example/feed"
+
+            [[source]]
+            url = "https://b.example/feed"
+            id = "news"
+            """)
+        #expect(messages == [
+            "tidings.toml:3:1: error: source[1].url: expected an http, https or file URL, found scheme \"ftp\"",
+            "tidings.toml:7:1: error: source[2].id: duplicate source id \"news\"; expected every id to be unique (first defined at line 2)",
+        ])
+    }
+
     @Test("invalid URLs say what was expected", arguments: [
         ("ftp://example.org/feed", "expected an http, https or file URL, found scheme \"ftp\""),
         ("example.org/feed", "expected an absolute http, https or file URL, found \"example.org/feed\""),

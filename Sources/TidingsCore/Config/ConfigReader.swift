@@ -31,7 +31,15 @@ final class ConfigReader {
     let fileName: String
     let directory: URL
     private let locator: ConfigKeyLocator
-    private(set) var diagnostics: [ConfigDiagnostic] = []
+    private var reported: [ConfigDiagnostic] = []
+
+    /// Everything found, in file order (problems without a line last).
+    var diagnostics: [ConfigDiagnostic] {
+        reported.enumerated().sorted { a, b in
+            let (lineA, lineB) = (a.element.line ?? Int.max, b.element.line ?? Int.max)
+            return lineA != lineB ? lineA < lineB : a.offset < b.offset
+        }.map(\.element)
+    }
 
     init(fileName: String, text: String, directory: URL) {
         self.fileName = fileName
@@ -74,15 +82,18 @@ final class ConfigReader {
                        at: locator.position(table: "source", arrayIndex: index))
                 continue
             }
-            guard let source = sourceReader.read(values(of: table, scope: scope), scope: scope) else { continue }
-            let line = locator.position(table: "source", arrayIndex: index, key: "id")?.line
-            if let first = firstLineOfID[source.id] {
-                report(.error, "duplicate source id \"\(source.id)\"; expected every id to be unique (first defined"
-                       + (first > 0 ? " at line \(first))" : " earlier)"),
-                       keyPath: scope.keyPath("id"), at: locator.position(table: "source", arrayIndex: index, key: "id"))
-                continue
+            let checked = values(of: table, scope: scope)
+            // Duplicates are checked on the raw id, so they are found even when the source has other errors.
+            if case .string(let id)? = checked["id"] {
+                let position = locator.position(table: "source", arrayIndex: index, key: "id")
+                if let first = firstLineOfID[id] {
+                    report(.error, "duplicate source id \"\(id)\"; expected every id to be unique (first defined"
+                           + (first > 0 ? " at line \(first))" : " earlier)"), keyPath: scope.keyPath("id"), at: position)
+                    continue
+                }
+                firstLineOfID[id] = position?.line ?? 0
             }
-            firstLineOfID[source.id] = line ?? 0
+            guard let source = sourceReader.read(checked, scope: scope) else { continue }
             sources.append(source)
         }
         return sources
@@ -184,7 +195,7 @@ final class ConfigReader {
 
     func report(_ severity: ConfigDiagnostic.Severity, _ message: String, keyPath: String?,
                 at position: (line: Int, column: Int)?) {
-        diagnostics.append(ConfigDiagnostic(severity: severity, file: fileName, line: position?.line,
+        reported.append(ConfigDiagnostic(severity: severity, file: fileName, line: position?.line,
                                             column: position?.column, keyPath: keyPath, message: message))
     }
 
