@@ -24,7 +24,16 @@ public final class RefreshService: Service {
         let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
         logger.info("scheduler.started", metadata: ["sources": "\(configuration.sources.count)"])
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let due = try store.dueSources(at: Date()).compactMap { sourcesByID[$0] }
+            let due: [SourceSettings]
+            do {
+                due = try store.dueSources(at: Date()).compactMap { sourcesByID[$0] }
+            } catch {
+                // A store that cannot be read now (busy, disk trouble) may be fine later: keep running.
+                logger.error("store.read_failed", metadata: ["error": "\(StoreErrorText.describe(error))",
+                                                             "retry.seconds": "\(Int(Self.storeRetryDelay))"])
+                guard await sleepUnlessShutdown(seconds: Self.storeRetryDelay) else { break }
+                continue
+            }
             if !due.isEmpty {
                 let reports = await cycle.run(due)
                 logger.info("cycle.done", metadata: [
@@ -33,23 +42,36 @@ public final class RefreshService: Service {
                 ])
             }
             guard !Task.isShuttingDownGracefully else { break }
-            let wait = try secondsUntilNextDue()
+            let wait = secondsUntilNextDue()
             logger.debug("scheduler.sleeping", metadata: ["seconds": "\(Int(wait))"])
-            do {
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-                }
-            } catch {
-                break  // shutdown or cancellation
-            }
+            guard await sleepUnlessShutdown(seconds: wait) else { break }
         }
         logger.info("scheduler.stopped")
     }
 
+    private static let storeRetryDelay = 30.0
+
+    /// False when a graceful shutdown (or cancellation) cut the sleep short.
+    private func sleepUnlessShutdown(seconds: Double) async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            }
+            return !Task.isShuttingDownGracefully
+        } catch {
+            return false
+        }
+    }
+
     /// At least a second (so a clock jump cannot spin), at most an hour (so a
-    /// long sleep notices a changed clock).
-    private func secondsUntilNextDue() throws -> Double {
-        guard let next = try store.nextDueDate() else { return 3600 }
-        return min(max(next.timeIntervalSinceNow, 1), 3600)
+    /// long sleep notices a changed clock); 30 s when the store cannot say.
+    private func secondsUntilNextDue() -> Double {
+        do {
+            guard let next = try store.nextDueDate() else { return 3600 }
+            return min(max(next.timeIntervalSinceNow, 1), 3600)
+        } catch {
+            logger.error("store.read_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+            return Self.storeRetryDelay
+        }
     }
 }
