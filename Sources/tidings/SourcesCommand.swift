@@ -5,7 +5,7 @@ import TidingsCore
 struct SourcesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "List sources with their health: state, last HTTP status, last success, next due, last error."
+        abstract: "List sources with their health: state, last HTTP status, last success, next due, last error or warning."
     )
 
     @ParentCommand var root: Tidings
@@ -24,7 +24,7 @@ struct SourcesCommand: ParsableCommand {
         var table = TextTable([
             .init("ID"), .init("STATE"), .init("HTTP", rightAligned: true), .init("ARTICLES", rightAligned: true),
             .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
-            .init("LAST ERROR", flexible: true),
+            .init("PROBLEM", flexible: true),
         ])
         let now = Date()
         for source in sources {
@@ -32,7 +32,7 @@ struct SourcesCommand: ParsableCommand {
                 source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
                 HumanTime.relative(source.lastSuccess, now: now),
                 source.state == "removed" || source.state == "disabled" ? "-" : HumanTime.relative(source.nextDue, now: now),
-                String(source.consecutiveErrors), source.lastError ?? "",
+                String(source.consecutiveErrors), source.lastError ?? source.warning.map { "warning: \($0)" } ?? "",
             ])
         }
         Output.line(table.render(width: Terminal.width))

@@ -52,7 +52,7 @@ struct StoreTests {
         try queue.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')")
         }
-        try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         try queue.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect {

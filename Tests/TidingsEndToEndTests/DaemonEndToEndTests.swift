@@ -57,6 +57,7 @@ struct DaemonEndToEndTests {
             to: feeds.url.appendingPathComponent("good.xml"))
         try feeds.write("broken.xml", "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<title>Broken</title>\n<item><title>x</item>\n</channel></rss>\n")
         try feeds.write("page.html", "<!DOCTYPE html><html><body>not a feed</body></html>")
+        try feeds.write("garbage.xml", "this is not XML at all")
         let server = try FeedServer(root: feeds.url)
         let config = try work.write("tidings.toml", """
             [daemon]
@@ -81,6 +82,10 @@ struct DaemonEndToEndTests {
             url = "http://127.0.0.1:\(closedLocalPort())/feed.xml"
 
             [[source]]
+            id = "garbage"
+            url = "\(server.url("/files/garbage.xml"))"
+
+            [[source]]
             id = "html"
             url = "\(server.url("/files/page.html"))"
             """)
@@ -92,9 +97,12 @@ struct DaemonEndToEndTests {
         let byID = Dictionary(uniqueKeysWithValues: sources.map { ($0["id"] as! String, $0) })
         #expect(byID["good"]?["state"] as? String == "ok")
         #expect(byID["good"]?["articles"] as? Int == 3)
-        #expect(byID["malformed"]?["state"] as? String == "failing")
-        #expect(byID["malformed"]?["last_error"] as? String
-                == "malformed feed at line 4, column 22: an end tag that does not match the open element")
+        #expect(byID["malformed"]?["state"] as? String == "ok", "what can be recovered is ingested")
+        #expect(byID["malformed"]?["articles"] as? Int == 1)
+        #expect(byID["malformed"]?["warning"] as? String
+                == "feed recovered: not well-formed XML at line 4, column 22: an end tag that does not match the open element")
+        #expect(byID["garbage"]?["state"] as? String == "failing")
+        #expect(byID["garbage"]?["last_error"] as? String == "malformed feed at line 1, column 1: no XML element found (is this XML at all?)")
         #expect(byID["missing"]?["last_error"] as? String == "HTTP 404 Not Found from \(server.url("/files/nothing-here.xml"))")
         #expect(byID["missing"]?["last_status"] as? Int == 404)
         #expect((byID["unreachable"]?["last_error"] as? String)?.hasPrefix("could not connect: ") == true)
@@ -103,12 +111,13 @@ struct DaemonEndToEndTests {
 
         let table = try ProcessRunner.tidings(["--db", db, "sources"], environment: ["COLUMNS": "400"]).stdout
         #expect(table.contains("HTTP 404 Not Found from"))
-        #expect(table.contains("malformed feed at line 4"))
+        #expect(table.contains("warning: feed recovered: not well-formed XML at line 4"))
+        #expect(table.contains("malformed feed at line 1, column 1: no XML element found (is this XML at all?)"))
 
         let failed = try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout
             .split(separator: "\n").compactMap { try? json(String($0)) as? [String: Any] }
             .filter { $0["event"] as? String == "source.failed" }
-        #expect(Set(failed.compactMap { $0["source"] as? String }) == ["malformed", "missing", "unreachable", "html"])
+        #expect(Set(failed.compactMap { $0["source"] as? String }) == ["garbage", "missing", "unreachable", "html"])
     }
 
     @Test("without --once the daemon refreshes on schedule and stops cleanly on SIGTERM with everything committed")

@@ -29,7 +29,8 @@ public struct SourceRefresher: Sendable {
         do {
             let summary = try store.record(outcome)
             switch outcome.result {
-            case .success(_, _, let articles):
+            case .success(_, _, let articles, let warning):
+                if let warning { logger.warning("feed.recovered", metadata: ["reason": "\(warning)"]) }
                 logger.info("refresh.done", metadata: [
                     "http.status": "\(outcome.status ?? 0)", "entries": "\(articles.count)",
                     "added": "\(summary.added.count)",
@@ -66,14 +67,15 @@ public struct SourceRefresher: Sendable {
         }
         let feed: ParsedFeed
         do {
-            feed = try FeedParser.parse(response.body, baseURL: response.effectiveURL)
+            feed = try FeedParser.parse(response.body, baseURL: response.effectiveURL, contentType: response.header("Content-Type"))
         } catch {
             return failure("\(error)", status: response.status)
         }
         let identities = EntryIdentity.assign(feed.entries)
         let articles = zip(identities, feed.entries).map { IncomingArticle(identity: $0, entry: $1) }
         return RefreshOutcome(sourceID: source.id, status: response.status,
-                              result: .success(feedTitle: feed.title, feedLink: feed.link, articles: articles),
+                              result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
+                                               warning: feed.bozoReason.map { "feed recovered: \($0)" }),
                               finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now))
     }
 }

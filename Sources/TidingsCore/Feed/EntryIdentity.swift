@@ -28,7 +28,7 @@ public enum EntryIdentity {
 
     /// A stable fingerprint of what an entry says (title, link and text).
     public static func contentHash(_ entry: FeedEntry) -> String {
-        let parts = [entry.title ?? "", entry.link ?? "", entry.content ?? entry.summary ?? ""]
+        let parts = [entry.title?.value ?? "", entry.link ?? "", (entry.content ?? entry.summary)?.value ?? ""]
         return StableHash.hex(parts.joined(separator: "\u{1F}"))
     }
 

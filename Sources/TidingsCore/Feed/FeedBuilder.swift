@@ -6,38 +6,43 @@ import FoundationXML
 /// The SAX delegate that assembles a `ParsedFeed` from parser events.
 final class FeedBuilder: NSObject, XMLParserDelegate {
     /// One open element.
-    private struct OpenElement {
-        let namespace: String
-        let name: String
+    private struct Element {
+        let key: String
         let attributes: [String: String]
+        let base: URL?
+        let language: String?
         var text = ""
+        /// Set when the element is a text construct (title, summary, content...).
+        var construct: TextConstructKind?
+        /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
+        var forwardsText = false
     }
 
-    private let baseURL: URL?
-    private var stack: [OpenElement] = []
+    private let documentURL: URL?
+    private var stack: [Element] = []
     private(set) var rootElement: String?
     private(set) var rejection: FeedParseError?
     /// The first error libxml2 reported, even if it recovered.
     private(set) var firstError: (line: Int, column: Int, code: Int)?
-    private var format: ParsedFeed.Format?
     private var feed = ParsedFeed(format: .rss20)
+    private var recognized = false
     private var entry: FeedEntry?
     private var entryDepth = 0
-    private var entryLinkIsAlternate = false
-    private var feedLinkIsAlternate = false
-    private var author = AuthorParts()
-    /// Depth of an Atom `type="xhtml"` construct whose children are kept as markup.
-    private var xhtmlDepth: Int?
+    private var entryHasAlternateLink = false
+    private var entryGuidIsLink = false
+    private var feedHasAlternateLink = false
+    private var person = PersonParts()
+    private var sourceDepth: Int?
+    /// Depth of an element whose children are kept as markup (XHTML content).
+    private var markupDepth: Int?
 
-    init(baseURL: URL?) {
-        self.baseURL = baseURL
+    init(documentURL: URL?) {
+        self.documentURL = documentURL
     }
 
-    func result() -> ParsedFeed? {
-        guard let format else { return nil }
-        feed.format = format
-        return feed
-    }
+    func result() -> ParsedFeed? { recognized ? feed : nil }
+
+    private var isAtom: Bool { feed.format == .atom10 || feed.format == .atom03 }
 
     // MARK: XMLParserDelegate
 
@@ -49,235 +54,367 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
-        let namespace = namespaceURI ?? ""
-        if let xhtmlDepth, stack.count >= xhtmlDepth {
+        let parent = stack.last
+        if let markupDepth, stack.count >= markupDepth {
             stack[stack.count - 1].text += XHTMLMarkup.startTag(name, attributes: attributes)
-            stack.append(OpenElement(namespace: namespace, name: name, attributes: attributes))
+            stack.append(Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language))
             return
         }
-        if stack.isEmpty {
-            rootElement = qualifiedName ?? name
-            format = Self.format(root: name, namespace: namespace, attributes: attributes)
-            if format == nil {
-                rejection = .notAFeed(rootElement: qualifiedName ?? name)
-                parser.abortParsing()
+        if let construct = parent?.construct, !construct.keepsChildMarkup {
+            // Markup inside a text construct that did not declare it.
+            if name == "div", parent?.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true {
+                var wrapper = Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language)
+                wrapper.forwardsText = true
+                stack.append(wrapper)
                 return
             }
+            stack[stack.count - 1].construct = .xhtml
+            markupDepth = stack.count
+            stack[stack.count - 1].text = XHTMLMarkup.escape(stack[stack.count - 1].text)
+                + XHTMLMarkup.startTag(name, attributes: attributes)
+            stack.append(Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language))
+            return
         }
-        let isCore = FeedNamespace.core.contains(namespace)
-        if isCore, name == "item" || name == "entry", entry == nil {
+        let key = FeedKey.make(namespace: namespaceURI ?? "", name: name, qualifiedName: qualifiedName ?? name)
+        let base = FeedKey.base(attributes["xml:base"], parent: parent?.base ?? documentURL)
+        var language = parent?.language
+        if let lang = attributes["xml:lang"] ?? attributes["lang"] { language = lang.isEmpty ? nil : lang }
+        if stack.isEmpty, !start(root: key, qualifiedName: qualifiedName ?? name, namespace: namespaceURI ?? "",
+                                 attributes: attributes, language: language, parser: parser) {
+            return
+        }
+        var element = Element(key: key, attributes: attributes, base: base, language: language)
+        defer { stack.append(element) }
+        if sourceDepth != nil { return }
+        switch key {
+        case "item" where entry == nil, "entry" where entry == nil:
             entry = FeedEntry()
             entryDepth = stack.count + 1
-            entryLinkIsAlternate = false
-            if let about = attributes["rdf:about"] ?? attributes["about"], !about.isEmpty { entry?.id = about }
+            entryHasAlternateLink = false
+            entryGuidIsLink = false
+            if let about = attributes["rdf:about"], !about.isEmpty { entry?.id = about }
+        case "source" where entry != nil:
+            sourceDepth = stack.count + 1
+        case "author", "contributor":
+            person = PersonParts()
+        case "link" where attributes["href"] != nil:
+            takeLink(attributes, base: base)
+        case "enclosure" where attributes["url"] != nil && entry != nil:
+            entry?.enclosures.append(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
+                                                   type: attributes["type"], length: attributes["length"]))
+        default:
+            break
         }
-        if isCore, name == "author" || name == "contributor" { author = AuthorParts() }
-        if isCore, name == "link", let href = attributes["href"] {
-            takeAtomLink(href: href, rel: attributes["rel"])
+        if let kind = TextConstructKind.of(key: key, attributes: attributes, isAtom: isAtom) {
+            element.construct = kind
+            if kind.keepsChildMarkup { markupDepth = stack.count + 1 }
         }
-        stack.append(OpenElement(namespace: namespace, name: name, attributes: attributes))
-        if isAtom(namespace), ["content", "summary", "title", "subtitle", "tagline"].contains(name),
-           attributes["type"] == "xhtml" {
-            xhtmlDepth = stack.count
+    }
+
+    /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
+    private func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
+                       language: String?, parser: XMLParser) -> Bool {
+        rootElement = qualifiedName
+        guard let format = FeedKey.format(root: key, namespace: namespace, attributes: attributes) else {
+            rejection = .notAFeed(rootElement: qualifiedName)
+            parser.abortParsing()
+            return false
         }
+        feed.format = format
+        feed.language = language
+        recognized = true
+        return true
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard !stack.isEmpty else { return }
-        if xhtmlDepth != nil {
-            stack[stack.count - 1].text += XHTMLMarkup.escape(string)
-        } else {
-            stack[stack.count - 1].text += string
-        }
+        append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
     }
 
     func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        guard !stack.isEmpty else { return }
-        stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
+        let text = String(decoding: block, as: UTF8.self)
+        append(markupDepth != nil ? XHTMLMarkup.escape(text) : text)
+    }
+
+    private func append(_ text: String) {
+        var index = stack.count - 1
+        while index > 0, stack[index].forwardsText { index -= 1 }
+        guard index >= 0 else { return }
+        stack[index].text += text
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        guard var element = stack.popLast() else { return }
-        if let depth = xhtmlDepth {
+        guard let element = stack.popLast() else { return }
+        if element.forwardsText { return }
+        if let depth = markupDepth {
             if stack.count >= depth {
-                // A child of the xhtml construct: close its tag in the parent's markup.
-                stack[stack.count - 1].text += element.text + "</\(name)>"
+                stack[stack.count - 1].text += element.text + (XHTMLMarkup.isVoid(name) && element.text.isEmpty ? "" : "</\(name)>")
                 return
             }
-            xhtmlDepth = nil
-            element.text = XHTMLMarkup.unwrapDiv(element.text)
+            markupDepth = nil
         }
         let depth = stack.count + 1
-        if let current = entry {
-            if depth == entryDepth {
-                feed.entries.append(finish(current))
-                entry = nil
-            } else {
-                entry = assign(element, depth: depth - entryDepth, to: current)
-            }
+        if let sourceDepth {
+            if depth == sourceDepth { self.sourceDepth = nil }
             return
         }
-        assignFeedField(element)
+        if entry != nil, depth == entryDepth {
+            finishEntry()
+            return
+        }
+        let parentKey = stack.last?.key
+        if parentKey == "author" || parentKey == "contributor" {
+            person.take(element.key, element.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            return
+        }
+        if entry != nil {
+            if depth == entryDepth + 1 { assignEntryField(element) }
+        } else if parentKey == "channel" || (parentKey == "feed" && depth == 2) || (stack.count == 1 && isRDFOrRSSRoot) {
+            assignFeedField(element)
+        }
     }
+
+    private var isRDFOrRSSRoot: Bool { feed.format == .rss10 || feed.format == .rss090 }
 
     // MARK: Fields
 
-    private func assign(_ element: OpenElement, depth: Int, to current: FeedEntry) -> FeedEntry {
-        var updated = current
-        let text = element.text
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if depth == 2, isAtom(element.namespace) || element.namespace.isEmpty, stack.last?.name == "author" {
-            author.take(element.name, trimmed)
-            return updated
-        }
-        guard depth == 1 else { return updated }
-        switch EntryField(namespace: element.namespace, name: element.name, hasHref: element.attributes["href"] != nil) {
-        case .title:
-            updated.title = plainTitle(element)
-        case .link:
-            if !trimmed.isEmpty { updated.link = absolute(trimmed) }
-        case .id:
-            if !trimmed.isEmpty { updated.id = trimmed }
-        case .summary:
-            updated.summary = markup(element)
-        case .content:
-            updated.content = markup(element)
-        case .author:
-            if let display = author.display ?? (trimmed.isEmpty ? nil : trimmed) { updated.author = display }
-        case .creator:
-            if updated.author == nil, !trimmed.isEmpty { updated.author = trimmed }
-        case .published:
-            if updated.published == nil { updated.published = FeedDate.parse(trimmed) }
-        case .updated:
-            updated.updated = FeedDate.parse(trimmed)
-        case nil:
+    private func assignEntryField(_ element: Element) {
+        guard var current = entry else { return }
+        defer { entry = current }
+        let trimmed = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch element.key {
+        case "title", "dc:title":
+            if current.title == nil || element.key == "title" { current.title = text(of: element) }
+        case "link" where element.attributes["href"] == nil:
+            let rel = element.attributes["rel"]?.lowercased() ?? "alternate"
+            if !trimmed.isEmpty, rel == "alternate" { current.link = FeedKey.resolve(trimmed, base: element.base) }
+        case "guid":
+            if !trimmed.isEmpty {
+                current.id = trimmed
+                entryGuidIsLink = (element.attributes["isPermaLink"] ?? "true").lowercased() != "false"
+            }
+        case "id", "dc:identifier":
+            if !trimmed.isEmpty { current.id = trimmed }
+        case "description", "summary", "dc:description":
+            // The second of description/summary is the fuller text (feedparser's rule).
+            if current.summary == nil {
+                current.summary = text(of: element)
+            } else if current.content == nil, element.key != "dc:description" {
+                current.content = text(of: element)
+            }
+        case "itunes:summary":
+            if current.summary == nil { current.summary = text(of: element) }
+        case "content", "content:encoded", "xhtml:body", "body", "fullitem":
+            current.content = text(of: element)
+        case "author":
+            if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { current.author = display }
+        case "dc:creator", "itunes:author", "dc:author":
+            if current.author == nil, !trimmed.isEmpty { current.author = trimmed }
+        case "pubDate", "published", "issued", "dcterms:issued", "dcterms:created", "created":
+            if current.published == nil { current.published = FeedDate.parse(trimmed) }
+        case "updated", "modified", "dc:date", "dcterms:modified":
+            if current.updated == nil { current.updated = FeedDate.parse(trimmed) }
+        case "category":
+            if let tag = category(element, trimmed: trimmed) { current.tags.append(tag) }
+        case "dc:subject":
+            if !trimmed.isEmpty { current.tags.append(FeedTag(term: trimmed)) }
+        case "tags", "itunes:keywords":
+            current.tags += FeedBuilder.commaSeparated(trimmed)
+        default:
             break
         }
-        return updated
     }
 
-    private func assignFeedField(_ element: OpenElement) {
-        let depth = stack.count + 1
-        // Channel fields sit at depth 3 in RSS (rss > channel > title) and RDF, depth 2 in Atom.
-        let parentName = stack.last?.name
-        guard parentName == "channel" || (parentName == "feed" && depth == 2) else { return }
+    static func commaSeparated(_ text: String) -> [FeedTag] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }.map { FeedTag(term: $0) }
+    }
+
+    private func assignFeedField(_ element: Element) {
         let trimmed = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let ns = element.namespace
-        guard FeedNamespace.core.contains(ns) else { return }
-        switch element.name {
-        case "title": feed.title = plainTitle(element)
-        case "link" where element.attributes["href"] == nil: if !trimmed.isEmpty { feed.link = absolute(trimmed) }
-        case "description", "subtitle", "tagline": feed.subtitle = plainTitle(element)
-        default: break
+        switch element.key {
+        case "title", "dc:title":
+            if feed.title == nil || element.key == "title" { feed.title = text(of: element) }
+        case "link" where element.attributes["href"] == nil:
+            if !trimmed.isEmpty, !feedHasAlternateLink { feed.link = FeedKey.resolve(trimmed, base: element.base) }
+        case "description", "subtitle", "tagline", "dc:description":
+            feed.subtitle = text(of: element)
+        case "itunes:summary", "itunes:subtitle":
+            if feed.subtitle == nil { feed.subtitle = text(of: element) }
+        case "language", "dc:language":
+            if !trimmed.isEmpty { feed.language = trimmed }
+        case "id":
+            if !trimmed.isEmpty { feed.id = trimmed }
+        case "author":
+            if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { feed.author = display }
+        case "managingEditor", "dc:creator", "itunes:author", "dc:author":
+            if feed.author == nil, !trimmed.isEmpty { feed.author = trimmed }
+        case "updated", "modified", "lastBuildDate", "dc:date", "dcterms:modified":
+            if feed.updated == nil { feed.updated = FeedDate.parse(trimmed) }
+        case "pubDate", "published", "issued", "dcterms:issued":
+            if feed.published == nil { feed.published = FeedDate.parse(trimmed) }
+        case "category":
+            if let tag = category(element, trimmed: trimmed) { feed.tags.append(tag) }
+        case "dc:subject":
+            if !trimmed.isEmpty { feed.tags.append(FeedTag(term: trimmed)) }
+        case "tags", "itunes:keywords":
+            feed.tags += FeedBuilder.commaSeparated(trimmed)
+        default:
+            break
         }
     }
 
-    private func takeAtomLink(href: String, rel: String?) {
-        let isAlternate = rel == nil || rel == "alternate"
-        let resolved = absolute(href)
+    private func category(_ element: Element, trimmed: String) -> FeedTag? {
+        let term = element.attributes["term"] ?? trimmed
+        guard !term.isEmpty else { return nil }
+        return FeedTag(term: term, scheme: element.attributes["scheme"] ?? element.attributes["domain"],
+                       label: element.attributes["label"])
+    }
+
+    /// An Atom-style `<link href rel type>`: the alternate link, or an enclosure.
+    private func takeLink(_ attributes: [String: String], base: URL?) {
+        let rel = (attributes["rel"] ?? "alternate").lowercased()
+        let href = FeedKey.resolve(attributes["href"] ?? "", base: base)
+        let type = attributes["type"]?.lowercased()
+        let isHTMLType = type == nil || type == "text/html" || type == "application/xhtml+xml"
         if entry != nil {
-            if isAlternate, !entryLinkIsAlternate || entry?.link == nil {
-                entry?.link = resolved
-                entryLinkIsAlternate = true
-            } else if entry?.link == nil, rel != "self", rel != "edit", rel != "enclosure" {
-                entry?.link = resolved
+            if sourceDepth != nil || stack.count + 1 != entryDepth + 1 { return }
+            if rel == "enclosure" {
+                entry?.enclosures.append(FeedEnclosure(href: href, type: attributes["type"], length: attributes["length"]))
+            } else if rel == "alternate", !entryHasAlternateLink || entry?.link == nil {
+                if isHTMLType || entry?.link == nil {
+                    entry?.link = href
+                    entryHasAlternateLink = isHTMLType
+                }
             }
-        } else if stack.count == 1 {
-            if isAlternate, !feedLinkIsAlternate {
-                feed.link = resolved
-                feedLinkIsAlternate = true
+        } else if stack.last?.key == "feed" || stack.last?.key == "channel" {
+            if rel == "alternate", !feedHasAlternateLink || feed.link == nil, isHTMLType || feed.link == nil {
+                feed.link = href
+                feedHasAlternateLink = isHTMLType
             }
         }
     }
 
-    private func finish(_ entry: FeedEntry) -> FeedEntry {
-        var entry = entry
-        if entry.summary == nil, let content = entry.content { entry.summary = content }
-        return entry
+    private func finishEntry() {
+        guard var finished = entry else { return }
+        entry = nil
+        if finished.summary == nil, let content = finished.content { finished.summary = content }
+        if finished.link == nil, entryGuidIsLink, let id = finished.id { finished.link = id }
+        feed.entries.append(finished)
     }
 
-    // MARK: Text constructs
-
-    /// Titles are plain text; an HTML or XHTML title is reduced to its text.
-    private func plainTitle(_ element: OpenElement) -> String {
-        let type = element.attributes["type"] ?? ""
-        let isMarkup = type == "html" || type == "xhtml" || type == "text/html" || element.namespace.isEmpty
-            || element.namespace == FeedNamespace.rss10 || element.namespace == FeedNamespace.rss090
-        let text = isMarkup ? HTMLText.plainText(fromHTML: element.text) : element.text
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The value of a text construct as feedparser gives it: plain text, or sanitized HTML.
+    private func text(of element: Element) -> FeedText {
+        let kind = element.construct ?? .plain
+        var value = element.text
+        if kind.keepsChildMarkup, feed.format == .atom10 { value = XHTMLMarkup.unwrapDiv(value) }
+        value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if kind.isBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters),
+           let decoded = String(data: data, encoding: .utf8) {
+            value = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var isHTML = kind.isMarkup
+        if !isAtom, !isHTML, LooksLikeHTML.check(value) { isHTML = true }
+        if isHTML { value = HTMLSanitizer.sanitize(value, baseURL: element.base) }
+        return FeedText(value, isHTML: isHTML)
     }
+}
 
-    /// Summaries and content as HTML: Atom `type="text"` is escaped into HTML.
-    private func markup(_ element: OpenElement) -> String {
-        let type = element.attributes["type"] ?? (isAtom(element.namespace) ? "text" : "html")
-        let text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if isAtom(element.namespace), type == "text" || type == "text/plain" { return XHTMLMarkup.escape(text) }
-        return text
-    }
+/// How a text construct's content is to be read.
+struct TextConstructKind: Equatable {
+    var isMarkup: Bool
+    var keepsChildMarkup: Bool
+    var isBase64: Bool
 
-    private func absolute(_ link: String) -> String {
-        guard let baseURL, let url = URL(string: link, relativeTo: baseURL) else { return link }
-        return url.absoluteString
-    }
+    static let plain = TextConstructKind(isMarkup: false, keepsChildMarkup: false, isBase64: false)
+    static let html = TextConstructKind(isMarkup: true, keepsChildMarkup: false, isBase64: false)
+    static let xhtml = TextConstructKind(isMarkup: true, keepsChildMarkup: true, isBase64: false)
 
-    private func isAtom(_ namespace: String) -> Bool {
-        namespace == FeedNamespace.atom10 || namespace == FeedNamespace.atom03
-    }
-
-    private static func format(root: String, namespace: String, attributes: [String: String]) -> ParsedFeed.Format? {
-        switch (root, namespace) {
-        case ("rss", ""):
-            switch attributes["version"] {
-            case "0.91": return .rss091
-            case "0.92": return .rss092
-            default: return .rss20
-            }
-        case ("RDF", FeedNamespace.rdf):
-            return .rss10
-        case ("feed", FeedNamespace.atom10):
-            return .atom10
-        case ("feed", FeedNamespace.atom03):
-            return .atom03
-        case ("feed", ""):
-            return .atom10
+    /// The kind for an element that is a text construct, from its `type`/`mode`
+    /// attributes and the element's default; nil for other elements.
+    static func of(key: String, attributes: [String: String], isAtom: Bool) -> TextConstructKind? {
+        let fallback: TextConstructKind
+        switch key {
+        case "title", "subtitle", "tagline", "summary", "content", "itunes:summary", "itunes:subtitle", "info",
+             "rights", "copyright", "dc:title":
+            fallback = .plain
+        case "description", "dc:description", "content:encoded", "fullitem", "body":
+            fallback = .html
+        case "xhtml:body":
+            fallback = .xhtml
         default:
             return nil
         }
-    }
-}
-
-/// Which entry field an element fills, by namespace and name.
-private enum EntryField {
-    case title, link, id, summary, content, author, creator, published, updated
-
-    init?(namespace ns: String, name: String, hasHref: Bool) {
-        let core = FeedNamespace.core.contains(ns)
-        let atom = ns == FeedNamespace.atom10 || ns == FeedNamespace.atom03
-        switch name {
-        case "title" where core: self = .title
-        case "link" where core && !hasHref: self = .link
-        case "guid" where ns.isEmpty, "id" where atom: self = .id
-        case "identifier" where ns == FeedNamespace.dc: self = .id
-        case "description" where core, "summary" where atom: self = .summary
-        case "encoded" where ns == FeedNamespace.content, "content" where atom: self = .content
-        case "author" where atom || ns.isEmpty: self = .author
-        case "creator" where ns == FeedNamespace.dc: self = .creator
-        case "pubDate" where ns.isEmpty, "published" where atom, "issued" where atom: self = .published
-        case "date" where ns == FeedNamespace.dc, "issued" where ns == FeedNamespace.dcterms: self = .published
-        case "updated" where atom, "modified" where atom || ns == FeedNamespace.dcterms: self = .updated
-        default: return nil
+        var kind = fallback
+        if let type = attributes["type"]?.lowercased() {
+            switch type {
+            case "text", "text/plain": kind = .plain
+            case "html", "text/html": kind = .html
+            case "xhtml", "application/xhtml+xml": kind = .xhtml
+            default:
+                if type.contains("html") {
+                    kind = .html
+                } else if type.hasSuffix("xml") {
+                    kind = .xhtml
+                } else {
+                    kind = .plain
+                    // Atom 1.0: content of any other media type is Base64.
+                    kind.isBase64 = isAtom && !type.hasPrefix("text/") && attributes["mode"] == nil
+                }
+            }
         }
+        switch attributes["mode"]?.lowercased() {
+        case "escaped": kind = kind.isMarkup ? .html : kind
+        case "xml": kind = .xhtml
+        case "base64": kind.isBase64 = true
+        default: break
+        }
+        return kind
     }
 }
 
-/// Name and e-mail of an Atom `<author>`, joined as "Name (email)".
-private struct AuthorParts {
+/// feedparser's guess for RSS text: HTML when it has an end tag or a character
+/// reference, and only known HTML elements and entities.
+enum LooksLikeHTML {
+    static func check(_ text: String) -> Bool {
+        guard text.contains("<") || text.contains("&") else { return false }
+        var hasEndTagOrReference = false
+        var index = text.startIndex
+        while let open = text[index...].firstIndex(where: { $0 == "<" || $0 == "&" }) {
+            let rest = text[text.index(after: open)...]
+            if text[open] == "<" {
+                let isEnd = rest.first == "/"
+                let name = rest.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+                if !name.isEmpty {
+                    guard knownElements.contains(name.lowercased()) else { return false }
+                    if isEnd { hasEndTagOrReference = true }
+                }
+            } else {
+                let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "#" }
+                if !name.isEmpty, rest.dropFirst(name.count).first == ";" {
+                    if !name.hasPrefix("#"), HTMLEntityTable.byName[String(name)] == nil { return false }
+                    hasEndTagOrReference = true
+                }
+            }
+            index = text.index(after: open)
+        }
+        return hasEndTagOrReference
+    }
+
+    private static let knownElements: Set<String> = HTMLPolicy.allowedElements.union([
+        "button", "form", "input", "label", "legend", "fieldset", "option", "optgroup", "select", "textarea", "canvas",
+        "command", "datagrid", "datalist", "dialog", "event-source", "keygen", "m", "multicol", "nextid", "output",
+        "sound", "spacer", "noscript",
+    ])
+}
+
+/// Person constructs (`<author><name/><email/></author>`), shown as "Name (email)".
+private struct PersonParts {
     var name: String?
     var email: String?
 
-    mutating func take(_ element: String, _ text: String) {
+    mutating func take(_ key: String, _ text: String) {
         guard !text.isEmpty else { return }
-        if element == "name" { name = text } else if element == "email" { email = text }
+        if key == "name" { name = text } else if key == "email" { email = text }
     }
 
     var display: String? {
@@ -290,11 +427,69 @@ private struct AuthorParts {
     }
 }
 
-/// Rebuilds markup for Atom `type="xhtml"` constructs from SAX events.
+/// Names and URLs as the builder needs them.
+enum FeedKey {
+    /// `title`, `content:encoded`, `dc:creator`...: format-neutral names for elements.
+    static func make(namespace: String, name: String, qualifiedName: String) -> String {
+        if namespace.isEmpty {
+            // An undeclared prefix keeps its prefix, so it is never taken for a feed element.
+            return qualifiedName
+        }
+        if let prefix = prefixes[namespace] { return prefix.isEmpty ? name : "\(prefix):\(name)" }
+        if namespace.hasPrefix("http://purl.org/rss/") || namespace.hasPrefix("http://backend.userland.com/rss") {
+            return name
+        }
+        return "{\(namespace)}\(name)"
+    }
+
+    private static let prefixes: [String: String] = [
+        FeedNamespace.atom10: "", FeedNamespace.atom03: "", FeedNamespace.rss10: "", FeedNamespace.rss090: "",
+        "http://blogs.law.harvard.edu/tech/rss": "", "http://backend.userland.com/rss2": "",
+        FeedNamespace.content: "content", FeedNamespace.dc: "dc", FeedNamespace.dcterms: "dcterms",
+        FeedNamespace.xhtml: "xhtml", FeedNamespace.rdf: "rdf", "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes",
+        "http://search.yahoo.com/mrss/": "media", "http://search.yahoo.com/mrss": "media",
+    ]
+
+    static func format(root key: String, namespace: String, attributes: [String: String]) -> ParsedFeed.Format? {
+        switch (key, namespace) {
+        case ("rss", _):
+            switch attributes["version"] {
+            case "0.91": return .rss091
+            case "0.92": return .rss092
+            default: return .rss20
+            }
+        case ("rdf:RDF", _):
+            return .rss10
+        case ("feed", FeedNamespace.atom03):
+            return .atom03
+        case ("feed", _):
+            return attributes["version"] == "0.3" ? .atom03 : .atom10
+        case ("channel", _):
+            return .rss091
+        default:
+            return nil
+        }
+    }
+
+    static func base(_ value: String?, parent: URL?) -> URL? {
+        guard let value, !value.isEmpty else { return parent }
+        if let parent, let url = URL(string: value, relativeTo: parent) { return url.absoluteURL }
+        return URL(string: value) ?? parent
+    }
+
+    static func resolve(_ link: String, base: URL?) -> String {
+        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let base, let url = URL(string: trimmed, relativeTo: base) else { return trimmed }
+        return url.absoluteString
+    }
+}
+
+/// Rebuilds markup for XHTML constructs from SAX events.
 enum XHTMLMarkup {
     static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
         var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
+        escaped.reserveCapacity(text.utf8.count + 16)
         for character in text {
             switch character {
             case "&": escaped += "&amp;"
@@ -314,7 +509,9 @@ enum XHTMLMarkup {
         return tag + ">"
     }
 
-    /// Atom wraps xhtml content in one `<div>`; the wrapper is not content.
+    static func isVoid(_ name: String) -> Bool { HTMLPolicy.voidElements.contains(name) }
+
+    /// Atom 1.0 wraps xhtml content in one `<div>`; the wrapper is not content.
     static func unwrapDiv(_ markup: String) -> String {
         let trimmed = markup.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.hasPrefix("<div"), trimmed.hasSuffix("</div>"), let open = trimmed.firstIndex(of: ">") else {

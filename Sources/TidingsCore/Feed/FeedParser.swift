@@ -3,34 +3,79 @@ import Foundation
 import FoundationXML
 #endif
 
-/// Parses RSS (0.9x, 1.0, 2.0) and Atom (0.3, 1.0) documents into `ParsedFeed`.
+/// Parses RSS (0.9x, 1.0, 2.0), Atom (0.3, 1.0) and JSON Feed (1.0, 1.1)
+/// documents into `ParsedFeed`, the way the Universal Feed Parser reads them.
 ///
-/// It takes bytes and the document's URL (the base for relative links) and
-/// nothing else: fetching happens elsewhere. External entities are never loaded.
+/// It takes bytes, the document's URL (the base for relative links) and the
+/// HTTP `Content-Type` if there was one, and nothing else: fetching happens
+/// elsewhere. No DTD is processed and no external entity is loaded. Broken
+/// documents are recovered as far as possible and flagged `bozo`.
 public enum FeedParser {
-    public static func parse(_ data: Data, baseURL: URL?) throws -> ParsedFeed {
-        guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+    public static func parse(_ data: Data, baseURL: URL?, contentType: String? = nil) throws -> ParsedFeed {
+        guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw FeedParseError.empty
         }
-        let parser = XMLParser(data: data)
+        if first == 0x7B || (data.starts(with: [0xEF, 0xBB, 0xBF]) && data.dropFirst(3).first(where: { $0 > 0x20 }) == 0x7B) {
+            return try JSONFeedParser.parse(data, baseURL: baseURL)
+        }
+        let decoded = FeedTextDecoder.decode(data, httpCharset: ContentType.charset(contentType))
+        var preprocessor = XMLPreprocessor()
+        let xml = preprocessor.process(decoded.utf8)
+
+        let parser = XMLParser(data: Data(xml))
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
         parser.shouldResolveExternalEntities = false
-        let builder = FeedBuilder(baseURL: baseURL)
+        let builder = FeedBuilder(documentURL: baseURL)
         parser.delegate = builder
         let succeeded = parser.parse()
         if let rejection = builder.rejection { throw rejection }
-        // libxml2 recovers from many errors and parse() may still return true: any error makes the document malformed.
-        if let first = builder.firstError {
-            throw FeedParseError.malformed(line: first.line, column: first.column, reason: XMLErrorText.describe(first.code))
+        let xmlError = builder.firstError ?? (succeeded ? nil : (
+            parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0))
+        guard var feed = builder.result() else {
+            if builder.rootElement == nil {
+                throw FeedParseError.malformed(line: 1, column: 1, reason: "no XML element found (is this XML at all?)")
+            }
+            if let xmlError {
+                throw FeedParseError.malformed(line: xmlError.0, column: xmlError.1, reason: XMLErrorText.describe(xmlError.2))
+            }
+            throw FeedParseError.notAFeed(rootElement: builder.rootElement ?? "")
         }
-        guard succeeded else {
-            let code = (parser.parserError as NSError?)?.code ?? 0
-            throw FeedParseError.malformed(line: parser.lineNumber, column: parser.columnNumber,
-                                           reason: XMLErrorText.describe(code))
-        }
-        guard let feed = builder.result() else { throw FeedParseError.notAFeed(rootElement: builder.rootElement ?? "") }
+        feed.encoding = decoded.encoding
+        let problems = [
+            decoded.problem,
+            preprocessor.problem,
+            xmlError.map { "not well-formed XML at line \($0.0), column \($0.1): \(XMLErrorText.describe($0.2))" },
+            ContentType.problem(contentType),
+        ].compactMap { $0 }
+        feed.bozo = !problems.isEmpty
+        feed.bozoReason = problems.first
         return feed
+    }
+}
+
+/// The parts of an HTTP `Content-Type` the parser cares about.
+enum ContentType {
+    static func charset(_ contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            }
+        }
+        return nil
+    }
+
+    /// A served type that says "this is not a feed" (text/plain, text/html) is itself a problem.
+    static func problem(_ contentType: String?) -> String? {
+        guard let mediaType = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+              !mediaType.isEmpty else { return nil }
+        if mediaType.contains("xml") || mediaType.contains("rss") || mediaType.contains("atom") || mediaType.contains("json")
+            || mediaType == "application/octet-stream" {
+            return nil
+        }
+        return "served as \(mediaType), not as an XML feed type"
     }
 }
 

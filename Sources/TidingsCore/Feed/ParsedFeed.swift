@@ -1,60 +1,117 @@
 import Foundation
 
-/// A feed in one shape, whatever format it came in.
-public struct ParsedFeed: Sendable, Equatable {
-    public enum Format: String, Sendable, Codable {
-        case rss090 = "rss090", rss091 = "rss091", rss092 = "rss092", rss20 = "rss20", rss10 = "rss10"
-        case atom03 = "atom03", atom10 = "atom10"
+/// A text construct as published: plain text, or (sanitized) HTML.
+public struct FeedText: Sendable, Equatable {
+    public var value: String
+    public var isHTML: Bool
+
+    public init(_ value: String, isHTML: Bool) {
+        self.value = value
+        self.isHTML = isHTML
     }
 
-    public var format: Format
-    public var title: String?
-    public var link: String?
-    public var subtitle: String?
-    public var entries: [FeedEntry]
+    /// The text as HTML (plain text escaped).
+    public var html: String { isHTML ? value : XHTMLMarkup.escape(value) }
 
-    public init(format: Format, title: String? = nil, link: String? = nil, subtitle: String? = nil,
-                entries: [FeedEntry] = []) {
-        self.format = format
-        self.title = title
-        self.link = link
-        self.subtitle = subtitle
-        self.entries = entries
+    /// The text with markup removed and references decoded.
+    public var plainText: String { isHTML ? HTMLText.plainText(fromHTML: value) : value }
+}
+
+/// A category: RSS `<category domain>`, Atom `<category term scheme label>`, `dc:subject`.
+public struct FeedTag: Sendable, Equatable, Codable {
+    public var term: String
+    public var scheme: String?
+    public var label: String?
+
+    public init(term: String, scheme: String? = nil, label: String? = nil) {
+        self.term = term
+        self.scheme = scheme
+        self.label = label
     }
 }
 
-/// One item of a feed. Text fields are as published: `title` is plain text,
-/// `summary` and `content` are HTML. Links are absolute.
+/// A linked file: RSS `<enclosure>`, Atom `<link rel="enclosure">`, JSON Feed attachments.
+public struct FeedEnclosure: Sendable, Equatable, Codable {
+    public var href: String
+    public var type: String?
+    public var length: String?
+
+    public init(href: String, type: String? = nil, length: String? = nil) {
+        self.href = href
+        self.type = type
+        self.length = length
+    }
+}
+
+/// A feed in one shape, whatever format and encoding it came in.
+public struct ParsedFeed: Sendable, Equatable {
+    public enum Format: String, Sendable, Codable {
+        case rss090, rss091, rss092, rss20, rss10, atom03, atom10, json10, json11
+    }
+
+    public var format: Format
+    public var title: FeedText?
+    public var link: String?
+    public var subtitle: FeedText?
+    public var language: String?
+    public var id: String?
+    public var author: String?
+    public var updated: Date?
+    public var published: Date?
+    public var tags: [FeedTag] = []
+    public var entries: [FeedEntry] = []
+    /// The input was not clean (malformed XML, undefined entities, bytes that
+    /// did not decode) and what is here was recovered.
+    public var bozo = false
+    /// The first problem found, in words.
+    public var bozoReason: String?
+    /// The character encoding the document was read in.
+    public var encoding = "utf-8"
+
+    public init(format: Format) {
+        self.format = format
+    }
+}
+
+/// One item of a feed. Links are absolute; `summary` and `content` keep their
+/// markup (sanitized), `title` is usually plain text.
 public struct FeedEntry: Sendable, Equatable {
-    /// RSS `<guid>`, Atom `<id>`, RDF `rdf:about`.
+    /// RSS `<guid>`, Atom `<id>`, RDF `rdf:about`, JSON Feed `id`.
     public var id: String?
     public var link: String?
-    public var title: String?
-    public var summary: String?
-    public var content: String?
+    public var title: FeedText?
+    public var summary: FeedText?
+    public var content: FeedText?
     public var author: String?
     public var published: Date?
     public var updated: Date?
+    public var tags: [FeedTag] = []
+    public var enclosures: [FeedEnclosure] = []
 
     public init(id: String? = nil, link: String? = nil, title: String? = nil, summary: String? = nil,
                 content: String? = nil, author: String? = nil, published: Date? = nil, updated: Date? = nil) {
         self.id = id
         self.link = link
-        self.title = title
-        self.summary = summary
-        self.content = content
+        self.title = title.map { FeedText($0, isHTML: false) }
+        self.summary = summary.map { FeedText($0, isHTML: true) }
+        self.content = content.map { FeedText($0, isHTML: true) }
         self.author = author
         self.published = published
         self.updated = updated
     }
+
+    /// The title as plain text.
+    public var plainTitle: String? { title.map { $0.plainText.trimmingCharacters(in: .whitespacesAndNewlines) } }
 }
 
-/// Why a document could not be read as a feed.
+/// Why a document could not be read as a feed at all.
 public enum FeedParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The XML is not well-formed; position of the first error.
+    /// So broken that nothing could be recovered; position of the first error.
     case malformed(line: Int, column: Int, reason: String)
-    /// Well-formed, but not RSS or Atom.
+    /// Well-formed, but not RSS, Atom or JSON Feed.
     case notAFeed(rootElement: String)
+    /// JSON that is not a JSON Feed, or not JSON at all.
+    case invalidJSON(reason: String)
     /// Nothing to parse.
     case empty
 
@@ -64,6 +121,8 @@ public enum FeedParseError: Error, Sendable, Equatable, CustomStringConvertible 
             "malformed feed at line \(line), column \(column): \(reason)"
         case .notAFeed(let root):
             "expected an RSS or Atom feed, found a document whose root element is <\(root)>"
+        case .invalidJSON(let reason):
+            "expected a JSON Feed: \(reason)"
         case .empty:
             "expected a feed, found an empty document"
         }

@@ -16,6 +16,8 @@ public struct SourceStatus: Sendable, Codable, Equatable {
     public var nextDue: Date?
     public var consecutiveErrors: Int
     public var lastError: String?
+    /// What was wrong with the last feed that was still read (recovered XML, bad bytes).
+    public var warning: String?
     public var articles: Int
 }
 

@@ -11,17 +11,16 @@ public struct IncomingArticle: Sendable {
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
         self.entry = entry
-        let html = entry.content ?? entry.summary ?? ""
-        self.text = HTMLText.plainText(fromHTML: html)
-        self.contentHash = StableHash.hex((entry.title ?? "") + "\u{1F}" + text)
+        self.text = (entry.content ?? entry.summary)?.plainText ?? ""
+        self.contentHash = StableHash.hex((entry.plainTitle ?? "") + "\u{1F}" + text)
     }
 }
 
 /// How one refresh of a source went, as stored.
 public struct RefreshOutcome: Sendable {
     public enum Result: Sendable {
-        /// The feed was fetched and parsed.
-        case success(feedTitle: String?, feedLink: String?, articles: [IncomingArticle])
+        /// The feed was fetched and parsed; `warning` says what had to be recovered, if anything.
+        case success(feedTitle: String?, feedLink: String?, articles: [IncomingArticle], warning: String? = nil)
         /// Fetching or parsing failed; `message` says why in words.
         case failure(message: String)
     }
@@ -64,15 +63,15 @@ extension Store {
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
             var summary = IngestSummary()
             switch outcome.result {
-            case .success(let feedTitle, let feedLink, let articles):
+            case .success(let feedTitle, let feedLink, let articles, let warning):
                 summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt, in: db)
                 try db.execute(sql: """
                     UPDATE sources SET feed_title = coalesce(?, feed_title), feed_link = coalesce(?, feed_link),
                         last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
-                        consecutive_errors = 0, next_due_at = ?
+                        last_warning = ?, consecutive_errors = 0, next_due_at = ?
                     WHERE id = ?
                     """, arguments: [feedTitle, feedLink, outcome.finishedAt, outcome.finishedAt, outcome.status,
-                                     outcome.nextDueAt, outcome.sourceID])
+                                     warning, outcome.nextDueAt, outcome.sourceID])
                 if previousErrors > 0 {
                     try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
                                               details: ["after_errors": .int(previousErrors)])
@@ -112,14 +111,14 @@ extension Store {
             }
             let entry = article.entry
             try insert.execute(arguments: [
-                sourceID, article.identity, entry.id, entry.link, entry.title ?? "", entry.author, entry.summary,
-                entry.content, article.text, article.contentHash, entry.published, entry.updated, now,
+                sourceID, article.identity, entry.id, entry.link, entry.plainTitle ?? "", entry.author, entry.summary?.html,
+                entry.content?.html, article.text, article.contentHash, entry.published ?? entry.updated, entry.updated, now,
             ])
             let articleID = db.lastInsertedRowID
             var details: [String: JSONValue] = [:]
-            if let published = entry.published { details["published"] = .string(ISO8601.string(published)) }
+            if let published = entry.published ?? entry.updated { details["published"] = .string(ISO8601.string(published)) }
             let seq = try ChangeRecorder.record(.articleAdded, in: db, at: now, sourceID: sourceID, articleID: articleID,
-                                                url: entry.link, title: entry.title ?? "", details: details)
+                                                url: entry.link, title: entry.plainTitle ?? "", details: details)
             summary.added.append((articleID, seq))
         }
         return summary

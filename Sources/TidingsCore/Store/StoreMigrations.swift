@@ -64,6 +64,11 @@ enum StoreMigrations {
                 CREATE INDEX changes_by_source ON changes(source_id, seq);
                 """)
         }
+        migrator.registerMigration("v2-source-warning") { db in
+            // A feed that had to be recovered (not well-formed, undecodable bytes) is ingested,
+            // and what was wrong with it is kept here, apart from fetch errors.
+            try db.execute(sql: "ALTER TABLE sources ADD COLUMN last_warning TEXT")
+        }
         return migrator
     }
 }

@@ -38,7 +38,8 @@ extension StoreReader {
                     id: id, url: row["url"], title: configuredTitle.isEmpty ? (row["feed_title"] ?? "") : configuredTitle,
                     kind: row["kind"], state: state, tags: tags, lastStatus: row["last_status"],
                     lastAttempt: row["last_attempt_at"], lastSuccess: row["last_success_at"], nextDue: row["next_due_at"],
-                    consecutiveErrors: errors, lastError: row["last_error"], articles: counts[id] ?? 0)
+                    consecutiveErrors: errors, lastError: row["last_error"], warning: row["last_warning"],
+                    articles: counts[id] ?? 0)
             }
         }
     }

@@ -1,0 +1,167 @@
+import Foundation
+
+/// Turns feed bytes into UTF-8, deciding the encoding the way the web does:
+/// a byte-order mark, then the HTTP `charset`, then the XML declaration, then
+/// sniffing, then UTF-8. Bytes that do not decode are replaced (U+FFFD), not
+/// dropped, and the result says the input was not clean.
+enum FeedTextDecoder {
+    struct Decoded {
+        /// UTF-8 text with any BOM removed and the XML declaration's encoding set to utf-8.
+        var utf8: [UInt8]
+        var encoding: String
+        /// Why the bytes were not clean, if they were not.
+        var problem: String?
+    }
+
+    static func decode(_ data: Data, httpCharset: String?) -> Decoded {
+        let bytes = [UInt8](data)
+        var body = bytes[...]
+        var fromBOM: String?
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { fromBOM = "utf-8"; body = body.dropFirst(3) }
+        else if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { fromBOM = "utf-32be"; body = body.dropFirst(4) }
+        else if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { fromBOM = "utf-32le"; body = body.dropFirst(4) }
+        else if bytes.starts(with: [0xFE, 0xFF]) { fromBOM = "utf-16be"; body = body.dropFirst(2) }
+        else if bytes.starts(with: [0xFF, 0xFE]) { fromBOM = "utf-16le"; body = body.dropFirst(2) }
+
+        let sniffed = sniffWideEncoding(body)
+        let declared = sniffed == nil ? declaredEncoding(body) : nil
+        let encoding = normalized(fromBOM ?? httpCharset.flatMap(usableCharset) ?? sniffed ?? declared ?? "utf-8")
+
+        var problem: String?
+        var utf8: [UInt8]
+        if encoding == "utf-8" || encoding == "us-ascii" {
+            utf8 = Array(body)
+            if String(validating: utf8, as: UTF8.self) == nil {
+                // Commonly windows-1252 mislabelled (or unlabelled) as UTF-8: keep what is valid, repair the rest.
+                utf8 = Array(String(decoding: utf8, as: UTF8.self).utf8)
+                problem = "bytes that are not valid \(encoding) were replaced"
+            }
+        } else if let converted = ICONVConverter.convert(body, from: encoding) {
+            utf8 = converted.utf8
+            if converted.replaced > 0 { problem = "\(converted.replaced) bytes that are not valid \(encoding) were replaced" }
+        } else {
+            utf8 = Array(String(decoding: body, as: UTF8.self).utf8)
+            problem = "unknown character encoding \"\(encoding)\"; read as UTF-8"
+        }
+        return Decoded(utf8: rewriteDeclaration(utf8), encoding: encoding, problem: problem)
+    }
+
+    /// UTF-16/32 without a BOM, recognised by how `<?` or `<` is spelled.
+    private static func sniffWideEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
+        let head = Array(bytes.prefix(4))
+        guard head.count == 4 else { return nil }
+        switch (head[0], head[1], head[2], head[3]) {
+        case (0x00, 0x00, 0x00, 0x3C): return "utf-32be"
+        case (0x3C, 0x00, 0x00, 0x00): return "utf-32le"
+        case (0x00, 0x3C, 0x00, _): return "utf-16be"
+        case (0x3C, 0x00, _, 0x00): return "utf-16le"
+        default: return nil
+        }
+    }
+
+    /// The `encoding` of an `<?xml ... ?>` declaration at the start, if any.
+    private static func declaredEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
+        let head = String(decoding: bytes.prefix(256), as: UTF8.self)
+        let trimmed = head.drop { $0.isWhitespace }
+        guard trimmed.hasPrefix("<?xml"), let end = trimmed.range(of: "?>") else { return nil }
+        let declaration = trimmed[..<end.lowerBound]
+        guard let key = declaration.range(of: "encoding") else { return nil }
+        let rest = declaration[key.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\t" }
+        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
+        let value = rest.dropFirst().prefix { $0 != quote }
+        return value.isEmpty ? nil : String(value)
+    }
+
+    /// A charset worth believing: not empty, and not an obvious placeholder.
+    private static func usableCharset(_ name: String) -> String? {
+        let trimmed = name.trimmingCharacters(in: CharacterSet(charactersIn: " \"'"))
+        return trimmed.isEmpty ? nil : trimmed
+    }
+
+    /// Canonical lower-case names, with the common aliases folded.
+    static func normalized(_ name: String) -> String {
+        let lowered = name.lowercased().trimmingCharacters(in: .whitespaces)
+        switch lowered {
+        case "utf8", "utf-8", "unicode-1-1-utf-8": return "utf-8"
+        case "ascii", "us-ascii", "ansi_x3.4-1968": return "us-ascii"
+        case "latin1", "latin-1", "l1", "iso8859-1", "iso_8859-1", "iso-8859-1": return "iso-8859-1"
+        case "cp1251", "win-1251", "windows-1251", "x-cp1251": return "windows-1251"
+        case "cp1252", "win-1252", "windows-1252", "x-cp1252": return "windows-1252"
+        case "koi8r", "koi8-r", "cskoi8r": return "koi8-r"
+        case "utf-16", "utf16": return "utf-16"
+        default: return lowered
+        }
+    }
+
+    /// Points the XML declaration at UTF-8, which the text now is.
+    private static func rewriteDeclaration(_ utf8: [UInt8]) -> [UInt8] {
+        var start = 0
+        while start < utf8.count, utf8[start] == 0x20 || utf8[start] == 0x09 || utf8[start] == 0x0A || utf8[start] == 0x0D {
+            start += 1
+        }
+        guard utf8.count - start > 5, utf8[start..<(start + 5)].elementsEqual("<?xml".utf8) else { return utf8 }
+        guard let close = utf8[start...].prefix(300).firstIndex(of: 0x3F), close + 1 < utf8.count, utf8[close + 1] == 0x3E else {
+            return utf8
+        }
+        // Keep the declaration's line, so line numbers in messages stay true.
+        var result = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>".utf8)
+        result.append(contentsOf: utf8[(close + 2)...])
+        return result
+    }
+}
+
+/// iconv, for every encoding glibc knows (windows-125x, KOI8-R, ISO-8859-x, UTF-16/32, CJK ...).
+enum ICONVConverter {
+    struct Result {
+        var utf8: [UInt8]
+        /// How many undecodable bytes became U+FFFD.
+        var replaced: Int
+    }
+
+    static func convert(_ input: ArraySlice<UInt8>, from encoding: String) -> Result? {
+        let descriptor = iconv_open("UTF-8", encoding)
+        guard let descriptor, descriptor != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(descriptor) }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count * 2)
+        var replaced = 0
+        var source = Array(input)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var offset = 0
+        while offset < source.count {
+            var inLeft = source.count - offset
+            var outLeft = buffer.count
+            let (status, consumed, produced) = source.withUnsafeMutableBufferPointer { sourceBuffer in
+                buffer.withUnsafeMutableBufferPointer { outBuffer -> (Int, Int, Int) in
+                    var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(sourceBuffer.baseAddress! + offset)
+                        .assumingMemoryBound(to: CChar.self)
+                    var outPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuffer.baseAddress!)
+                        .assumingMemoryBound(to: CChar.self)
+                    let before = inLeft
+                    let result = iconv(descriptor, &inPointer, &inLeft, &outPointer, &outLeft)
+                    return (result == Int.max ? -1 : Int(bitPattern: UInt(bitPattern: result)), before - inLeft,
+                            outBuffer.count - outLeft)
+                }
+            }
+            output.append(contentsOf: buffer[0..<produced])
+            offset += consumed
+            if status == -1 {
+                switch errno {
+                case E2BIG:
+                    continue
+                case EILSEQ, EINVAL:
+                    // An invalid or truncated sequence: one replacement character, skip one byte.
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    replaced += 1
+                    offset += 1
+                    iconv(descriptor, nil, nil, nil, nil)
+                default:
+                    return nil
+                }
+            }
+        }
+        _ = source.count
+        source.removeAll()
+        return Result(utf8: output, replaced: replaced)
+    }
+}

@@ -1,0 +1,240 @@
+/// Makes real-world feed XML safe and digestible for a strict XML parser,
+/// without changing what it says:
+///
+/// - the DOCTYPE is removed, so no DTD is ever processed (no external
+///   entities, no entity-expansion bombs); its simple text entities
+///   (`<!ENTITY name "text">`) are kept and substituted here;
+/// - HTML named entities (`&nbsp;`, `&eacute;`) become character references;
+/// - undefined entities and bare `&` become literal text (`&amp;`);
+/// - characters XML forbids (C0 controls) are dropped;
+/// - junk before the first `<` is dropped.
+///
+/// Each repair is reported as a problem: the document was not well-formed.
+struct XMLPreprocessor {
+    private(set) var problem: String?
+    private var entities: [String: [UInt8]] = [:]
+
+    /// Returns the repaired bytes (the input itself when nothing needed repair).
+    mutating func process(_ input: [UInt8]) -> [UInt8] {
+        guard needsWork(input) else { return input }
+        var output = [UInt8]()
+        output.reserveCapacity(input.count + input.count / 16)
+        var index = 0
+        let count = input.count
+        // Junk before the first '<'.
+        while index < count, input[index] != 0x3C {
+            let byte = input[index]
+            if !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) {
+                note("content before the first tag was dropped")
+            }
+            if byte == 0x0A { output.append(0x0A) }  // keep line numbers
+            index += 1
+        }
+        while index < count {
+            let byte = input[index]
+            if byte == 0x3C {  // '<'
+                if let end = skipSpecial(input, at: index, into: &output) {
+                    index = end
+                    continue
+                }
+                output.append(byte)
+                index += 1
+            } else if byte == 0x26 {  // '&'
+                index = reference(input, at: index, into: &output)
+            } else if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D {
+                note("a control character that XML does not allow was dropped")
+                index += 1
+            } else {
+                output.append(byte)
+                index += 1
+            }
+        }
+        return output
+    }
+
+    private func needsWork(_ input: [UInt8]) -> Bool {
+        if let first = input.first, first != 0x3C { return true }
+        for byte in input where byte == 0x26 || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) {
+            return true
+        }
+        // A DOCTYPE needs removing even without references.
+        return input.count > 9 && containsDoctype(input)
+    }
+
+    private func containsDoctype(_ input: [UInt8]) -> Bool {
+        let needle = Array("<!DOCTYPE".utf8)
+        let limit = min(input.count, 4096)
+        guard limit >= needle.count else { return false }
+        for start in 0...(limit - needle.count) where input[start] == 0x3C && input[start + 1] == 0x21 {
+            if input[start..<(start + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    private mutating func note(_ text: String) {
+        if problem == nil { problem = text }
+    }
+
+    /// Copies a comment, CDATA section or processing instruction verbatim, or
+    /// removes a DOCTYPE; returns the index after it, or nil for an ordinary tag.
+    private mutating func skipSpecial(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int? {
+        guard start + 1 < input.count else { return nil }
+        if input[start + 1] == 0x3F {  // <? ... ?>
+            let end = find(Array("?>".utf8), in: input, from: start + 2) ?? input.count
+            output.append(contentsOf: input[start..<min(end + 2, input.count)])
+            return min(end + 2, input.count)
+        }
+        guard input[start + 1] == 0x21 else { return nil }  // <!
+        if hasPrefix("<!--", input, at: start) {
+            let end = find(Array("-->".utf8), in: input, from: start + 4).map { $0 + 3 } ?? input.count
+            output.append(contentsOf: input[start..<end])
+            return end
+        }
+        if hasPrefix("<![CDATA[", input, at: start) {
+            let end = find(Array("]]>".utf8), in: input, from: start + 9).map { $0 + 3 } ?? input.count
+            output.append(contentsOf: input[start..<end])
+            return end
+        }
+        if hasPrefix("<!DOCTYPE", input, at: start) || hasPrefix("<!doctype", input, at: start) {
+            return skipDoctype(input, at: start, into: &output)
+        }
+        return nil
+    }
+
+    /// Drops a DOCTYPE (keeping its newlines), remembering simple text entities of its internal subset.
+    private mutating func skipDoctype(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int {
+        var index = start + 9
+        var inSubset = false
+        var quote: UInt8?
+        var subsetStart = 0
+        while index < input.count {
+            let byte = input[index]
+            if byte == 0x0A { output.append(0x0A) }
+            if let open = quote {
+                if byte == open { quote = nil }
+            } else if byte == 0x22 || byte == 0x27 {
+                quote = byte
+            } else if byte == 0x5B {  // [
+                inSubset = true
+                subsetStart = index + 1
+            } else if byte == 0x5D, inSubset {  // ]
+                readEntities(Array(input[subsetStart..<index]))
+                inSubset = false
+            } else if byte == 0x3E, !inSubset {  // >
+                return index + 1
+            }
+            index += 1
+        }
+        note("the document ends inside its DOCTYPE")
+        return input.count
+    }
+
+    /// `<!ENTITY name "value">` with plain-text values only: no references, no markup,
+    /// at most 1,000 bytes — nothing that could expand or reach outside the document.
+    private mutating func readEntities(_ subset: [UInt8]) {
+        let text = String(decoding: subset, as: UTF8.self)
+        var rest = Substring(text)
+        while let range = rest.range(of: "<!ENTITY") {
+            rest = rest[range.upperBound...]
+            let parts = rest.prefix { $0 != ">" }
+            rest = rest.dropFirst(parts.count)
+            let tokens = parts.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard tokens.count == 2, tokens[0] != "%" else { continue }
+            let name = String(tokens[0])
+            let value = tokens[1].trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let quote = value.first, quote == "\"" || quote == "'", value.last == quote, value.count >= 2 else { continue }
+            let literal = value.dropFirst().dropLast()
+            guard literal.utf8.count <= 1000, !literal.contains("&"), !literal.contains("<"), !literal.contains("%") else {
+                continue
+            }
+            entities[name] = Array(literal.utf8)
+        }
+    }
+
+    /// Handles the reference at `start` ('&'); returns the index after it.
+    private mutating func reference(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int {
+        var index = start + 1
+        var name = [UInt8]()
+        while index < input.count, name.count < 40 {
+            let byte = input[index]
+            let isNameByte = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x23 || byte == 0x2E || byte == 0x2D || byte == 0x5F || byte == 0x3A || byte >= 0x80
+            guard isNameByte else { break }
+            name.append(byte)
+            index += 1
+        }
+        guard index < input.count, input[index] == 0x3B, !name.isEmpty else {  // no ';': a bare '&'
+            note("a bare '&' was read as text")
+            output.append(contentsOf: "&amp;".utf8)
+            return start + 1
+        }
+        let text = String(decoding: name, as: UTF8.self)
+        let after = index + 1
+        if text.hasPrefix("#") {
+            if let scalar = numericScalar(text), isXMLChar(scalar) {
+                if text.hasPrefix("#X") {  // XML wants a lower-case x
+                    output.append(contentsOf: "&#x\(text.dropFirst(2));".utf8)
+                } else {
+                    output.append(contentsOf: input[start..<after])
+                }
+            } else {
+                note("an invalid character reference &\(text); was replaced")
+                output.append(contentsOf: "&#xFFFD;".utf8)
+            }
+            return after
+        }
+        switch text {
+        case "amp", "lt", "gt", "quot", "apos":
+            output.append(contentsOf: input[start..<after])
+        default:
+            if let value = entities[text] {
+                for byte in value { appendEscaped(byte, into: &output) }
+            } else if let value = XMLPreprocessor.html4Overrides[text] ?? HTMLEntityTable.byName[text] {
+                for scalar in value.unicodeScalars { output.append(contentsOf: "&#\(scalar.value);".utf8) }
+                note("the HTML entity &\(text); is not defined in XML")
+            } else {
+                note("the undefined entity &\(text); was read as text")
+                output.append(contentsOf: "&amp;".utf8)
+                output.append(contentsOf: input[(start + 1)..<after])
+            }
+        }
+        return after
+    }
+
+    /// Where HTML 4 and HTML5 disagree, feeds were written against HTML 4.
+    static let html4Overrides: [String: String] = ["lang": "\u{2329}", "rang": "\u{232A}"]
+
+    private func appendEscaped(_ byte: UInt8, into output: inout [UInt8]) {
+        switch byte {
+        case 0x26: output.append(contentsOf: "&amp;".utf8)
+        case 0x3C: output.append(contentsOf: "&lt;".utf8)
+        default: output.append(byte)
+        }
+    }
+
+    private func numericScalar(_ text: String) -> UInt32? {
+        let digits = text.dropFirst()
+        if digits.hasPrefix("x") || digits.hasPrefix("X") { return UInt32(digits.dropFirst(), radix: 16) }
+        return UInt32(digits, radix: 10)
+    }
+
+    private func isXMLChar(_ value: UInt32) -> Bool {
+        value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
+            || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
+    }
+
+    private func hasPrefix(_ prefix: String, _ input: [UInt8], at start: Int) -> Bool {
+        let bytes = Array(prefix.utf8)
+        return start + bytes.count <= input.count && input[start..<(start + bytes.count)].elementsEqual(bytes)
+    }
+
+    private func find(_ needle: [UInt8], in input: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, input.count >= needle.count, start <= input.count - needle.count else { return nil }
+        var index = start
+        while index <= input.count - needle.count {
+            if input[index] == first, input[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// Makes an HTML fragment from a feed safe to show and store: only harmless
+/// elements and attributes survive (scripts, styles, event handlers, forms,
+/// embeds and `javascript:` URLs do not), `style` keeps only safe CSS, and
+/// relative URLs are resolved against `baseURL`. Character references are kept
+/// as written; a bare `&` or `<` in text is escaped.
+public struct HTMLSanitizer {
+    public let baseURL: URL?
+
+    public init(baseURL: URL?) {
+        self.baseURL = baseURL
+    }
+
+    public static func sanitize(_ html: String, baseURL: URL?) -> String {
+        HTMLSanitizer(baseURL: baseURL).sanitize(html)
+    }
+
+    public func sanitize(_ html: String) -> String {
+        var tokenizer = HTMLTokenizer(Array(html.utf8))
+        var output = [UInt8]()
+        output.reserveCapacity(html.utf8.count)
+        var skipping: (name: String, depth: Int)?
+        while let token = tokenizer.next() {
+            if var skip = skipping {
+                switch token {
+                case .startTag(let name, _, let selfClosing) where name == skip.name && !selfClosing:
+                    skip.depth += 1
+                    skipping = skip
+                case .endTag(let name) where name == skip.name:
+                    skip.depth -= 1
+                    skipping = skip.depth == 0 ? nil : skip
+                default:
+                    break
+                }
+                continue
+            }
+            switch token {
+            case .text(let bytes):
+                appendText(bytes, to: &output)
+            case .rawText(let bytes):
+                output.append(contentsOf: bytes)
+            case .startTag(let name, let attributes, let selfClosing):
+                if HTMLPolicy.removedWithContent.contains(name) {
+                    if !selfClosing, !HTMLPolicy.voidElements.contains(name) { skipping = (name, 1) }
+                    continue
+                }
+                guard HTMLPolicy.allowedElements.contains(name) else { continue }
+                output.append(0x3C)
+                output.append(contentsOf: name.utf8)
+                var seen = Set<String>()
+                // Sorted, as the Universal Feed Parser does: stable output for equal input.
+                for (attribute, value) in attributes.sorted(by: { $0.0 < $1.0 }) where seen.insert(attribute).inserted {
+                    guard let safe = sanitizedAttribute(attribute, value: value, element: name) else { continue }
+                    output.append(contentsOf: " \(attribute)=\"".utf8)
+                    output.append(contentsOf: safe.utf8)
+                    output.append(0x22)
+                }
+                output.append(contentsOf: HTMLPolicy.voidElements.contains(name) ? " />".utf8 : ">".utf8)
+            case .endTag(let name):
+                guard HTMLPolicy.allowedElements.contains(name), !HTMLPolicy.voidElements.contains(name) else { continue }
+                output.append(contentsOf: "</\(name)>".utf8)
+            case .comment:
+                continue
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Text as written, except that a `<` is escaped and `&` that starts no known
+    /// reference becomes `&amp;`.
+    private func appendText(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == 0x3C {
+                output.append(contentsOf: "&lt;".utf8)
+            } else if byte == 0x26, !HTMLSanitizer.startsKnownReference(bytes, at: index) {
+                output.append(contentsOf: "&amp;".utf8)
+            } else {
+                output.append(byte)
+            }
+            index += 1
+        }
+    }
+
+    /// The attribute's value ready to write between double quotes, or nil to drop it.
+    /// Values keep their character references as written; URLs are resolved.
+    private func sanitizedAttribute(_ name: String, value: String, element: String) -> String? {
+        guard HTMLPolicy.allowedAttributes.contains(name) else { return nil }
+        if name == "style" {
+            let clean = CSSSanitizer.sanitize(HTMLEntities.decode(value))
+            return clean.isEmpty ? nil : HTMLSanitizer.escapeAttribute(clean)
+        }
+        if HTMLPolicy.urlAttributes.contains(name) {
+            return HTMLSanitizer.escapeAttribute(SafeURL.resolve(HTMLEntities.decode(value), against: baseURL))
+        }
+        return HTMLSanitizer.escapeWrittenAttribute(value)
+    }
+
+    /// Escapes `<`, `>` and `"`, and a `&` that starts no reference; leaves references alone.
+    static func escapeWrittenAttribute(_ value: String) -> String {
+        let bytes = Array(value.utf8)
+        var output = [UInt8]()
+        output.reserveCapacity(bytes.count)
+        for index in bytes.indices {
+            switch bytes[index] {
+            case 0x3C: output.append(contentsOf: "&lt;".utf8)
+            case 0x3E: output.append(contentsOf: "&gt;".utf8)
+            case 0x22: output.append(contentsOf: "&quot;".utf8)
+            case 0x26 where !startsKnownReference(bytes[...], at: index): output.append(contentsOf: "&amp;".utf8)
+            default: output.append(bytes[index])
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func escapeAttribute(_ value: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(value.utf8.count)
+        for character in value {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    /// True when `&` at `index` starts `&name;` with a known HTML entity, or `&#...;`.
+    static func startsKnownReference(_ bytes: ArraySlice<UInt8>, at index: Int) -> Bool {
+        var cursor = index + 1
+        var name = [UInt8]()
+        while cursor < bytes.endIndex, name.count < 40 {
+            let byte = bytes[cursor]
+            guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x23 else { break }
+            name.append(byte)
+            cursor += 1
+        }
+        guard cursor < bytes.endIndex, bytes[cursor] == 0x3B, let first = name.first else { return false }
+        if first == 0x23 { return name.count > 1 }
+        return HTMLEntityTable.byName[String(decoding: name, as: UTF8.self)] != nil
+    }
+}
+
+/// Resolves a URL and keeps it only if its scheme is a harmless one.
+enum SafeURL {
+    static func resolve(_ value: String, against base: URL?) -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let resolved: String
+        if let base, let url = URL(string: trimmed, relativeTo: base) {
+            resolved = url.absoluteString
+        } else {
+            resolved = trimmed
+        }
+        let scheme = resolved.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
+        guard resolved.contains(":"), scheme.count < resolved.count, resolved[scheme.endIndex] == ":" else {
+            return resolved  // relative (no base to resolve against)
+        }
+        // Browsers ignore tabs and newlines inside a scheme ("java\tscript:"): so do we.
+        let normalizedScheme = scheme.filter { !$0.isWhitespace && !$0.isNewline }.lowercased()
+        return allowedSchemes.contains(normalizedScheme) ? resolved : ""
+    }
+
+    static let allowedSchemes: Set<String> = [
+        "http", "https", "ftp", "ftps", "mailto", "news", "nntp", "tel", "sms", "irc", "ircs", "xmpp", "magnet", "git",
+        "ssh", "sftp", "rtsp", "mms", "webcal", "feed", "gopher", "callto", "skype", "geo",
+    ]
+}

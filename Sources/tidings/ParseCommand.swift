@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse a feed file with the daemon's parser and print it as normalized JSON.",
+        discussion: """
+            The document URL (the base for relative links) and the HTTP headers default to \
+            $FEEDCONF_URL and $FEEDCONF_HEADERS (a JSON object) when those are set. Exit status 1 \
+            when the file is not a feed at all; a feed that had to be recovered prints with "bozo": true.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Feed file to parse; - reads standard input.", valueName: "file"))
+    var file: String
+
+    @Option(name: .long, help: ArgumentHelp("Document URL, the base for relative links.", valueName: "url"))
+    var url: String?
+
+    @Option(name: .customLong("content-type"), help: ArgumentHelp("HTTP Content-Type the document was served with.", valueName: "type"))
+    var contentType: String?
+
+    func run() throws {
+        let data: Data
+        do {
+            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let headers = environment["FEEDCONF_HEADERS"].flatMap(JSONValue.parse)
+        var headerContentType: String?
+        if case .object(let fields)? = headers, case .string(let value)? = fields["content-type"] { headerContentType = value }
+        let documentURL = (url ?? environment["FEEDCONF_URL"]).flatMap { $0.isEmpty ? nil : URL(string: $0) }
+        let type = contentType.flatMap { $0.isEmpty ? nil : $0 } ?? headerContentType
+        do {
+            let feed = try FeedParser.parse(data, baseURL: documentURL, contentType: type)
+            Output.line(FeedJSON.document(feed).jsonText)
+        } catch let error as FeedParseError {
+            Output.line(JSONValue.object(["bozo": .bool(true), "bozo_exception": .string(error.description),
+                                          "feed": .object([:]), "entries": .array([])]).jsonText)
+            throw CLIFailure(message: "\(file): \(error.description)")
+        }
+    }
+}
