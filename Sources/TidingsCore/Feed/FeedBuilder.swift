@@ -42,6 +42,13 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
 
     func result() -> ParsedFeed? { recognized ? feed : nil }
 
+    /// Closes what a truncated document left open, so its last entry is not lost.
+    func closeOpenElements(_ parser: XMLParser) {
+        while let open = stack.last {
+            self.parser(parser, didEndElement: open.key, namespaceURI: nil, qualifiedName: nil)
+        }
+    }
+
     private var isAtom: Bool { feed.format == .atom10 || feed.format == .atom03 }
 
     // MARK: XMLParserDelegate

@@ -4,10 +4,50 @@ import Foundation
 /// RFC 3339 / W3C-DTF (Atom, Dublin Core). Results are absolute instants.
 public enum FeedDate {
     public static func parse(_ text: String) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A trailing comment such as "(BST)" or "(Pacific Standard Time)".
+        if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
+            trimmed = trimmed[..<open].trimmingCharacters(in: .whitespaces)
+        }
         guard let first = trimmed.unicodeScalars.first else { return nil }
-        if ("0"..."9").contains(first), let date = parseISO8601(trimmed) { return date }
-        return parseRFC822(trimmed)
+        if ("0"..."9").contains(first) {
+            if let date = parseISO8601(trimmed) ?? parseISO8601Basic(trimmed) { return date }
+        }
+        return parseRFC822(trimmed) ?? parseAsctime(trimmed)
+    }
+
+    /// The compact ISO 8601 form: 20031213T183002Z, 20031213.
+    static func parseISO8601Basic(_ text: String) -> Date? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard digits.count == 8, let year = Int(digits.prefix(4)), let month = Int(digits.dropFirst(4).prefix(2)),
+              let day = Int(digits.suffix(2)) else { return nil }
+        var rest = text.dropFirst(8)
+        var hour = 0, minute = 0, second = 0
+        if rest.first == "T" || rest.first == "t" {
+            rest = rest.dropFirst()
+            let time = rest.prefix { $0.isASCII && $0.isNumber }
+            guard time.count == 4 || time.count == 6 else { return nil }
+            hour = Int(time.prefix(2)) ?? 0
+            minute = Int(time.dropFirst(2).prefix(2)) ?? 0
+            if time.count == 6 { second = Int(time.suffix(2)) ?? 0 }
+            rest = rest.dropFirst(time.count)
+        }
+        let zone = rest.trimmingCharacters(in: .whitespaces)
+        let offset = zone.isEmpty ? 0 : zoneOffset(zone)
+        guard let offset else { return nil }
+        return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute,
+                              second: Double(second), offsetSeconds: offset)
+    }
+
+    /// C's asctime: "Sun Jan  4 16:29:06 2004" (UTC).
+    static func parseAsctime(_ text: String) -> Date? {
+        let tokens = text.split(separator: " ").map(String.init)
+        guard tokens.count == 5, weekdays.contains(tokens[0].prefix(3).lowercased()), let month = monthNumber(tokens[1]),
+              let day = Int(tokens[2]), let year = Int(tokens[4]) else { return nil }
+        let time = tokens[3].split(separator: ":").compactMap { Int($0) }
+        guard time.count >= 2 else { return nil }
+        return CivilTime.date(year: year, month: month, day: day, hour: time[0], minute: time[1],
+                              second: Double(time.count > 2 ? time[2] : 0), offsetSeconds: 0)
     }
 
     // MARK: RFC 3339 / W3C-DTF: 2003-12-13T18:30:02.25+01:00, 2003-12-13, 2003-12
@@ -41,8 +81,14 @@ public enum FeedDate {
                 _ = scanner.skip(":")
                 let om = scanner.number(digits: 2) ?? 0
                 offset = sign * (oh * 3600 + om * 60)
+            } else if let named = scanner.remainder(), !named.isEmpty {
+                // "2004-01-04 16:29:06 GMT", "... EST"
+                guard let zone = zoneOffset(named) else { return nil }
+                offset = zone
             }
         }
+        scanner.skipSpaces()
+        guard scanner.isAtEnd else { return nil }
         return CivilTime.date(year: year, month: month, day: day, hour: hour, minute: minute,
                               second: second, offsetSeconds: offset)
     }
@@ -160,6 +206,17 @@ struct DigitScanner {
 
     mutating func skipSpaces() {
         while index < scalars.count, scalars[index] == " " { index += 1 }
+    }
+
+    var isAtEnd: Bool { index >= scalars.count }
+
+    /// What is left, trimmed.
+    mutating func remainder() -> String? {
+        guard index < scalars.count else { return nil }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars[index...])
+        index = scalars.count
+        return String(text).trimmingCharacters(in: .whitespaces)
     }
 
     mutating func sign() -> Int? {

@@ -30,6 +30,7 @@ public enum FeedParser {
         parser.delegate = builder
         let succeeded = parser.parse()
         if let rejection = builder.rejection { throw rejection }
+        builder.closeOpenElements(parser)
         let xmlError = builder.firstError ?? (succeeded ? nil : (
             parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0))
         guard var feed = builder.result() else {

@@ -100,9 +100,11 @@ enum FeedTextDecoder {
             start += 1
         }
         guard utf8.count - start > 5, utf8[start..<(start + 5)].elementsEqual("<?xml".utf8) else { return utf8 }
-        guard let close = utf8[start...].prefix(300).firstIndex(of: 0x3F), close + 1 < utf8.count, utf8[close + 1] == 0x3E else {
-            return utf8
-        }
+        var cursor = start + 5
+        let limit = min(utf8.count - 1, start + 300)
+        while cursor < limit, !(utf8[cursor] == 0x3F && utf8[cursor + 1] == 0x3E) { cursor += 1 }  // "?>"
+        guard cursor < limit else { return utf8 }
+        let close = cursor
         // Keep the declaration's line, so line numbers in messages stay true.
         var result = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>".utf8)
         result.append(contentsOf: utf8[(close + 2)...])
