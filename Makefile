@@ -3,6 +3,7 @@
 #   make run     install what is missing, build release, ingest the bundled demo once
 #   make serve   the same, then keep tidingsd running on the demo until Ctrl-C
 #   make test    install what is missing, build, run every test
+#   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
 #
 # Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
 # else through sudo) only when missing.
@@ -13,7 +14,11 @@ DEMO_DB      := .tidings-demo/tidings.db
 RELEASE_BIN  := .build/release
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config python3 ca-certificates
 
-.PHONY: all deps build release run serve test clean
+BENCH_DIR    := .bench
+BENCH_VENV   := $(BENCH_DIR)/venv
+BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
+
+.PHONY: all deps build release run serve test bench bench-deps clean
 
 all: build
 
@@ -57,11 +62,28 @@ serve: release
 	@mkdir -p .tidings-demo
 	$(RELEASE_BIN)/tidingsd --config $(DEMO_CONFIG)
 
-## Every test: unit tests, and end-to-end tests that drive the built binaries
+## Every test: the feed-parser conformance suite (pass rate printed, fails
+## under 95%), unit tests, and end-to-end tests that drive the built binaries
 ## against HTTP servers they start on 127.0.0.1.
 test: deps
 	$(SWIFT) build --build-tests
+	Tests/Conformance/run-conformance.sh .build/debug/tidings
 	$(SWIFT) test --skip-build
 
+## The peers run from a virtual environment the bench creates (PyPI).
+bench-deps: deps
+	@dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
+	  python3 -c "import ensurepip" 2>/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq python3-venv; }
+	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser" 2>/dev/null || \
+	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser
+
+## Benchmarks, peers side by side on the same input in the same run.
+bench: release bench-deps
+	@test -f $(BENCH_FEED) || python3 bench/gen_large_feed.py $(BENCH_FEED) --items 25000
+	$(BENCH_VENV)/bin/python bench/parse_bench.py --tidings $(RELEASE_BIN)/tidings --feed $(BENCH_FEED) --runs 3
+
 clean:
-	rm -rf .build .tidings-demo
+	rm -rf .build .tidings-demo $(BENCH_DIR)

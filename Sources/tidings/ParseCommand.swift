@@ -26,7 +26,7 @@ struct ParseCommand: ParsableCommand {
         let data: Data
         do {
             data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: file))
+                : try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
         } catch {
             throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
         }

@@ -33,7 +33,7 @@ public enum EntryIdentity {
     }
 
     private static func nonEmpty(_ text: String?) -> String? {
-        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard let text = text?.trimmedWhitespace, !text.isEmpty else { return nil }
         return text
     }
 }

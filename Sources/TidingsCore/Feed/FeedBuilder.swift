@@ -69,7 +69,7 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         }
         if let construct = parent?.construct, !construct.keepsChildMarkup {
             // Markup inside a text construct that did not declare it.
-            if name == "div", parent?.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true {
+            if name == "div", parent?.text.unicodeScalars.allSatisfy(\.properties.isWhitespace) == true {
                 var wrapper = Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language)
                 wrapper.forwardsText = true
                 stack.append(wrapper)
@@ -146,8 +146,20 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         var index = stack.count - 1
         while index > 0, stack[index].forwardsText { index -= 1 }
         guard index >= 0 else { return }
+        let room = FeedBuilder.maxTextBytes - stack[index].text.utf8.count
+        guard text.utf8.count <= room else {
+            // No feed text is this long; a hostile one must not take the memory with it.
+            if room > 0 { stack[index].text += String(decoding: text.utf8.prefix(room), as: UTF8.self) }
+            if truncatedText == nil { truncatedText = "a text longer than \(FeedBuilder.maxTextBytes >> 20) MiB was cut short" }
+            return
+        }
         stack[index].text += text
     }
+
+    /// The most text one element may collect.
+    static let maxTextBytes = 4 << 20
+    /// Set when some text was cut at `maxTextBytes`.
+    private(set) var truncatedText: String?
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         guard let element = stack.popLast() else { return }
@@ -170,7 +182,7 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         }
         let parentKey = stack.last?.key
         if parentKey == "author" || parentKey == "contributor" {
-            person.take(element.key, element.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            person.take(element.key, element.text.trimmedWhitespace)
             return
         }
         if entry != nil {
@@ -187,7 +199,7 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     private func assignEntryField(_ element: Element) {
         guard var current = entry else { return }
         defer { entry = current }
-        let trimmed = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = element.text.trimmedWhitespace
         switch element.key {
         case "title", "dc:title":
             if current.title == nil || element.key == "title" { current.title = text(of: element) }
@@ -232,12 +244,12 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     }
 
     static func commaSeparated(_ text: String) -> [FeedTag] {
-        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        text.split(separator: ",").map { $0.trimmedWhitespace }
             .filter { !$0.isEmpty }.map { FeedTag(term: $0) }
     }
 
     private func assignFeedField(_ element: Element) {
-        let trimmed = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = element.text.trimmedWhitespace
         switch element.key {
         case "title", "dc:title":
             if feed.title == nil || element.key == "title" { feed.title = text(of: element) }
@@ -314,10 +326,10 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         let kind = element.construct ?? .plain
         var value = element.text
         if kind.keepsChildMarkup, feed.format == .atom10 { value = XHTMLMarkup.unwrapDiv(value) }
-        value = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        value = value.trimmedWhitespace
         if kind.isBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters),
            let decoded = String(data: data, encoding: .utf8) {
-            value = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
+            value = decoded.trimmedWhitespace
         }
         var isHTML = kind.isMarkup
         if !isAtom, !isHTML, LooksLikeHTML.check(value) { isHTML = true }
@@ -383,28 +395,39 @@ struct TextConstructKind: Equatable {
 /// reference, and only known HTML elements and entities.
 enum LooksLikeHTML {
     static func check(_ text: String) -> Bool {
-        guard text.contains("<") || text.contains("&") else { return false }
-        var hasEndTagOrReference = false
-        var index = text.startIndex
-        while let open = text[index...].firstIndex(where: { $0 == "<" || $0 == "&" }) {
-            let rest = text[text.index(after: open)...]
-            if text[open] == "<" {
-                let isEnd = rest.first == "/"
-                let name = rest.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-                if !name.isEmpty {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return false }
+            var hasEndTagOrReference = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                guard byte == 0x3C || byte == 0x26 else { continue }
+                let isReference = byte == 0x26
+                let isEnd = !isReference && index < bytes.count && bytes[index] == 0x2F
+                let nameStart = isEnd ? index + 1 : index
+                var nameEnd = nameStart
+                while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) || (isReference && bytes[nameEnd] == 0x23) {
+                    nameEnd += 1
+                }
+                guard nameEnd > nameStart else { continue }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
+                if isReference {
+                    guard nameEnd < bytes.count, bytes[nameEnd] == 0x3B else { continue }
+                    if !name.hasPrefix("#"), HTMLEntityTable.byName[name] == nil { return false }
+                    hasEndTagOrReference = true
+                } else {
                     guard knownElements.contains(name.lowercased()) else { return false }
                     if isEnd { hasEndTagOrReference = true }
                 }
-            } else {
-                let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "#" }
-                if !name.isEmpty, rest.dropFirst(name.count).first == ";" {
-                    if !name.hasPrefix("#"), HTMLEntityTable.byName[String(name)] == nil { return false }
-                    hasEndTagOrReference = true
-                }
             }
-            index = text.index(after: open)
+            return hasEndTagOrReference
         }
-        return hasEndTagOrReference
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
     }
 
     private static let knownElements: Set<String> = HTMLPolicy.allowedElements.union([
@@ -485,7 +508,9 @@ enum FeedKey {
     }
 
     static func resolve(_ link: String, base: URL?) -> String {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = link.trimmedWhitespace
+        // Most links are absolute already: no need to parse them.
+        if trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") { return trimmed }
         guard let base, let url = URL(string: trimmed, relativeTo: base) else { return trimmed }
         return url.absoluteString
     }
@@ -520,11 +545,11 @@ enum XHTMLMarkup {
 
     /// Atom 1.0 wraps xhtml content in one `<div>`; the wrapper is not content.
     static func unwrapDiv(_ markup: String) -> String {
-        let trimmed = markup.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = markup.trimmedWhitespace
         guard trimmed.hasPrefix("<div"), trimmed.hasSuffix("</div>"), let open = trimmed.firstIndex(of: ">") else {
             return trimmed
         }
         let inner = trimmed[trimmed.index(after: open)..<trimmed.index(trimmed.endIndex, offsetBy: -6)]
-        return inner.trimmingCharacters(in: .whitespacesAndNewlines)
+        return inner.trimmedWhitespace
     }
 }

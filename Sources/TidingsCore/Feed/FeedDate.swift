@@ -4,7 +4,7 @@ import Foundation
 /// RFC 3339 / W3C-DTF (Atom, Dublin Core). Results are absolute instants.
 public enum FeedDate {
     public static func parse(_ text: String) -> Date? {
-        var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var trimmed = text.trimmedWhitespace
         // A trailing comment such as "(BST)" or "(Pacific Standard Time)".
         if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
             trimmed = trimmed[..<open].trimmingCharacters(in: .whitespaces)

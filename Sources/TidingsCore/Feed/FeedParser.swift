@@ -22,15 +22,23 @@ public enum FeedParser {
         var preprocessor = XMLPreprocessor()
         let xml = preprocessor.process(decoded.utf8)
 
-        let parser = XMLParser(data: Data(xml))
-        parser.shouldProcessNamespaces = true
-        parser.shouldReportNamespacePrefixes = false
-        parser.shouldResolveExternalEntities = false
         let builder = FeedBuilder(documentURL: baseURL)
-        parser.delegate = builder
-        let succeeded = parser.parse()
+        let (parser, succeeded) = xml.withUnsafeBytes { buffer -> (XMLParser, Bool) in
+            // libxml2 only reads the buffer, in place, for the length of this call: no copy of a large feed.
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: buffer.baseAddress!), count: buffer.count,
+                            deallocator: .none)
+            // A stream makes XMLParser push the document to libxml2 in chunks, so libxml2
+            // never holds (and doubles) a buffer the size of the whole feed.
+            let parser = XMLParser(stream: InputStream(data: data))
+            parser.shouldProcessNamespaces = true
+            parser.shouldReportNamespacePrefixes = false
+            parser.shouldResolveExternalEntities = false
+            parser.delegate = builder
+            let succeeded = parser.parse()
+            builder.closeOpenElements(parser)
+            return (parser, succeeded)
+        }
         if let rejection = builder.rejection { throw rejection }
-        builder.closeOpenElements(parser)
         let xmlError = builder.firstError ?? (succeeded ? nil : (
             parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0))
         guard var feed = builder.result() else {
@@ -47,6 +55,7 @@ public enum FeedParser {
             decoded.problem,
             preprocessor.problem,
             xmlError.map { "not well-formed XML at line \($0.0), column \($0.1): \(XMLErrorText.describe($0.2))" },
+            builder.truncatedText,
             ContentType.problem(contentType),
         ].compactMap { $0 }
         feed.bozo = !problems.isEmpty

@@ -31,7 +31,7 @@ enum FeedTextDecoder {
         var utf8: [UInt8]
         if encoding == "utf-8" || encoding == "us-ascii" {
             utf8 = Array(body)
-            if String(validating: utf8, as: UTF8.self) == nil {
+            if !UTF8Validation.isValid(utf8) {
                 // Commonly windows-1252 mislabelled (or unlabelled) as UTF-8: keep what is valid, repair the rest.
                 utf8 = Array(String(decoding: utf8, as: UTF8.self).utf8)
                 problem = "bytes that are not valid \(encoding) were replaced"
@@ -165,5 +165,40 @@ enum ICONVConverter {
         _ = source.count
         source.removeAll()
         return Result(utf8: output, replaced: replaced)
+    }
+}
+
+/// Checks UTF-8 without building a String (a large feed is not copied to be checked).
+enum UTF8Validation {
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                let byte = buffer[index]
+                if byte < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length: Int
+                var minimum: UInt32
+                var scalar: UInt32
+                switch byte {
+                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+                default: return false
+                }
+                guard index + length <= count else { return false }
+                for offset in 1..<length {
+                    let continuation = buffer[index + offset]
+                    guard continuation & 0xC0 == 0x80 else { return false }
+                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
+                }
+                guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return false }
+                index += length
+            }
+            return true
+        }
     }
 }

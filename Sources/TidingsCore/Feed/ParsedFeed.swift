@@ -101,7 +101,7 @@ public struct FeedEntry: Sendable, Equatable {
     }
 
     /// The title as plain text.
-    public var plainTitle: String? { title.map { $0.plainText.trimmingCharacters(in: .whitespacesAndNewlines) } }
+    public var plainTitle: String? { title.map { $0.plainText.trimmedWhitespace } }
 }
 
 /// Why a document could not be read as a feed at all.

@@ -13,6 +13,10 @@
 struct XMLPreprocessor {
     private(set) var problem: String?
     private var entities: [String: [UInt8]] = [:]
+    /// Bytes substituted for DTD entities so far; capped so that many references
+    /// to one entity cannot blow up memory ("quadratic blowup").
+    private var expandedBytes = 0
+    static let maxExpandedBytes = 1 << 20
 
     /// Returns the repaired bytes (the input itself when nothing needed repair).
     mutating func process(_ input: [UInt8]) -> [UInt8] {
@@ -187,8 +191,13 @@ struct XMLPreprocessor {
         case "amp", "lt", "gt", "quot", "apos":
             output.append(contentsOf: input[start..<after])
         default:
-            if let value = entities[text] {
+            if let value = entities[text], expandedBytes + value.count <= XMLPreprocessor.maxExpandedBytes {
+                expandedBytes += value.count
                 for byte in value { appendEscaped(byte, into: &output) }
+            } else if entities[text] != nil {
+                note("DTD entities expand to more than \(XMLPreprocessor.maxExpandedBytes >> 20) MiB; the rest were read as text")
+                output.append(contentsOf: "&amp;".utf8)
+                output.append(contentsOf: input[(start + 1)..<after])
             } else if let value = XMLPreprocessor.html4Overrides[text] ?? HTMLEntityTable.byName[text] {
                 for scalar in value.unicodeScalars { output.append(contentsOf: "&#\(scalar.value);".utf8) }
                 note("the HTML entity &\(text); is not defined in XML")

@@ -7,8 +7,23 @@ public enum ISO8601 {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", year, month, day,
-                      secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(20)
+        func digits(_ value: Int, _ count: Int) {
+            var divisor = 1
+            for _ in 1..<count { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); bytes.append(0x2D); digits(month, 2); bytes.append(0x2D); digits(day, 2)
+        bytes.append(0x54)
+        digits(secondOfDay / 3600, 2); bytes.append(0x3A); digits(secondOfDay / 60 % 60, 2); bytes.append(0x3A)
+        digits(secondOfDay % 60, 2); bytes.append(0x5A)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses the forms `FeedDate` accepts (RFC 3339 and friends).

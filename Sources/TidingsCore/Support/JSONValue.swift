@@ -34,11 +34,70 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Compact JSON text with sorted keys.
+    /// Compact JSON text with sorted keys (written directly: JSONEncoder is slow for large feeds).
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var output = [UInt8]()
+        write(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func write(to output: inout [UInt8]) {
+        switch self {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): output.append(contentsOf: String(value).utf8)
+        case .double(let value):
+            output.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
+        case .string(let value): JSONValue.writeString(value, to: &output)
+        case .array(let values):
+            output.append(0x5B)
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(0x2C) }
+                value.write(to: &output)
+            }
+            output.append(0x5D)
+        case .object(let fields):
+            output.append(0x7B)
+            for (index, key) in fields.keys.sorted().enumerated() {
+                if index > 0 { output.append(0x2C) }
+                JSONValue.writeString(key, to: &output)
+                output.append(0x3A)
+                fields[key]!.write(to: &output)
+            }
+            output.append(0x7D)
+        }
+    }
+
+    private static func writeString(_ text: String, to output: inout [UInt8]) {
+        output.append(0x22)
+        var text = text
+        text.withUTF8 { bytes in
+            // Copy runs that need no escaping in one go.
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                runStart = index + 1
+                escape(byte, to: &output)
+            }
+            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+        output.append(0x22)
+    }
+
+    private static func escape(_ byte: UInt8, to output: inout [UInt8]) {
+            switch byte {
+            case 0x22: output.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: output.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: output.append(contentsOf: [0x5C, 0x72])
+            case 0x09: output.append(contentsOf: [0x5C, 0x74])
+            case 0x00..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: output.append(byte)
+            }
     }
 
     public static func parse(_ text: String) -> JSONValue? {

@@ -70,18 +70,18 @@ public struct HTMLSanitizer {
     /// Text as written, except that a `<` is escaped and `&` that starts no known
     /// reference becomes `&amp;`.
     private func appendText(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
+        var runStart = bytes.startIndex
         var index = bytes.startIndex
         while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == 0x3C {
-                output.append(contentsOf: "&lt;".utf8)
-            } else if byte == 0x26, !HTMLSanitizer.startsKnownReference(bytes, at: index) {
-                output.append(contentsOf: "&amp;".utf8)
-            } else {
-                output.append(byte)
+            if byte == 0x3C || (byte == 0x26 && !HTMLSanitizer.startsKnownReference(bytes, at: index)) {
+                output.append(contentsOf: bytes[runStart..<index])
+                output.append(contentsOf: byte == 0x3C ? "&lt;".utf8 : "&amp;".utf8)
+                runStart = index + 1
             }
             index += 1
         }
+        output.append(contentsOf: bytes[runStart..<bytes.endIndex])
     }
 
     /// The attribute's value ready to write between double quotes, or nil to drop it.
@@ -150,7 +150,8 @@ public struct HTMLSanitizer {
 /// Resolves a URL and keeps it only if its scheme is a harmless one.
 enum SafeURL {
     static func resolve(_ value: String, against base: URL?) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value.trimmedWhitespace
+        if trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") { return trimmed }
         let resolved: String
         if let base, let url = URL(string: trimmed, relativeTo: base) {
             resolved = url.absoluteString

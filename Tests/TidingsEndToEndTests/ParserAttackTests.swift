@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// Hostile documents through the real `tidings parse`, with the child's peak
+/// memory measured. Limits are generous bounds against blow-ups, not benchmarks.
+@Suite("Parser under attack", .serialized)
+struct ParserAttackTests {
+    let work = TemporaryDirectory("tidings-attack")
+
+    struct Measured {
+        let status: Int32
+        let peakMegabytes: Int
+        let output: String
+    }
+
+    /// Runs `tidings parse FILE` under a small Python wrapper that reports the child's peak RSS.
+    func parse(_ name: String, _ contents: String) throws -> Measured {
+        let path = try work.write(name, contents)
+        let wrapper = """
+            import resource, subprocess, sys
+            result = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024) + "\\n")
+            sys.stdout.write(str(result.returncode) + "\\n")
+            sys.stdout.write(result.stdout.decode("utf-8", "replace"))
+            """
+        let run = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"),
+                                        ["python3", "-c", wrapper, TestPaths.tidings.path, "parse", path], timeout: 300)
+        let lines = run.stdout.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        return Measured(status: Int32(lines[1]) ?? -1, peakMegabytes: Int(lines[0]) ?? -1,
+                        output: lines.count > 2 ? String(lines[2]) : "")
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("billion laughs: no DTD is processed, nothing expands")
+    func billionLaughs() throws {
+        var dtd = "<!ENTITY lol \"lol\">\n"
+        for level in 1...9 {
+            dtd += "<!ENTITY lol\(level) \"\(String(repeating: level == 1 ? "&lol;" : "&lol\(level - 1);", count: 10))\">\n"
+        }
+        let result = try parse("lol.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n\(dtd)]>\n<rss><channel><title>&lol9;</title></channel></rss>")
+        #expect(result.status == 0)
+        #expect(result.peakMegabytes < 100, "peak \(result.peakMegabytes) MB")
+        let feed = try json(result.output)
+        #expect((feed["feed"] as? [String: Any])?["title"] as? String == "&lol9;")
+        #expect(feed["bozo"] as? Bool == true)
+    }
+
+    @Test("quadratic blowup: one entity referenced two million times expands at most 1 MiB")
+    func quadraticBlowup() throws {
+        let result = try parse("quad.xml", "<?xml version=\"1.0\"?>\n<!DOCTYPE q [<!ENTITY a \"\(String(repeating: "x", count: 1000))\">]>\n<rss><channel><title>"
+                               + String(repeating: "&a;", count: 2_000_000) + "</title></channel></rss>")
+        #expect(result.status == 0)
+        #expect(result.peakMegabytes < 300, "peak \(result.peakMegabytes) MB")
+        #expect((try json(result.output)["bozo_exception"] as? String)?.contains("expand to more than 1 MiB") == true)
+    }
+
+    @Test("XXE: a SYSTEM entity naming a file is never read")
+    func externalEntity() throws {
+        let result = try parse("xxe.xml", """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>
+            <rss><channel><title>x&xxe;y</title><item><title>&xxe;</title></item></channel></rss>
+            """)
+        #expect(result.status == 0)
+        #expect(!result.output.contains("root:"))
+        #expect((try json(result.output)["feed"] as? [String: Any])?["title"] as? String == "x&xxe;y")
+    }
+
+    @Test("a 100 MB text node: cut at 4 MiB, memory bounded, the items after it still read")
+    func hugeTextNode() throws {
+        let result = try parse("big.xml", "<rss><channel><title>t</title><item><title>big</title><description>"
+                               + String(repeating: "a", count: 100 << 20)
+                               + "</description></item><item><title>after</title></item></channel></rss>")
+        #expect(result.status == 0)
+        #expect(result.peakMegabytes < 700, "peak \(result.peakMegabytes) MB for 100 MB of input")
+        let feed = try json(result.output)
+        #expect(feed["bozo"] as? Bool == true)
+        let entries = try #require(feed["entries"] as? [[String: Any]])
+        #expect(entries.map { $0["title"] as? String } == ["big", "after"])
+        #expect(((entries[0]["summary"] as? String)?.utf8.count ?? 0) <= 4 << 20)
+    }
+
+    @Test("deeply nested elements neither crash nor hang")
+    func deepNesting() throws {
+        let depth = 50_000
+        let result = try parse("deep.xml", "<rss><channel><title>deep</title><item><title>x</title><description>"
+                               + String(repeating: "<div>", count: depth) + "core" + String(repeating: "</div>", count: depth)
+                               + "</description></item></channel></rss>")
+        #expect(result.status == 0)
+        #expect(result.peakMegabytes < 300, "peak \(result.peakMegabytes) MB")
+        #expect((try json(result.output)["feed"] as? [String: Any])?["title"] as? String == "deep")
+    }
+}
