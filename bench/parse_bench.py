@@ -39,11 +39,12 @@ def main():
     rows = []
 
     def run_tidings():
-        out = subprocess.run([args.tidings, "parse", args.feed], check=True, stdout=subprocess.PIPE).stdout
-        return len(json.loads(out)["entries"])
+        subprocess.run([args.tidings, "parse", args.feed], check=True, stdout=subprocess.DEVNULL)
 
-    seconds, items = best_of(args.runs, run_tidings)
-    rows.append(("tidings parse", seconds, items))
+    # Timed: the whole process, writing its JSON to /dev/null. Counted: once, untimed.
+    seconds, _ = best_of(args.runs, run_tidings)
+    output = subprocess.run([args.tidings, "parse", args.feed], check=True, stdout=subprocess.PIPE).stdout
+    rows.append(("tidings parse", seconds, len(json.loads(output)["entries"])))
 
     try:
         import feedparser

@@ -1,10 +1,8 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
-/// The SAX delegate that assembles a `ParsedFeed` from parser events.
-final class FeedBuilder: NSObject, XMLParserDelegate {
+/// Assembles a `ParsedFeed` from XML events (start, characters, end, error),
+/// the way the Universal Feed Parser reads feeds.
+final class FeedBuilder {
     /// One open element.
     private struct Element {
         let key: String
@@ -43,24 +41,25 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     func result() -> ParsedFeed? { recognized ? feed : nil }
 
     /// Closes what a truncated document left open, so its last entry is not lost.
-    func closeOpenElements(_ parser: XMLParser) {
-        while let open = stack.last {
-            self.parser(parser, didEndElement: open.key, namespaceURI: nil, qualifiedName: nil)
-        }
+    func closeOpenElements() {
+        while let open = stack.last { endElement(name: open.key) }
     }
+
+    /// True once the document is known not to be a feed: the tokenizer may stop.
+    var shouldStop: Bool { rejection != nil }
+
+    var hasError: Bool { firstError != nil || rejection != nil }
 
     private var isAtom: Bool { feed.format == .atom10 || feed.format == .atom03 }
 
-    // MARK: XMLParserDelegate
+    // MARK: Events
 
-    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if firstError == nil, rejection == nil {
-            firstError = (parser.lineNumber, parser.columnNumber, (parseError as NSError).code)
-        }
+    /// A well-formedness error; only the first is kept. `code` is a libxml2 error number.
+    func error(line: Int, column: Int, code: Int) {
+        if firstError == nil, rejection == nil { firstError = (line, column, code) }
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func startElement(name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
         let parent = stack.last
         if let markupDepth, stack.count >= markupDepth {
             stack[stack.count - 1].text += XHTMLMarkup.startTag(name, attributes: attributes)
@@ -87,7 +86,7 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         var language = parent?.language
         if let lang = attributes["xml:lang"] ?? attributes["lang"] { language = lang.isEmpty ? nil : lang }
         if stack.isEmpty, !start(root: key, qualifiedName: qualifiedName ?? name, namespace: namespaceURI ?? "",
-                                 attributes: attributes, language: language, parser: parser) {
+                                 attributes: attributes, language: language) {
             return
         }
         var element = Element(key: key, attributes: attributes, base: base, language: language)
@@ -120,11 +119,10 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
 
     /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
     private func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
-                       language: String?, parser: XMLParser) -> Bool {
+                       language: String?) -> Bool {
         rootElement = qualifiedName
         guard let format = FeedKey.format(root: key, namespace: namespace, attributes: attributes) else {
             rejection = .notAFeed(rootElement: qualifiedName)
-            parser.abortParsing()
             return false
         }
         feed.format = format
@@ -133,13 +131,9 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
         return true
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
+    /// Text, entities already decoded (CDATA included).
+    func characters(_ string: String) {
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        let text = String(decoding: block, as: UTF8.self)
-        append(markupDepth != nil ? XHTMLMarkup.escape(text) : text)
     }
 
     private func append(_ text: String) {
@@ -161,7 +155,7 @@ final class FeedBuilder: NSObject, XMLParserDelegate {
     /// Set when some text was cut at `maxTextBytes`.
     private(set) var truncatedText: String?
 
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+    func endElement(name: String) {
         guard let element = stack.popLast() else { return }
         if element.forwardsText { return }
         if let depth = markupDepth {

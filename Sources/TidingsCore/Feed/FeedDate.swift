@@ -115,7 +115,7 @@ public enum FeedDate {
         if tokens[2].count <= 2 { year += year < 50 ? 2000 : 1900 }
         var hour = 0, minute = 0, second = 0
         var zoneIndex = 3
-        if tokens.count > 3, tokens[3].contains(":") {
+        if tokens.count > 3, tokens[3].utf8.contains(0x3A) {
             let parts = tokens[3].split(separator: ":").map { Int($0) }
             guard parts.count >= 2, let h = parts[0], let m = parts[1] else { return nil }
             hour = h

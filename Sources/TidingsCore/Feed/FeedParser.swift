@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// Parses RSS (0.9x, 1.0, 2.0), Atom (0.3, 1.0) and JSON Feed (1.0, 1.1)
 /// documents into `ParsedFeed`, the way the Universal Feed Parser reads them.
@@ -23,24 +20,10 @@ public enum FeedParser {
         let xml = preprocessor.process(decoded.utf8)
 
         let builder = FeedBuilder(documentURL: baseURL)
-        let (parser, succeeded) = xml.withUnsafeBytes { buffer -> (XMLParser, Bool) in
-            // libxml2 only reads the buffer, in place, for the length of this call: no copy of a large feed.
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: buffer.baseAddress!), count: buffer.count,
-                            deallocator: .none)
-            // A stream makes XMLParser push the document to libxml2 in chunks, so libxml2
-            // never holds (and doubles) a buffer the size of the whole feed.
-            let parser = XMLParser(stream: InputStream(data: data))
-            parser.shouldProcessNamespaces = true
-            parser.shouldReportNamespacePrefixes = false
-            parser.shouldResolveExternalEntities = false
-            parser.delegate = builder
-            let succeeded = parser.parse()
-            builder.closeOpenElements(parser)
-            return (parser, succeeded)
-        }
+        xml.withUnsafeBufferPointer { FeedXMLScanner.scan($0, into: builder) }
+        builder.closeOpenElements()
         if let rejection = builder.rejection { throw rejection }
-        let xmlError = builder.firstError ?? (succeeded ? nil : (
-            parser.lineNumber, parser.columnNumber, (parser.parserError as NSError?)?.code ?? 0))
+        let xmlError = builder.firstError
         guard var feed = builder.result() else {
             if builder.rootElement == nil {
                 throw FeedParseError.malformed(line: 1, column: 1, reason: "no XML element found (is this XML at all?)")

@@ -22,6 +22,13 @@ public enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Writes `bytes` and a newline to stdout.
+    public static func line(bytes: [UInt8]) {
+        var data = Data(bytes)
+        data.append(0x0A)
+        FileHandle.standardOutput.write(data)
+    }
+
     public static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

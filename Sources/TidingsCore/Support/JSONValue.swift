@@ -35,10 +35,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Compact JSON text with sorted keys (written directly: JSONEncoder is slow for large feeds).
-    public var jsonText: String {
+    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
+
+    /// The same as `jsonText`, as UTF-8 bytes (no String for large documents).
+    public var jsonBytes: [UInt8] {
         var output = [UInt8]()
         write(to: &output)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     private func write(to output: inout [UInt8]) {

@@ -2,7 +2,7 @@
 /// the legacy forms without `;`, and leaves anything unknown as written.
 public enum HTMLEntities {
     public static func decode(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(0x26) else { return text }
         var output = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var index = 0

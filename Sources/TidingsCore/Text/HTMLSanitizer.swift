@@ -159,7 +159,7 @@ enum SafeURL {
             resolved = trimmed
         }
         let scheme = resolved.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
-        guard resolved.contains(":"), scheme.count < resolved.count, resolved[scheme.endIndex] == ":" else {
+        guard resolved.utf8.contains(0x3A), scheme.count < resolved.count, resolved[scheme.endIndex] == ":" else {
             return resolved  // relative (no base to resolve against)
         }
         // Browsers ignore tabs and newlines inside a scheme ("java\tscript:"): so do we.

@@ -5,7 +5,7 @@
 /// fragments and titles.)
 public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
-        guard html.contains("<") || html.contains("&") else { return collapse(html) }
+        guard html.utf8.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(html) }
         var pieces = ""
         var skipUntil: String?
         var index = html.startIndex

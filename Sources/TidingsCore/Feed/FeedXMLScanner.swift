@@ -1,0 +1,336 @@
+/// A fast, lenient XML tokenizer for feeds, reading UTF-8 bytes that
+/// `XMLPreprocessor` has already cleaned (no DTD, no undefined entities, no
+/// forbidden characters). It resolves namespaces, decodes character and
+/// entity references, normalizes line ends, and recovers from broken markup
+/// as libxml2 does in recovery mode; the first error is reported with its
+/// line, column and libxml2's error number, so messages read the same.
+///
+/// It exists for speed: Foundation's `XMLParser` spends more time bridging
+/// names, attributes and text than parsing them.
+struct FeedXMLScanner {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let builder: FeedBuilder
+    private var index = 0
+    /// Open elements: qualified name, local name, and how many namespace bindings they declared.
+    private var open: [(qualified: String, local: String, bindings: Int)] = []
+    /// In-scope namespace bindings, innermost last ("" is the default namespace).
+    private var namespaces: [(prefix: String, uri: String)] = [("xml", "http://www.w3.org/XML/1998/namespace")]
+    private var rootClosed = false
+
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into builder: FeedBuilder) {
+        var scanner = FeedXMLScanner(bytes: bytes, builder: builder)
+        scanner.run()
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, builder: FeedBuilder) {
+        self.bytes = bytes
+        self.builder = builder
+    }
+
+    private mutating func run() {
+        let count = bytes.count
+        while index < count, !builder.shouldStop {
+            if bytes[index] != 0x3C {
+                text()
+                continue
+            }
+            guard index + 1 < count else {
+                fail(code: 5, at: count)
+                return
+            }
+            switch bytes[index + 1] {
+            case 0x3F:  // <? processing instruction (the XML declaration included)
+                guard let end = find(0x3F, 0x3E, from: index + 2) else { return fail(code: 47, at: count) }
+                index = end + 2
+            case 0x21:  // <! comment, CDATA, or a declaration
+                markupDeclaration()
+            case 0x2F:  // </ end tag
+                endTag()
+            default:
+                if isNameStart(bytes[index + 1]) {
+                    startTag()
+                } else {
+                    // A '<' that starts nothing: libxml2 reports it and keeps it as text.
+                    fail(code: 68, at: index + 1)
+                    if !open.isEmpty { builder.characters("<") }
+                    index += 1
+                }
+            }
+        }
+        if !open.isEmpty, !builder.shouldStop { fail(code: 5, at: count) }
+    }
+
+    // MARK: Markup
+
+    private mutating func markupDeclaration() {
+        if matches("<!--", at: index) {
+            guard let end = find(0x2D, 0x2D, 0x3E, from: index + 4) else { return fail(code: 45, at: bytes.count, stop: true) }
+            index = end + 3
+        } else if matches("<![CDATA[", at: index) {
+            let start = index + 9
+            let end = find(0x5D, 0x5D, 0x3E, from: start)
+            if !open.isEmpty {
+                builder.characters(string(start, end ?? bytes.count, normalizeLineEnds: true, decodeReferences: false))
+            }
+            guard let end else { return fail(code: 63, at: bytes.count, stop: true) }
+            index = end + 3
+        } else {
+            // A declaration the preprocessor left (none should remain): skip it.
+            var cursor = index + 2
+            while cursor < bytes.count, bytes[cursor] != 0x3E { cursor += 1 }
+            index = cursor + 1
+        }
+    }
+
+    private mutating func startTag() {
+        let tagStart = index
+        index += 1
+        let qualified = name()
+        if rootClosed {
+            fail(code: 86, at: tagStart)
+            index = bytes.count
+            return
+        }
+        var attributes: [String: String] = [:]
+        var bindings = 0
+        var selfClosing = false
+        while true {
+            skipSpace()
+            guard index < bytes.count else { return fail(code: 73, at: bytes.count, stop: true) }
+            let byte = bytes[index]
+            if byte == 0x3E { index += 1; break }
+            if byte == 0x2F, index + 1 < bytes.count, bytes[index + 1] == 0x3E {
+                selfClosing = true
+                index += 2
+                break
+            }
+            guard isNameStart(byte) else {
+                fail(code: 68, at: index)
+                index += 1
+                continue
+            }
+            let attribute = name()
+            skipSpace()
+            var value = ""
+            if index < bytes.count, bytes[index] == 0x3D {
+                index += 1
+                skipSpace()
+                value = attributeValue()
+            } else {
+                fail(code: 41, at: index)
+            }
+            if attribute == "xmlns" || attribute.hasPrefix("xmlns:") {
+                namespaces.append((attribute == "xmlns" ? "" : String(attribute.dropFirst(6)), value))
+                bindings += 1
+            } else if attributes[attribute] == nil {
+                attributes[attribute] = value
+            } else {
+                fail(code: 42, at: index)
+            }
+        }
+        let (prefix, local) = split(qualified)
+        let uri = namespace(for: prefix)
+        if uri == nil, !prefix.isEmpty { fail(code: 201, at: index) }
+        for key in attributes.keys where key.utf8.contains(0x3A) {
+            let attributePrefix = split(key).prefix
+            if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(code: 201, at: index) }
+        }
+        builder.startElement(name: local, namespaceURI: uri ?? "", qualifiedName: qualified, attributes: attributes)
+        if selfClosing {
+            builder.endElement(name: local)
+            namespaces.removeLast(bindings)
+            if open.isEmpty { rootClosed = true }
+        } else {
+            open.append((qualified, local, bindings))
+        }
+    }
+
+    private mutating func endTag() {
+        index += 2
+        let qualified = name()
+        skipSpace()
+        if index < bytes.count, bytes[index] == 0x3E { index += 1 } else { fail(code: 73, at: index) }
+        guard let position = open.lastIndex(where: { $0.qualified == qualified }) else {
+            fail(code: 76, at: index)  // closes nothing that is open: ignored
+            return
+        }
+        if position != open.count - 1 { fail(code: 76, at: index) }
+        // Recovery as in libxml2: the end tag closes everything opened inside its element.
+        while open.count > position {
+            let element = open.removeLast()
+            builder.endElement(name: element.local)
+            namespaces.removeLast(element.bindings)
+        }
+        if open.isEmpty { rootClosed = true }
+    }
+
+    // MARK: Text
+
+    private mutating func text() {
+        let start = index
+        while index < bytes.count, bytes[index] != 0x3C { index += 1 }
+        if open.isEmpty {
+            if bytes[start..<index].contains(where: { !isSpace($0) }) { fail(code: rootClosed ? 86 : 4, at: start) }
+            return
+        }
+        builder.characters(string(start, index, normalizeLineEnds: true))
+    }
+
+    private mutating func attributeValue() -> String {
+        guard index < bytes.count else { return "" }
+        let quote = bytes[index]
+        let start: Int
+        let end: Int
+        if quote == 0x22 || quote == 0x27 {
+            start = index + 1
+            var cursor = start
+            while cursor < bytes.count, bytes[cursor] != quote { cursor += 1 }
+            end = cursor
+            index = min(cursor + 1, bytes.count)
+            if cursor >= bytes.count { fail(code: 40, at: cursor) }
+        } else {
+            fail(code: 39, at: index)
+            start = index
+            while index < bytes.count, !isSpace(bytes[index]), bytes[index] != 0x3E { index += 1 }
+            end = index
+        }
+        // Attribute-value normalization: each whitespace character becomes a space.
+        var value = string(start, end, normalizeLineEnds: true)
+        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 }) {
+            value = String(decoding: value.utf8.map { $0 == 0x0A || $0 == 0x09 ? 0x20 : $0 }, as: UTF8.self)
+        }
+        return value
+    }
+
+    /// The text of `start..<end` with references decoded (not in CDATA) and, when asked, CR/CRLF made LF.
+    private func string(_ start: Int, _ end: Int, normalizeLineEnds: Bool, decodeReferences: Bool = true) -> String {
+        var needsWork = false
+        var cursor = start
+        while cursor < end {
+            let byte = bytes[cursor]
+            if (byte == 0x26 && decodeReferences) || (byte == 0x0D && normalizeLineEnds) {
+                needsWork = true
+                break
+            }
+            cursor += 1
+        }
+        guard needsWork else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+        var output = [UInt8]()
+        output.reserveCapacity(end - start)
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<cursor]))
+        while cursor < end {
+            let byte = bytes[cursor]
+            if byte == 0x0D, normalizeLineEnds {
+                output.append(0x0A)
+                cursor += cursor + 1 < end && bytes[cursor + 1] == 0x0A ? 2 : 1
+            } else if byte == 0x26, decodeReferences, let (scalar, length) = reference(at: cursor, end: end) {
+                output.append(contentsOf: String(Character(scalar)).utf8)
+                cursor += length
+            } else {
+                output.append(byte)
+                cursor += 1
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// `&lt;`, `&#38;`, `&#x26;` ... at `start`: the character and the length of the reference.
+    private func reference(at start: Int, end: Int) -> (Unicode.Scalar, Int)? {
+        var cursor = start + 1
+        while cursor < end, cursor - start < 12, bytes[cursor] != 0x3B { cursor += 1 }
+        guard cursor < end, bytes[cursor] == 0x3B, cursor > start + 1 else { return nil }
+        let body = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<cursor])
+        let length = cursor + 1 - start
+        if body[0] == 0x23 {
+            let isHex = body.count > 1 && (body[1] == 0x78 || body[1] == 0x58)
+            let digits = String(decoding: UnsafeBufferPointer(rebasing: body[(isHex ? 2 : 1)...]), as: UTF8.self)
+            guard let value = UInt32(digits, radix: isHex ? 16 : 10), let scalar = Unicode.Scalar(value) else { return nil }
+            return (scalar, length)
+        }
+        switch String(decoding: body, as: UTF8.self) {
+        case "lt": return ("<", length)
+        case "gt": return (">", length)
+        case "amp": return ("&", length)
+        case "quot": return ("\"", length)
+        case "apos": return ("'", length)
+        default: return nil
+        }
+    }
+
+    // MARK: Names and namespaces
+
+    private mutating func name() -> String {
+        let start = index
+        while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    private func split(_ qualified: String) -> (prefix: String, local: String) {
+        guard let colon = qualified.firstIndex(of: ":") else { return ("", qualified) }
+        return (String(qualified[..<colon]), String(qualified[qualified.index(after: colon)...]))
+    }
+
+    /// The namespace bound to `prefix` ("" for the default namespace), innermost first.
+    private func namespace(for prefix: String) -> String? {
+        for binding in namespaces.reversed() where binding.prefix == prefix {
+            return binding.uri.isEmpty && !prefix.isEmpty ? nil : binding.uri
+        }
+        return prefix.isEmpty ? "" : nil
+    }
+
+    // MARK: Bytes
+
+    private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    private func isNameStart(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F || byte == 0x3A || byte >= 0x80
+    }
+
+    private func isNameByte(_ byte: UInt8) -> Bool {
+        isNameStart(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2E
+    }
+
+    private mutating func skipSpace() {
+        while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+    }
+
+    private func matches(_ text: StaticString, at start: Int) -> Bool {
+        let count = text.utf8CodeUnitCount
+        guard start + count <= bytes.count else { return false }
+        let pointer = text.utf8Start
+        for offset in 0..<count where bytes[start + offset] != pointer[offset] { return false }
+        return true
+    }
+
+    private func find(_ a: UInt8, _ b: UInt8, from start: Int) -> Int? {
+        var cursor = start
+        while cursor + 1 < bytes.count {
+            if bytes[cursor] == a, bytes[cursor + 1] == b { return cursor }
+            cursor += 1
+        }
+        return nil
+    }
+
+    private func find(_ a: UInt8, _ b: UInt8, _ c: UInt8, from start: Int) -> Int? {
+        var cursor = start
+        while cursor + 2 < bytes.count {
+            if bytes[cursor] == a, bytes[cursor + 1] == b, bytes[cursor + 2] == c { return cursor }
+            cursor += 1
+        }
+        return nil
+    }
+
+    /// Reports an error at byte `offset` (its line and column are counted only for the first one).
+    private mutating func fail(code: Int, at offset: Int, stop: Bool = false) {
+        if !builder.hasError {
+            var line = 1
+            var lineStart = 0
+            for position in 0..<min(offset, bytes.count) where bytes[position] == 0x0A {
+                line += 1
+                lineStart = position + 1
+            }
+            builder.error(line: line, column: offset - lineStart + 1, code: code)
+        }
+        if stop { index = bytes.count }
+    }
+}
