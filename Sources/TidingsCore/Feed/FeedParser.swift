@@ -73,7 +73,7 @@ enum ContentType {
 }
 
 /// Words for libxml2's error codes (`xmlParserErrors` in libxml/xmlerror.h),
-/// which `XMLParser` on Linux passes through as its error codes, with no message.
+/// which `FeedXMLScanner` reports so that messages read as libxml2 users know them.
 enum XMLErrorText {
     static func describe(_ code: Int) -> String {
         switch code {
