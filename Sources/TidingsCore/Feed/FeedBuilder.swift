@@ -226,20 +226,26 @@ final class FeedBuilder {
             if current.published == nil { current.published = FeedDate.parse(trimmed) }
         case "updated", "modified", "dc:date", "dcterms:modified":
             if current.updated == nil { current.updated = FeedDate.parse(trimmed) }
-        case "category":
-            if let tag = category(element, trimmed: trimmed) { current.tags.append(tag) }
-        case "dc:subject":
-            if !trimmed.isEmpty { current.tags.append(FeedTag(term: trimmed)) }
-        case "tags", "itunes:keywords":
-            current.tags += FeedBuilder.commaSeparated(trimmed)
+        case "category", "dc:subject", "tags", "itunes:keywords":
+            current.tags += tags(element, trimmed: trimmed)
         default:
             break
         }
     }
 
-    static func commaSeparated(_ text: String) -> [FeedTag] {
-        text.split(separator: ",").map { $0.trimmedWhitespace }
-            .filter { !$0.isEmpty }.map { FeedTag(term: $0) }
+    /// Categories: Atom `term`/`scheme`/`label`, RSS text with `domain`, and comma-separated keyword lists.
+    private func tags(_ element: Element, trimmed: String) -> [FeedTag] {
+        switch element.key {
+        case "tags", "itunes:keywords":
+            return trimmed.split(separator: ",").map { $0.trimmedWhitespace }.filter { !$0.isEmpty }.map { FeedTag(term: $0) }
+        case "dc:subject":
+            return trimmed.isEmpty ? [] : [FeedTag(term: trimmed)]
+        default:
+            let term = element.attributes["term"] ?? trimmed
+            guard !term.isEmpty else { return [] }
+            return [FeedTag(term: term, scheme: element.attributes["scheme"] ?? element.attributes["domain"],
+                            label: element.attributes["label"])]
+        }
     }
 
     private func assignFeedField(_ element: Element) {
@@ -265,22 +271,11 @@ final class FeedBuilder {
             if feed.updated == nil { feed.updated = FeedDate.parse(trimmed) }
         case "pubDate", "published", "issued", "dcterms:issued":
             if feed.published == nil { feed.published = FeedDate.parse(trimmed) }
-        case "category":
-            if let tag = category(element, trimmed: trimmed) { feed.tags.append(tag) }
-        case "dc:subject":
-            if !trimmed.isEmpty { feed.tags.append(FeedTag(term: trimmed)) }
-        case "tags", "itunes:keywords":
-            feed.tags += FeedBuilder.commaSeparated(trimmed)
+        case "category", "dc:subject", "tags", "itunes:keywords":
+            feed.tags += tags(element, trimmed: trimmed)
         default:
             break
         }
-    }
-
-    private func category(_ element: Element, trimmed: String) -> FeedTag? {
-        let term = element.attributes["term"] ?? trimmed
-        guard !term.isEmpty else { return nil }
-        return FeedTag(term: term, scheme: element.attributes["scheme"] ?? element.attributes["domain"],
-                       label: element.attributes["label"])
     }
 
     /// An Atom-style `<link href rel type>`: the alternate link, or an enclosure.
