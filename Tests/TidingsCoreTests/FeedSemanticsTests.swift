@@ -144,6 +144,34 @@ struct FeedURLTests {
         #expect(entry.enclosures == [FeedEnclosure(href: "https://pod.example/media/ep1.mp3", type: "audio/mpeg", length: "12345")])
     }
 
+    @Test("Media RSS content and thumbnails, also inside media:group, become enclosures once per URL")
+    func mediaRSS() throws {
+        let feed = try parse("""
+            <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>v</title>
+            <item><title>clip</title><media:group>
+              <media:content url="https://cdn.example/clip.mp4" type="video/mp4" fileSize="1000"/>
+              <media:thumbnail url="/thumb.jpg"/></media:group>
+              <enclosure url="https://cdn.example/clip.mp4" type="video/mp4" length="1000"/></item>
+            </channel></rss>
+            """, url: "https://video.example/feed")
+        #expect(feed.entries[0].enclosures == [
+            FeedEnclosure(href: "https://cdn.example/clip.mp4", type: "video/mp4", length: "1000"),
+            FeedEnclosure(href: "https://video.example/thumb.jpg", type: "image", length: nil),
+        ])
+    }
+
+    @Test("RSS 0.90 is told from RSS 1.0 by its namespace")
+    func rss090() throws {
+        let feed = try parse("""
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://my.netscape.com/rdf/simple/0.9/">
+            <channel><title>Old</title><link>http://old.example/</link></channel>
+            <item><title>One</title><link>http://old.example/1</link></item></rdf:RDF>
+            """)
+        #expect(feed.format == .rss090)
+        #expect(feed.title?.value == "Old")
+        #expect(feed.entries.map(\.link) == ["http://old.example/1"])
+    }
+
     @Test("JSON Feed 1.1: authors, sanitized HTML, attachments, tags, dates")
     func jsonFeed() throws {
         let feed = try parse("""

@@ -106,8 +106,16 @@ final class FeedBuilder {
         case "link" where attributes["href"] != nil:
             takeLink(attributes, base: base)
         case "enclosure" where attributes["url"] != nil && entry != nil:
-            entry?.enclosures.append(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
-                                                   type: attributes["type"], length: attributes["length"]))
+            addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
+                                       type: attributes["type"], length: attributes["length"]))
+        case "media:content" where attributes["url"] != nil && entry != nil,
+             "media:thumbnail" where attributes["url"] != nil && entry != nil:
+            // Media RSS (also inside media:group).
+            let type = attributes["type"] ?? attributes["medium"] ?? (key == "media:thumbnail" ? "image" : nil)
+            addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base), type: type,
+                                       length: attributes["fileSize"]))
+        case "channel" where namespaceURI == FeedNamespace.rss090:
+            feed.format = .rss090
         default:
             break
         }
@@ -115,6 +123,12 @@ final class FeedBuilder {
             element.construct = kind
             if kind.keepsChildMarkup { markupDepth = stack.count + 1 }
         }
+    }
+
+    /// Keeps each linked file once, however many elements name it.
+    private func addEnclosure(_ enclosure: FeedEnclosure) {
+        guard entry?.enclosures.contains(where: { $0.href == enclosure.href }) == false else { return }
+        entry?.enclosures.append(enclosure)
     }
 
     /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
@@ -287,7 +301,7 @@ final class FeedBuilder {
         if entry != nil {
             if sourceDepth != nil || stack.count + 1 != entryDepth + 1 { return }
             if rel == "enclosure" {
-                entry?.enclosures.append(FeedEnclosure(href: href, type: attributes["type"], length: attributes["length"]))
+                addEnclosure(FeedEnclosure(href: href, type: attributes["type"], length: attributes["length"]))
             } else if rel == "alternate", !entryHasAlternateLink || entry?.link == nil {
                 if isHTMLType || entry?.link == nil {
                     entry?.link = href
