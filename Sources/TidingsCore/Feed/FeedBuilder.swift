@@ -205,8 +205,11 @@ final class FeedBuilder {
     // MARK: Fields
 
     private func assignEntryField(_ element: Element) {
-        guard var current = entry else { return }
-        defer { entry = current }
+        guard entry != nil else { return }
+        assign(element, to: &entry!)  // in place: no copy of the entry per field
+    }
+
+    private func assign(_ element: Element, to current: inout FeedEntry) {
         let trimmed = element.text.trimmedWhitespace
         switch element.key {
         case "title", "dc:title":

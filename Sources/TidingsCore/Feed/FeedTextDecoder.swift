@@ -6,7 +6,8 @@ import Foundation
 /// dropped, and the result says the input was not clean.
 enum FeedTextDecoder {
     struct Decoded {
-        /// UTF-8 text with any BOM removed and the XML declaration's encoding set to utf-8.
+        /// UTF-8 text with any BOM removed. (The XML declaration still names the
+        /// original encoding; `FeedXMLScanner` reads UTF-8 whatever it says.)
         var utf8: [UInt8]
         var encoding: String
         /// Why the bytes were not clean, if they were not.
@@ -43,7 +44,7 @@ enum FeedTextDecoder {
             utf8 = Array(String(decoding: body, as: UTF8.self).utf8)
             problem = "unknown character encoding \"\(encoding)\"; read as UTF-8"
         }
-        return Decoded(utf8: rewriteDeclaration(utf8), encoding: encoding, problem: problem)
+        return Decoded(utf8: utf8, encoding: encoding, problem: problem)
     }
 
     /// UTF-16/32 without a BOM, recognised by how `<?` or `<` is spelled.
@@ -91,24 +92,6 @@ enum FeedTextDecoder {
         case "utf-16", "utf16": return "utf-16"
         default: return lowered
         }
-    }
-
-    /// Points the XML declaration at UTF-8, which the text now is.
-    private static func rewriteDeclaration(_ utf8: [UInt8]) -> [UInt8] {
-        var start = 0
-        while start < utf8.count, utf8[start] == 0x20 || utf8[start] == 0x09 || utf8[start] == 0x0A || utf8[start] == 0x0D {
-            start += 1
-        }
-        guard utf8.count - start > 5, utf8[start..<(start + 5)].elementsEqual("<?xml".utf8) else { return utf8 }
-        var cursor = start + 5
-        let limit = min(utf8.count - 1, start + 300)
-        while cursor < limit, !(utf8[cursor] == 0x3F && utf8[cursor + 1] == 0x3E) { cursor += 1 }  // "?>"
-        guard cursor < limit else { return utf8 }
-        let close = cursor
-        // Keep the declaration's line, so line numbers in messages stay true.
-        var result = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>".utf8)
-        result.append(contentsOf: utf8[(close + 2)...])
-        return result
     }
 }
 
