@@ -38,7 +38,7 @@ struct ParseCommand: ParsableCommand {
         let type = contentType.flatMap { $0.isEmpty ? nil : $0 } ?? headerContentType
         do {
             let feed = try FeedParser.parse(data, baseURL: documentURL, contentType: type)
-            Output.line(bytes: FeedJSON.document(feed).jsonBytes)
+            Output.line(bytes: FeedJSON.bytes(feed))
         } catch let error as FeedParseError {
             Output.line(JSONValue.object(["bozo": .bool(true), "bozo_exception": .string(error.description),
                                           "feed": .object([:]), "entries": .array([])]).jsonText)

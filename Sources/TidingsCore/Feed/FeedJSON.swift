@@ -1,49 +1,137 @@
 import Foundation
 
-/// The normalized feed JSON of `tidings parse` (schema: shared/conformance/SCHEMA.md).
+/// The normalized feed JSON of `tidings parse` (schema: shared/conformance/SCHEMA.md),
+/// written straight from the model: compact, keys sorted, absent fields left out.
 public enum FeedJSON {
+    /// The document as UTF-8 bytes.
+    public static func bytes(_ feed: ParsedFeed) -> [UInt8] {
+        var writer = JSONObjectWriter()
+        writer.reserve(feed.entries.count * 4096)
+        writer.open()
+        writer.bool("bozo", feed.bozo)
+        writer.string("bozo_exception", feed.bozoReason)
+        writer.string("encoding", feed.encoding)
+        writer.key("entries")
+        writer.raw("[")
+        for (index, entry) in feed.entries.enumerated() {
+            if index > 0 { writer.raw(",") }
+            write(entry, to: &writer)
+        }
+        writer.raw("]")
+        writer.key("feed")
+        writer.open()
+        writer.string("author", feed.author)
+        writer.string("id", feed.id)
+        writer.string("language", feed.language)
+        writer.string("link", feed.link)
+        writer.date("published", feed.published)
+        writer.string("subtitle", feed.subtitle?.value)
+        writer.tags(feed.tags)
+        writer.string("title", feed.title?.value)
+        writer.date("updated", feed.updated)
+        writer.close()
+        writer.string("version", feed.format.rawValue)
+        writer.close()
+        return writer.output
+    }
+
+    /// The document as a `JSONValue`, for callers that want to inspect it.
     public static func document(_ feed: ParsedFeed) -> JSONValue {
-        var head: [String: JSONValue] = [:]
-        head["title"] = feed.title.map { .string($0.value) }
-        head["link"] = feed.link.map(JSONValue.string)
-        head["subtitle"] = feed.subtitle.map { .string($0.value) }
-        head["language"] = feed.language.map(JSONValue.string)
-        head["id"] = feed.id.map(JSONValue.string)
-        head["author"] = feed.author.map(JSONValue.string)
-        head["updated"] = feed.updated.map { .string(ISO8601.string($0)) }
-        head["published"] = feed.published.map { .string(ISO8601.string($0)) }
-        head["tags"] = .array(feed.tags.map(tag))
-        var object: [String: JSONValue] = [
-            "bozo": .bool(feed.bozo),
-            "version": .string(feed.format.rawValue),
-            "encoding": .string(feed.encoding),
-            "feed": .object(head),
-            "entries": .array(feed.entries.map(entry)),
-        ]
-        if let reason = feed.bozoReason { object["bozo_exception"] = .string(reason) }
-        return .object(object)
+        JSONValue.parse(String(decoding: bytes(feed), as: UTF8.self)) ?? .null
     }
 
-    static func entry(_ entry: FeedEntry) -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        object["title"] = entry.title.map { .string($0.value) }
-        object["link"] = entry.link.map(JSONValue.string)
-        object["id"] = entry.id.map(JSONValue.string)
-        object["summary"] = entry.summary.map { .string($0.value) }
-        object["content"] = entry.content.map { .string($0.value) }
-        object["author"] = entry.author.map(JSONValue.string)
-        object["published"] = entry.published.map { .string(ISO8601.string($0)) }
-        object["updated"] = entry.updated.map { .string(ISO8601.string($0)) }
-        object["tags"] = .array(entry.tags.map(tag))
-        object["enclosures"] = .array(entry.enclosures.map {
-            .object(["href": .string($0.href), "type": $0.type.map(JSONValue.string) ?? .null,
-                     "length": $0.length.map(JSONValue.string) ?? .null])
-        })
-        return .object(object)
+    private static func write(_ entry: FeedEntry, to writer: inout JSONObjectWriter) {
+        writer.open()
+        writer.string("author", entry.author)
+        writer.string("content", entry.content?.value)
+        writer.key("enclosures")
+        writer.raw("[")
+        for (index, enclosure) in entry.enclosures.enumerated() {
+            if index > 0 { writer.raw(",") }
+            writer.open()
+            writer.string("href", enclosure.href)
+            writer.nullableString("length", enclosure.length)
+            writer.nullableString("type", enclosure.type)
+            writer.close()
+        }
+        writer.raw("]")
+        writer.string("id", entry.id)
+        writer.string("link", entry.link)
+        writer.date("published", entry.published)
+        writer.string("summary", entry.summary?.value)
+        writer.tags(entry.tags)
+        writer.string("title", entry.title?.value)
+        writer.date("updated", entry.updated)
+        writer.close()
+    }
+}
+
+/// Writes JSON objects field by field; callers give keys in sorted order.
+struct JSONObjectWriter {
+    private(set) var output: [UInt8] = []
+    private var needsComma = false
+
+    mutating func reserve(_ capacity: Int) { output.reserveCapacity(capacity) }
+
+    mutating func open() {
+        output.append(0x7B)
+        needsComma = false
     }
 
-    private static func tag(_ tag: FeedTag) -> JSONValue {
-        .object(["term": .string(tag.term), "scheme": tag.scheme.map(JSONValue.string) ?? .null,
-                 "label": tag.label.map(JSONValue.string) ?? .null])
+    mutating func close() {
+        output.append(0x7D)
+        needsComma = true
+    }
+
+    mutating func raw(_ text: StaticString) {
+        let pointer = text.utf8Start
+        for offset in 0..<text.utf8CodeUnitCount { output.append(pointer[offset]) }
+        needsComma = text.utf8Start.pointee != 0x5B  // after "[" no comma is due
+    }
+
+    mutating func key(_ name: String) {
+        if needsComma { output.append(0x2C) }
+        JSONValue.writeString(name, to: &output)
+        output.append(0x3A)
+        needsComma = false
+    }
+
+    mutating func string(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        JSONValue.writeString(value, to: &output)
+        needsComma = true
+    }
+
+    mutating func nullableString(_ name: String, _ value: String?) {
+        key(name)
+        if let value { JSONValue.writeString(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
+        needsComma = true
+    }
+
+    mutating func bool(_ name: String, _ value: Bool) {
+        key(name)
+        output.append(contentsOf: (value ? "true" : "false").utf8)
+        needsComma = true
+    }
+
+    mutating func date(_ name: String, _ value: Date?) {
+        guard let value else { return }
+        string(name, ISO8601.string(value))
+    }
+
+    mutating func tags(_ tags: [FeedTag]) {
+        key("tags")
+        output.append(0x5B)
+        for (index, tag) in tags.enumerated() {
+            if index > 0 { output.append(0x2C) }
+            open()
+            nullableString("label", tag.label)
+            nullableString("scheme", tag.scheme)
+            string("term", tag.term)
+            close()
+        }
+        output.append(0x5D)
+        needsComma = true
     }
 }

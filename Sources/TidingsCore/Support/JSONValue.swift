@@ -71,7 +71,7 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    private static func writeString(_ text: String, to output: inout [UInt8]) {
+    static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(0x22)
         var text = text
         text.withUTF8 { bytes in
