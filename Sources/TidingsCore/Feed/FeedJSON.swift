@@ -35,11 +35,6 @@ public enum FeedJSON {
         return writer.output
     }
 
-    /// The document as a `JSONValue`, for callers that want to inspect it.
-    public static func document(_ feed: ParsedFeed) -> JSONValue {
-        JSONValue.parse(String(decoding: bytes(feed), as: UTF8.self)) ?? .null
-    }
-
     private static func write(_ entry: FeedEntry, to writer: inout JSONObjectWriter) {
         writer.open()
         writer.string("author", entry.author)

@@ -35,13 +35,10 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Compact JSON text with sorted keys (written directly: JSONEncoder is slow for large feeds).
-    public var jsonText: String { String(decoding: jsonBytes, as: UTF8.self) }
-
-    /// The same as `jsonText`, as UTF-8 bytes (no String for large documents).
-    public var jsonBytes: [UInt8] {
+    public var jsonText: String {
         var output = [UInt8]()
         write(to: &output)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     private func write(to output: inout [UInt8]) {
