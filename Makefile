@@ -6,13 +6,16 @@
 #   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
 #
 # Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
-# else through sudo) only when missing.
+# else through sudo) only when missing, with service starts forbidden during
+# the install (policy-rc.d), so that installing nginx starts no server.
 
 SWIFT        ?= swift
 DEMO_CONFIG  := config/demo.toml
 DEMO_DB      := .tidings-demo/tidings.db
 RELEASE_BIN  := .build/release
 APT_PACKAGES := libcurl4-openssl-dev libsqlite3-dev pkg-config python3 ca-certificates
+# nginx serves feeds to the tests (ETag, gzip); any Debian flavour of it will do.
+NGINX_PACKAGE := nginx-light
 
 BENCH_DIR    := .bench
 BENCH_VENV   := $(BENCH_DIR)/venv
@@ -30,11 +33,19 @@ deps:
 	for package in $(APT_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
 	done; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing $(NGINX_PACKAGE)"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  guard=""; \
+	  if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' | $$sudo tee /usr/sbin/policy-rc.d >/dev/null && $$sudo chmod +x /usr/sbin/policy-rc.d && guard=1; \
+	  fi; \
 	  $$sudo apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	  status=$$?; \
+	  if [ -n "$$guard" ]; then $$sudo rm -f /usr/sbin/policy-rc.d; fi; \
+	  exit $$status; \
 	fi
 
 build: deps

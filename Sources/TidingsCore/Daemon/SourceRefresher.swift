@@ -20,12 +20,16 @@ public struct SourceRefresher: Sendable {
         var logger = self.logger
         logger[metadataKey: "source.id"] = "\(source.id)"
         logger[metadataKey: "source.url"] = "\(source.url.absoluteString)"
-        let fetched = await fetcher.fetch(FetchRequest(url: source.url, headers: source.headers))
+        let stored = (try? store.validators(of: source.id)) ?? FetchValidators()
+        let configured = Set(source.headers.map { $0.name.lowercased() })
+        let conditional = stored.requestHeaders.filter { !configured.contains($0.name.lowercased()) }
+        let fetched = await fetcher.fetch(FetchRequest(url: source.url, headers: source.headers + conditional))
         if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
         }
-        let outcome = Self.outcome(of: fetched, for: source, previousErrors: (try? store.consecutiveErrors(of: source.id)) ?? 0)
+        let outcome = Self.outcome(of: fetched, for: source, previousErrors: (try? store.consecutiveErrors(of: source.id)) ?? 0,
+                                   validators: stored)
         do {
             let summary = try store.record(outcome)
             switch outcome.result {
@@ -39,6 +43,9 @@ public struct SourceRefresher: Sendable {
             case .failure(let message):
                 logger.warning("refresh.failed", metadata: ["reason": "\(message)", "http.status": "\(outcome.status ?? 0)"])
                 return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: message)
+            case .unchanged:
+                logger.info("refresh.unchanged", metadata: ["http.status": "\(outcome.status ?? 0)"])
+                return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil)
             }
         } catch {
             logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
@@ -49,7 +56,8 @@ public struct SourceRefresher: Sendable {
 
     /// Interprets a fetch result: HTTP errors, parse errors and successes.
     static func outcome(of fetched: Result<FetchResponse, FetchError>, for source: SourceSettings,
-                        previousErrors: Int, now: Date = Date()) -> RefreshOutcome {
+                        previousErrors: Int, validators: FetchValidators = FetchValidators(),
+                        now: Date = Date()) -> RefreshOutcome {
         let schedule = RefreshSchedule(interval: source.interval)
         func failure(_ message: String, status: Int?) -> RefreshOutcome {
             RefreshOutcome(sourceID: source.id, status: status, result: .failure(message: message), finishedAt: now,
@@ -60,10 +68,23 @@ public struct SourceRefresher: Sendable {
         case .failure(let error): return failure(error.message, status: nil)
         case .success(let value): response = value
         }
+        if response.status == 304 {
+            // Not modified: nothing to parse; a 304 may carry fresher validators.
+            return RefreshOutcome(sourceID: source.id, status: 304, result: .unchanged, finishedAt: now,
+                                  nextDueAt: schedule.nextAfterSuccess(now: now),
+                                  validators: validators.updated(by: response, bodyHash: nil))
+        }
         guard response.isSuccess else {
             let reason = response.reason.isEmpty ? HTTPStatusText.reason(response.status) : response.reason
             return failure("HTTP \(response.status) \(reason) from \(response.effectiveURL.absoluteString)",
                            status: response.status)
+        }
+        let bodyHash = StableHash.hex(response.body)
+        if bodyHash == validators.bodyHash {
+            // Byte-identical to the last body: nothing can have changed.
+            return RefreshOutcome(sourceID: source.id, status: response.status, result: .unchanged, finishedAt: now,
+                                  nextDueAt: schedule.nextAfterSuccess(now: now),
+                                  validators: validators.updated(by: response, bodyHash: bodyHash))
         }
         let feed: ParsedFeed
         do {
@@ -76,7 +97,8 @@ public struct SourceRefresher: Sendable {
         return RefreshOutcome(sourceID: source.id, status: response.status,
                               result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
                                                warning: feed.bozoReason.map { "feed recovered: \($0)" }),
-                              finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now))
+                              finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now),
+                              validators: validators.updated(by: response, bodyHash: bodyHash))
     }
 }
 

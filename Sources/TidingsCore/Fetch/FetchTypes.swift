@@ -81,3 +81,34 @@ public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// What makes the next request conditional: `ETag` and `Last-Modified` exactly as
+/// the server sent them, and a fingerprint of the last body.
+public struct FetchValidators: Sendable, Equatable {
+    public var etag: String?
+    public var lastModified: String?
+    public var bodyHash: String?
+
+    public init(etag: String? = nil, lastModified: String? = nil, bodyHash: String? = nil) {
+        self.etag = etag
+        self.lastModified = lastModified
+        self.bodyHash = bodyHash
+    }
+
+    /// `If-None-Match` / `If-Modified-Since` for the stored validators.
+    public var requestHeaders: [HTTPHeaderField] {
+        var headers: [HTTPHeaderField] = []
+        if let etag, !etag.isEmpty { headers.append(HTTPHeaderField(name: "If-None-Match", value: etag)) }
+        if let lastModified, !lastModified.isEmpty {
+            headers.append(HTTPHeaderField(name: "If-Modified-Since", value: lastModified))
+        }
+        return headers
+    }
+
+    /// The validators after `response`: its own, or (a 304 may omit them) the ones sent.
+    public func updated(by response: FetchResponse, bodyHash newHash: String?) -> FetchValidators {
+        FetchValidators(etag: response.header("ETag") ?? etag,
+                        lastModified: response.header("Last-Modified") ?? lastModified,
+                        bodyHash: newHash ?? bodyHash)
+    }
+}

@@ -23,6 +23,8 @@ public struct RefreshOutcome: Sendable {
         case success(feedTitle: String?, feedLink: String?, articles: [IncomingArticle], warning: String? = nil)
         /// Fetching or parsing failed; `message` says why in words.
         case failure(message: String)
+        /// Nothing changed: a 304, or a body byte-identical to the last one (not parsed again).
+        case unchanged
     }
 
     public var sourceID: String
@@ -30,13 +32,18 @@ public struct RefreshOutcome: Sendable {
     public var result: Result
     public var finishedAt: Date
     public var nextDueAt: Date
+    /// Validators and body fingerprint to keep for the next conditional request
+    /// (nil: keep what is stored).
+    public var validators: FetchValidators?
 
-    public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date) {
+    public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date,
+                validators: FetchValidators? = nil) {
         self.sourceID = sourceID
         self.status = status
         self.result = result
         self.finishedAt = finishedAt
         self.nextDueAt = nextDueAt
+        self.validators = validators
     }
 }
 
@@ -76,6 +83,17 @@ extension Store {
                     try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
                                               details: ["after_errors": .int(previousErrors)])
                 }
+            case .unchanged:
+                try db.execute(sql: """
+                    UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
+                        consecutive_errors = 0, next_due_at = ?
+                    WHERE id = ?
+                    """, arguments: [outcome.finishedAt, outcome.finishedAt, outcome.status, outcome.nextDueAt,
+                                     outcome.sourceID])
+                if previousErrors > 0 {
+                    try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                              details: ["after_errors": .int(previousErrors)])
+                }
             case .failure(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt_at = ?, last_status = ?, last_error = ?,
@@ -89,7 +107,20 @@ extension Store {
                                               details: details)
                 }
             }
+            if let validators = outcome.validators {
+                try db.execute(sql: "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
+                               arguments: [validators.etag, validators.lastModified, validators.bodyHash, outcome.sourceID])
+            }
             return summary
+        }
+    }
+
+    /// What the last successful fetch of `sourceID` left for a conditional request.
+    public func validators(of sourceID: String) throws -> FetchValidators {
+        try pool.read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT etag, last_modified, body_hash FROM sources WHERE id = ?",
+                                       arguments: [sourceID])
+            return FetchValidators(etag: row?["etag"], lastModified: row?["last_modified"], bodyHash: row?["body_hash"])
         }
     }
 

@@ -36,12 +36,12 @@ extension Store {
                 let oldSettings: String = row["settings_json"]
                 guard wasRemoved || oldSettings != settings else { continue }
                 // A source that comes back, or whose URL or interval changed, is due at once
-                // (at the latest after its new interval).
+                // (at the latest after its new interval), and fetched unconditionally.
                 let oldDue: Date? = row["next_due_at"]
                 let newDue = wasRemoved ? now : min(oldDue ?? now, now.addingTimeInterval(source.interval.timeInterval))
                 try db.execute(sql: """
                     UPDATE sources SET url = ?, title = ?, kind = ?, enabled = ?, settings_json = ?,
-                        removed_at = NULL, next_due_at = ?
+                        removed_at = NULL, next_due_at = ?, etag = NULL, last_modified = NULL, body_hash = NULL
                     WHERE id = ?
                     """, arguments: [source.url.absoluteString, source.title, source.kind.rawValue, source.enabled,
                                      settings, newDue, source.id])

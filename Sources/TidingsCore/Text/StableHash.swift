@@ -1,3 +1,5 @@
+import Foundation
+
 /// A 64-bit hash that is the same in every process and on every machine
 /// (FNV-1a). Swift's `Hasher` is seeded per process, so anything that is
 /// stored — identities, content fingerprints — must use this instead.
@@ -15,10 +17,25 @@ public enum StableHash {
         return hash
     }
 
-    /// The hash as 16 lower-case hex digits.
-    public static func hex(_ text: String) -> String {
-        let value = fnv1a64(text)
+    /// Hash of raw bytes (a fetched body), as 16 lower-case hex digits.
+    public static func hex(_ data: Data) -> String {
+        var hash = offsetBasis
+        data.withUnsafeBytes { bytes in
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= prime
+            }
+        }
+        return hexDigits(hash)
+    }
+
+    private static func hexDigits(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// The hash as 16 lower-case hex digits.
+    public static func hex(_ text: String) -> String {
+        hexDigits(fnv1a64(text))
     }
 }
