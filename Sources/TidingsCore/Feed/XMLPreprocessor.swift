@@ -18,42 +18,34 @@ struct XMLPreprocessor {
     private var expandedBytes = 0
     static let maxExpandedBytes = 1 << 20
 
-    /// Returns the repaired bytes (the input itself when nothing needed repair).
+    /// Returns the repaired bytes: the input array itself when nothing needed repair
+    /// (most feeds), otherwise a copy made at the first repair.
     mutating func process(_ input: [UInt8]) -> [UInt8] {
         guard needsWork(input) else { return input }
-        var output = [UInt8]()
-        output.reserveCapacity(input.count + input.count / 16)
-        var index = 0
+        var copy = LazyCopy(input: input)
         let count = input.count
-        // Junk before the first '<'.
-        while index < count, input[index] != 0x3C {
-            let byte = input[index]
-            if !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D) {
-                note("content before the first tag was dropped")
-            }
-            if byte == 0x0A { output.append(0x0A) }  // keep line numbers
-            index += 1
+        // Junk before the first '<' (whitespace there is harmless).
+        let firstTag = input.firstIndex(of: 0x3C) ?? count
+        if input[..<firstTag].contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
+            note("content before the first tag was dropped")
+            copy.replace(0, upTo: firstTag, with: input[..<firstTag].filter { $0 == 0x0A })  // keep line numbers
         }
+        var index = firstTag
         while index < count {
             let byte = input[index]
             if byte == 0x3C {  // '<'
-                if let end = skipSpecial(input, at: index, into: &output) {
-                    index = end
-                    continue
-                }
-                output.append(byte)
-                index += 1
+                index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
             } else if byte == 0x26 {  // '&'
-                index = reference(input, at: index, into: &output)
+                index = reference(input, at: index, copy: &copy)
             } else if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D {
                 note("a control character that XML does not allow was dropped")
+                copy.replace(index, upTo: index + 1, with: [])
                 index += 1
             } else {
-                output.append(byte)
                 index += 1
             }
         }
-        return output
+        return copy.finish()
     }
 
     private func needsWork(_ input: [UInt8]) -> Bool {
@@ -79,41 +71,37 @@ struct XMLPreprocessor {
         if problem == nil { problem = text }
     }
 
-    /// Copies a comment, CDATA section or processing instruction verbatim, or
-    /// removes a DOCTYPE; returns the index after it, or nil for an ordinary tag.
-    private mutating func skipSpecial(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int? {
+    /// Steps over a comment, CDATA section or processing instruction (left as they are),
+    /// or removes a DOCTYPE; returns the index after it, or nil for an ordinary tag.
+    private mutating func skipSpecial(_ input: [UInt8], at start: Int, copy: inout LazyCopy) -> Int? {
         guard start + 1 < input.count else { return nil }
         if input[start + 1] == 0x3F {  // <? ... ?>
             let end = find(Array("?>".utf8), in: input, from: start + 2) ?? input.count
-            output.append(contentsOf: input[start..<min(end + 2, input.count)])
             return min(end + 2, input.count)
         }
         guard input[start + 1] == 0x21 else { return nil }  // <!
         if hasPrefix("<!--", input, at: start) {
-            let end = find(Array("-->".utf8), in: input, from: start + 4).map { $0 + 3 } ?? input.count
-            output.append(contentsOf: input[start..<end])
-            return end
+            return find(Array("-->".utf8), in: input, from: start + 4).map { $0 + 3 } ?? input.count
         }
         if hasPrefix("<![CDATA[", input, at: start) {
-            let end = find(Array("]]>".utf8), in: input, from: start + 9).map { $0 + 3 } ?? input.count
-            output.append(contentsOf: input[start..<end])
-            return end
+            return find(Array("]]>".utf8), in: input, from: start + 9).map { $0 + 3 } ?? input.count
         }
         if hasPrefix("<!DOCTYPE", input, at: start) || hasPrefix("<!doctype", input, at: start) {
-            return skipDoctype(input, at: start, into: &output)
+            let end = skipDoctype(input, at: start)
+            copy.replace(start, upTo: end, with: input[start..<end].filter { $0 == 0x0A })  // keep line numbers
+            return end
         }
         return nil
     }
 
-    /// Drops a DOCTYPE (keeping its newlines), remembering simple text entities of its internal subset.
-    private mutating func skipDoctype(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int {
+    /// The index after the DOCTYPE at `start`, remembering simple text entities of its internal subset.
+    private mutating func skipDoctype(_ input: [UInt8], at start: Int) -> Int {
         var index = start + 9
         var inSubset = false
         var quote: UInt8?
         var subsetStart = 0
         while index < input.count {
             let byte = input[index]
-            if byte == 0x0A { output.append(0x0A) }
             if let open = quote {
                 if byte == open { quote = nil }
             } else if byte == 0x22 || byte == 0x27 {
@@ -156,7 +144,8 @@ struct XMLPreprocessor {
     }
 
     /// Handles the reference at `start` ('&'); returns the index after it.
-    private mutating func reference(_ input: [UInt8], at start: Int, into output: inout [UInt8]) -> Int {
+    /// XML's own references stay as they are; everything else is repaired.
+    private mutating func reference(_ input: [UInt8], at start: Int, copy: inout LazyCopy) -> Int {
         var index = start + 1
         var name = [UInt8]()
         while index < input.count, name.count < 40 {
@@ -169,7 +158,7 @@ struct XMLPreprocessor {
         }
         guard index < input.count, input[index] == 0x3B, !name.isEmpty else {  // no ';': a bare '&'
             note("a bare '&' was read as text")
-            output.append(contentsOf: "&amp;".utf8)
+            copy.replace(start, upTo: start + 1, with: Array("&amp;".utf8))
             return start + 1
         }
         let text = String(decoding: name, as: UTF8.self)
@@ -177,34 +166,32 @@ struct XMLPreprocessor {
         if text.hasPrefix("#") {
             if let scalar = numericScalar(text), isXMLChar(scalar) {
                 if text.hasPrefix("#X") {  // XML wants a lower-case x
-                    output.append(contentsOf: "&#x\(text.dropFirst(2));".utf8)
-                } else {
-                    output.append(contentsOf: input[start..<after])
+                    copy.replace(start, upTo: after, with: Array("&#x\(text.dropFirst(2));".utf8))
                 }
             } else {
                 note("an invalid character reference &\(text); was replaced")
-                output.append(contentsOf: "&#xFFFD;".utf8)
+                copy.replace(start, upTo: after, with: Array("&#xFFFD;".utf8))
             }
             return after
         }
         switch text {
         case "amp", "lt", "gt", "quot", "apos":
-            output.append(contentsOf: input[start..<after])
+            break
         default:
             if let value = entities[text], expandedBytes + value.count <= XMLPreprocessor.maxExpandedBytes {
                 expandedBytes += value.count
-                for byte in value { appendEscaped(byte, into: &output) }
+                var escaped = [UInt8]()
+                for byte in value { appendEscaped(byte, into: &escaped) }
+                copy.replace(start, upTo: after, with: escaped)
             } else if entities[text] != nil {
                 note("DTD entities expand to more than \(XMLPreprocessor.maxExpandedBytes >> 20) MiB; the rest were read as text")
-                output.append(contentsOf: "&amp;".utf8)
-                output.append(contentsOf: input[(start + 1)..<after])
+                copy.replace(start, upTo: start + 1, with: Array("&amp;".utf8))
             } else if let value = XMLPreprocessor.html4Overrides[text] ?? HTMLEntityTable.byName[text] {
-                for scalar in value.unicodeScalars { output.append(contentsOf: "&#\(scalar.value);".utf8) }
+                copy.replace(start, upTo: after, with: Array(value.unicodeScalars.map { "&#\($0.value);" }.joined().utf8))
                 note("the HTML entity &\(text); is not defined in XML")
             } else {
                 note("the undefined entity &\(text); was read as text")
-                output.append(contentsOf: "&amp;".utf8)
-                output.append(contentsOf: input[(start + 1)..<after])
+                copy.replace(start, upTo: start + 1, with: Array("&amp;".utf8))
             }
         }
         return after
@@ -245,5 +232,39 @@ struct XMLPreprocessor {
             index += 1
         }
         return nil
+    }
+}
+
+/// A copy of a byte array that is only made when the first change is: until
+/// then the input itself is the result. Changes must come in increasing order.
+struct LazyCopy {
+    let input: [UInt8]
+    private var output: [UInt8]?
+    /// `input[..<kept]` is accounted for in the result.
+    private var kept = 0
+
+    init(input: [UInt8]) {
+        self.input = input
+    }
+
+    /// Replaces `input[start..<end]` with `replacement`.
+    mutating func replace(_ start: Int, upTo end: Int, with replacement: some Collection<UInt8>) {
+        if output == nil {
+            output = [UInt8]()
+            output!.reserveCapacity(input.count + input.count / 32 + 64)
+            output!.append(contentsOf: input[..<start])
+        } else {
+            output!.append(contentsOf: input[kept..<start])
+        }
+        output!.append(contentsOf: replacement)
+        kept = end
+    }
+
+    /// The result: the input if nothing was replaced.
+    mutating func finish() -> [UInt8] {
+        guard var result = output else { return input }
+        result.append(contentsOf: input[kept...])
+        output = nil
+        return result
     }
 }
