@@ -68,7 +68,7 @@ final class FeedBuilder {
         }
         if let construct = parent?.construct, !construct.keepsChildMarkup {
             // Markup inside a text construct that did not declare it.
-            if name == "div", parent?.text.unicodeScalars.allSatisfy(\.properties.isWhitespace) == true {
+            if name == "div", parent?.text.isBlank == true {
                 var wrapper = Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language)
                 wrapper.forwardsText = true
                 stack.append(wrapper)
