@@ -31,7 +31,7 @@ struct SourcesCommand: ParsableCommand {
             table.append([
                 source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
                 HumanTime.relative(source.lastSuccess, now: now),
-                source.state == "removed" || source.state == "disabled" ? "-" : HumanTime.relative(source.nextDue, now: now),
+                ["removed", "disabled", "gone"].contains(source.state) ? "-" : HumanTime.relative(source.nextDue, now: now),
                 String(source.consecutiveErrors), source.lastError ?? source.warning.map { "warning: \($0)" } ?? "",
             ])
         }

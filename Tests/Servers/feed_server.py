@@ -12,6 +12,8 @@ Routes:
   /echo-headers               the request headers as JSON
   /gzip/NAME                  a file from --root, gzip-encoded
   /big?bytes=N                N bytes of XML-ish filler
+
+With --log FILE, each request is appended to FILE as "GET /path STATUS".
 """
 import argparse
 import gzip
@@ -27,8 +29,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
     root = "."
     protocol_version = "HTTP/1.1"
 
+    log_path = None
+
     def log_message(self, fmt, *args):  # keep test output quiet
         pass
+
+    def log_request(self, code="-", size="-"):
+        # With --log, one line per request: "GET /path 200".
+        if self.log_path:
+            with open(self.log_path, "a") as log:
+                log.write("%s %s %s\n" % (self.command, self.path, code))
 
     def send_body(self, status, body, content_type="application/xml", extra=None):
         self.send_response(status)
@@ -98,8 +108,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--root", default=".")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--log", help="append one line per request to this file")
     args = parser.parse_args()
     Handler.root = args.root
+    Handler.log_path = args.log
     server = Server(("127.0.0.1", args.port), Handler)
     print(server.server_address[1], flush=True)
     try:

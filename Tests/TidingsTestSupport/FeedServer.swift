@@ -7,10 +7,13 @@ public final class FeedServer: @unchecked Sendable {
     private let process: Process
     private let output: Pipe
 
+    private let logFile = TemporaryDirectory("tidings-server-log")
+
     public init(root: URL) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestPaths.feedServerScript.path, "--root", root.path]
+        process.arguments = ["python3", TestPaths.feedServerScript.path, "--root", root.path,
+                             "--log", logFile.path("requests.log")]
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -33,6 +36,12 @@ public final class FeedServer: @unchecked Sendable {
     }
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// The requests served so far, as "GET /path STATUS" lines.
+    public var requests: [String] {
+        ((try? String(contentsOfFile: logFile.path("requests.log"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").map(String.init)
+    }
 }
 
 public struct ServerStartError: Error, CustomStringConvertible {

@@ -20,16 +20,21 @@ public struct SourceRefresher: Sendable {
         var logger = self.logger
         logger[metadataKey: "source.id"] = "\(source.id)"
         logger[metadataKey: "source.url"] = "\(source.url.absoluteString)"
-        let stored = (try? store.validators(of: source.id)) ?? FetchValidators()
+        let state = (try? store.fetchState(of: source.id))
+            ?? SourceFetchState(validators: FetchValidators(), movedTo: nil, consecutiveErrors: 0)
         let configured = Set(source.headers.map { $0.name.lowercased() })
-        let conditional = stored.requestHeaders.filter { !configured.contains($0.name.lowercased()) }
-        let fetched = await fetcher.fetch(FetchRequest(url: source.url, headers: source.headers + conditional))
+        let conditional = state.validators.requestHeaders.filter { !configured.contains($0.name.lowercased()) }
+        let url = state.movedTo ?? source.url
+        let fetched = await fetcher.fetch(FetchRequest(url: url, headers: source.headers + conditional))
         if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
         }
-        let outcome = Self.outcome(of: fetched, for: source, previousErrors: (try? store.consecutiveErrors(of: source.id)) ?? 0,
-                                   validators: stored)
+        let outcome = Self.outcome(of: fetched, for: source, previousErrors: state.consecutiveErrors,
+                                   validators: state.validators)
+        if let movedTo = outcome.movedTo, movedTo != url {
+            logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
+        }
         do {
             let summary = try store.record(outcome)
             switch outcome.result {
@@ -46,6 +51,9 @@ public struct SourceRefresher: Sendable {
             case .unchanged:
                 logger.info("refresh.unchanged", metadata: ["http.status": "\(outcome.status ?? 0)"])
                 return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil)
+            case .gone(let message):
+                logger.warning("source.gone", metadata: ["reason": "\(message)"])
+                return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: message)
             }
         } catch {
             logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
@@ -68,11 +76,17 @@ public struct SourceRefresher: Sendable {
         case .failure(let error): return failure(error.message, status: nil)
         case .success(let value): response = value
         }
+        if response.status == 410 {
+            return RefreshOutcome(sourceID: source.id, status: 410, result: .gone(
+                message: "HTTP 410 Gone from \(response.effectiveURL.absoluteString): polling stopped "
+                    + "(change the source's settings to try again)"), finishedAt: now, nextDueAt: now)
+        }
         if response.status == 304 {
             // Not modified: nothing to parse; a 304 may carry fresher validators.
             return RefreshOutcome(sourceID: source.id, status: 304, result: .unchanged, finishedAt: now,
                                   nextDueAt: schedule.nextAfterSuccess(now: now),
-                                  validators: validators.updated(by: response, bodyHash: nil))
+                                  validators: validators.updated(by: response, bodyHash: nil),
+                                  movedTo: response.permanentLocation)
         }
         guard response.isSuccess else {
             let reason = response.reason.isEmpty ? HTTPStatusText.reason(response.status) : response.reason
@@ -84,7 +98,8 @@ public struct SourceRefresher: Sendable {
             // Byte-identical to the last body: nothing can have changed.
             return RefreshOutcome(sourceID: source.id, status: response.status, result: .unchanged, finishedAt: now,
                                   nextDueAt: schedule.nextAfterSuccess(now: now),
-                                  validators: validators.updated(by: response, bodyHash: bodyHash))
+                                  validators: validators.updated(by: response, bodyHash: bodyHash),
+                                  movedTo: response.permanentLocation)
         }
         let feed: ParsedFeed
         do {
@@ -98,7 +113,8 @@ public struct SourceRefresher: Sendable {
                               result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
                                                warning: feed.bozoReason.map { "feed recovered: \($0)" }),
                               finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now),
-                              validators: validators.updated(by: response, bodyHash: bodyHash))
+                              validators: validators.updated(by: response, bodyHash: bodyHash),
+                              movedTo: response.permanentLocation)
     }
 }
 

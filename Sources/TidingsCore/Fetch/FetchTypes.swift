@@ -54,8 +54,18 @@ public struct FetchResponse: Sendable {
     /// The body, already decoded from any Content-Encoding.
     public var body: Data
     public var redirectCount: Int
+    /// Status of each response in the redirect chain, the final one last.
+    public var statusChain: [Int] = []
     /// Seconds from start to end of the transfer.
     public var elapsed: Double
+
+    /// Where the resource now lives, when every redirect on the way was permanent (301/308).
+    /// A chain with any temporary redirect (302/303/307) does not move a source.
+    public var permanentLocation: URL? {
+        let hops = statusChain.dropLast()
+        guard !hops.isEmpty, hops.allSatisfy({ $0 == 301 || $0 == 308 }), effectiveURL != requestedURL else { return nil }
+        return effectiveURL
+    }
 
     /// The last value of the header `name` (case-insensitive).
     public func header(_ name: String) -> String? {

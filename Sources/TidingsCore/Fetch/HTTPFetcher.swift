@@ -52,7 +52,7 @@ public struct HTTPFetcher: Sendable {
         return .success(FetchResponse(
             status: status, reason: isFile ? "OK" : state.reason, requestedURL: request.url,
             effectiveURL: effective, headers: state.headers, body: state.body,
-            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), elapsed: elapsed))
+            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses, elapsed: elapsed))
     }
 
     private static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,

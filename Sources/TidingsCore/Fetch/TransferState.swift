@@ -15,6 +15,8 @@ final class TransferState: @unchecked Sendable {
     var headerBytes = 0
     var exceededBodyCap = false
     var exceededHeaderCap = false
+    /// The status of every response in the chain, redirects first.
+    var statuses: [Int] = []
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     init(maxBodyBytes: Int, maxHeaderBytes: Int) {
@@ -53,7 +55,9 @@ final class TransferState: @unchecked Sendable {
         if trimmed.hasPrefix("HTTP/") {
             headers.removeAll()
             headerBytes = bytes.count
-            reason = trimmed.split(separator: " ", maxSplits: 2).dropFirst(2).first.map(String.init) ?? ""
+            let parts = trimmed.split(separator: " ", maxSplits: 2)
+            reason = parts.dropFirst(2).first.map(String.init) ?? ""
+            if parts.count > 1, let status = Int(parts[1]), status != 100 { statuses.append(status) }
         } else if let colon = trimmed.firstIndex(of: ":") {
             let name = String(trimmed[..<colon]).trimmingCharacters(in: .whitespaces)
             let value = String(trimmed[trimmed.index(after: colon)...]).trimmingCharacters(in: .whitespaces)

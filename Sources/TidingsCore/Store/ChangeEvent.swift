@@ -9,6 +9,8 @@ public enum ChangeEvent: String, Sendable, Codable, CaseIterable {
     case sourceChanged = "source.changed"
     case sourceFailed = "source.failed"
     case sourceRecovered = "source.recovered"
+    case sourceMoved = "source.moved"
+    case sourceGone = "source.gone"
 }
 
 /// Appends rows to `changes` inside the caller's transaction, so a change and

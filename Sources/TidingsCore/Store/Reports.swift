@@ -4,10 +4,12 @@ import GRDB
 /// A source as `tidings sources` shows it: configuration and fetch health.
 public struct SourceStatus: Sendable, Codable, Equatable {
     public var id: String
+    /// The URL fetched: the configured one, or where a permanent redirect moved it.
     public var url: String
     public var title: String
     public var kind: String
-    /// `ok`, `failing`, `new` (never fetched), `disabled` or `removed` (no longer configured).
+    /// `ok`, `failing`, `new` (never fetched), `gone` (answered 410, no longer polled),
+    /// `disabled` or `removed` (no longer configured).
     public var state: String
     public var tags: [String]
     public var lastStatus: Int?

@@ -25,6 +25,8 @@ public struct RefreshOutcome: Sendable {
         case failure(message: String)
         /// Nothing changed: a 304, or a body byte-identical to the last one (not parsed again).
         case unchanged
+        /// 410 Gone: polling stops until the source's settings change.
+        case gone(message: String)
     }
 
     public var sourceID: String
@@ -35,15 +37,18 @@ public struct RefreshOutcome: Sendable {
     /// Validators and body fingerprint to keep for the next conditional request
     /// (nil: keep what is stored).
     public var validators: FetchValidators?
+    /// Where a permanent redirect moved the feed, if one did.
+    public var movedTo: URL?
 
     public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date,
-                validators: FetchValidators? = nil) {
+                validators: FetchValidators? = nil, movedTo: URL? = nil) {
         self.sourceID = sourceID
         self.status = status
         self.result = result
         self.finishedAt = finishedAt
         self.nextDueAt = nextDueAt
         self.validators = validators
+        self.movedTo = movedTo
     }
 }
 
@@ -94,6 +99,14 @@ extension Store {
                     try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
                                               details: ["after_errors": .int(previousErrors)])
                 }
+            case .gone(let message):
+                try db.execute(sql: """
+                    UPDATE sources SET last_attempt_at = ?, last_status = 410, last_error = ?, gone_at = ?,
+                        next_due_at = NULL
+                    WHERE id = ?
+                    """, arguments: [outcome.finishedAt, message, outcome.finishedAt, outcome.sourceID])
+                try ChangeRecorder.record(.sourceGone, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                          details: ["reason": .string(message)])
             case .failure(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt_at = ?, last_status = ?, last_error = ?,
@@ -107,6 +120,16 @@ extension Store {
                                               details: details)
                 }
             }
+            if let movedTo = outcome.movedTo?.absoluteString {
+                let from = try String.fetchOne(db, sql: "SELECT url FROM sources WHERE id = ?", arguments: [outcome.sourceID])
+                if from != movedTo {
+                    try db.execute(sql: "UPDATE sources SET url = ?, current_url = ? WHERE id = ?",
+                                   arguments: [movedTo, movedTo, outcome.sourceID])
+                    try ChangeRecorder.record(.sourceMoved, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                              url: movedTo, details: ["from": from.map(JSONValue.string) ?? .null,
+                                                                      "to": .string(movedTo)])
+                }
+            }
             if let validators = outcome.validators {
                 try db.execute(sql: "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
                                arguments: [validators.etag, validators.lastModified, validators.bodyHash, outcome.sourceID])
@@ -115,12 +138,17 @@ extension Store {
         }
     }
 
-    /// What the last successful fetch of `sourceID` left for a conditional request.
-    public func validators(of sourceID: String) throws -> FetchValidators {
+    /// What the last fetches of `sourceID` left for the next one: validators for a
+    /// conditional request, and the URL a permanent redirect moved it to.
+    public func fetchState(of sourceID: String) throws -> SourceFetchState {
         try pool.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT etag, last_modified, body_hash FROM sources WHERE id = ?",
-                                       arguments: [sourceID])
-            return FetchValidators(etag: row?["etag"], lastModified: row?["last_modified"], bodyHash: row?["body_hash"])
+            let row = try Row.fetchOne(db, sql: """
+                SELECT etag, last_modified, body_hash, current_url, consecutive_errors FROM sources WHERE id = ?
+                """, arguments: [sourceID])
+            return SourceFetchState(
+                validators: FetchValidators(etag: row?["etag"], lastModified: row?["last_modified"], bodyHash: row?["body_hash"]),
+                movedTo: (row?["current_url"] as String?).flatMap(URL.init(string:)),
+                consecutiveErrors: row?["consecutive_errors"] ?? 0)
         }
     }
 
@@ -154,4 +182,12 @@ extension Store {
         }
         return summary
     }
+}
+
+/// A source's state between fetches.
+public struct SourceFetchState: Sendable {
+    public var validators: FetchValidators
+    /// Set after a permanent redirect: fetch here instead of the configured URL.
+    public var movedTo: URL?
+    public var consecutiveErrors: Int
 }

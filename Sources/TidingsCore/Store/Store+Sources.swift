@@ -36,12 +36,14 @@ extension Store {
                 let oldSettings: String = row["settings_json"]
                 guard wasRemoved || oldSettings != settings else { continue }
                 // A source that comes back, or whose URL or interval changed, is due at once
-                // (at the latest after its new interval), and fetched unconditionally.
+                // (at the latest after its new interval), fetched unconditionally at its configured URL,
+                // and polled again even if it had answered 410 Gone.
                 let oldDue: Date? = row["next_due_at"]
                 let newDue = wasRemoved ? now : min(oldDue ?? now, now.addingTimeInterval(source.interval.timeInterval))
                 try db.execute(sql: """
                     UPDATE sources SET url = ?, title = ?, kind = ?, enabled = ?, settings_json = ?,
-                        removed_at = NULL, next_due_at = ?, etag = NULL, last_modified = NULL, body_hash = NULL
+                        removed_at = NULL, next_due_at = ?, etag = NULL, last_modified = NULL, body_hash = NULL,
+                        current_url = NULL, gone_at = NULL
                     WHERE id = ?
                     """, arguments: [source.url.absoluteString, source.title, source.kind.rawValue, source.enabled,
                                      settings, newDue, source.id])
@@ -67,12 +69,14 @@ extension Store {
         }
     }
 
-    /// Enabled, configured sources due at `now` (or all of them with `includeNotDue`).
+    /// Enabled, configured sources due at `now` (or all of them with `includeNotDue`);
+    /// never a source that answered 410 Gone.
     public func dueSources(at now: Date, includeNotDue: Bool = false) throws -> [String] {
         try pool.read { db in
             try String.fetchAll(db, sql: """
                 SELECT id FROM sources
-                WHERE enabled = 1 AND removed_at IS NULL AND (? OR next_due_at IS NULL OR next_due_at <= ?)
+                WHERE enabled = 1 AND removed_at IS NULL AND gone_at IS NULL
+                    AND (? OR next_due_at IS NULL OR next_due_at <= ?)
                 ORDER BY next_due_at, id
                 """, arguments: [includeNotDue, now])
         }
@@ -82,7 +86,7 @@ extension Store {
     public func nextDueDate() throws -> Date? {
         try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT next_due_at FROM sources WHERE enabled = 1 AND removed_at IS NULL
+                SELECT next_due_at FROM sources WHERE enabled = 1 AND removed_at IS NULL AND gone_at IS NULL
                 ORDER BY next_due_at IS NOT NULL, next_due_at LIMIT 1
                 """) else { return nil }
             return (row["next_due_at"] as Date?) ?? .distantPast
@@ -108,14 +112,5 @@ enum SourceSettingsJSON {
             result[key] = .object(["from": before[key] ?? .null, "to": after[key] ?? .null])
         }
         return result
-    }
-}
-
-extension Store {
-    /// How many refreshes of `sourceID` have failed in a row.
-    public func consecutiveErrors(of sourceID: String) throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [sourceID]) ?? 0
-        }
     }
 }

@@ -78,6 +78,13 @@ enum StoreMigrations {
                 ALTER TABLE sources ADD COLUMN body_hash TEXT;
                 """)
         }
+        migrator.registerMigration("v4-moved-and-gone") { db in
+            // Where a permanent redirect (301/308) moved the feed, and when it answered 410 Gone.
+            try db.execute(sql: """
+                ALTER TABLE sources ADD COLUMN current_url TEXT;
+                ALTER TABLE sources ADD COLUMN gone_at DATETIME;
+                """)
+        }
         return migrator
     }
 }

@@ -31,6 +31,7 @@ extension StoreReader {
                 let errors: Int = row["consecutive_errors"]
                 let state: String = if (row["removed_at"] as Date?) != nil { "removed" }
                     else if !(row["enabled"] as Bool) { "disabled" }
+                    else if (row["gone_at"] as Date?) != nil { "gone" }
                     else if errors > 0 { "failing" }
                     else if (row["last_success_at"] as Date?) == nil { "new" }
                     else { "ok" }

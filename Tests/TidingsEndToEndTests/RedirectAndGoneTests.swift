@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// 301/308 move a source, 302/307 do not; 410 Gone stops polling.
+@Suite("Moved and gone sources", .serialized)
+struct RedirectAndGoneTests {
+    let work = TemporaryDirectory("tidings-moved")
+    let site = TemporaryDirectory("tidings-moved-site")
+
+    func config(_ url: String, title: String = "") throws -> String {
+        try work.write("tidings.toml", """
+            [daemon]
+            database = "state/tidings.db"
+
+            [[source]]
+            id = "feed"
+            url = "\(url)"
+            title = "\(title)"
+            """)
+    }
+
+    func source() throws -> [String: Any] {
+        let output = try ProcessRunner.tidings(["--db", work.path("state/tidings.db"), "sources", "--json"]).stdout
+        return try #require((try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])?.first)
+    }
+
+    func events() throws -> [[String: Any]] {
+        try ProcessRunner.tidings(["--db", work.path("state/tidings.db"), "changes", "--json"]).stdout
+            .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    @Test("a 301 moves the source: the new URL is stored, recorded as source.moved, and fetched directly next time")
+    func permanentRedirectMoves() throws {
+        try site.write("feed.xml", "<rss><channel><title>t</title><item><guid>1</guid><title>one</title></item></channel></rss>")
+        let server = try FeedServer(root: site.url)
+        let target = server.url("/files/feed.xml")
+        let file = try config(server.url("/redirect?to=\(target)&code=301"))
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        #expect(try source()["url"] as? String == target)
+        let moved = try events().filter { $0["event"] as? String == "source.moved" }
+        #expect(moved.count == 1)
+        #expect(moved.first?["to"] as? String == target)
+        #expect((moved.first?["from"] as? String)?.contains("/redirect?") == true)
+
+        _ = try ProcessRunner.tidingsd(["--config", file, "--once", "--all"])
+        #expect(server.requests.map { $0.split(separator: " ")[1] }.map(String.init)
+                == ["/redirect?to=\(target)&code=301", "/files/feed.xml", "/files/feed.xml"], "\(server.requests)")
+        #expect(try events().filter { $0["event"] as? String == "source.moved" }.count == 1)
+    }
+
+    @Test("a 302 does not move the source")
+    func temporaryRedirectDoesNotMove() throws {
+        try site.write("feed.xml", "<rss><channel><title>t</title><item><guid>1</guid><title>one</title></item></channel></rss>")
+        let server = try FeedServer(root: site.url)
+        let configured = server.url("/redirect?to=\(server.url("/files/feed.xml"))&code=302")
+        let file = try config(configured)
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        #expect(try source()["url"] as? String == configured)
+        #expect(try source()["articles"] as? Int == 1)
+        #expect(try events().allSatisfy { $0["event"] as? String != "source.moved" })
+    }
+
+    @Test("410 Gone stops polling, even with --all, until the source's settings change")
+    func goneStopsPolling() throws {
+        let server = try FeedServer(root: site.url)
+        let file = try config(server.url("/status/410"))
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        let gone = try source()
+        #expect(gone["state"] as? String == "gone")
+        #expect(gone["last_status"] as? Int == 410)
+        #expect((gone["last_error"] as? String)?.contains("polling stopped") == true)
+        #expect(gone["next_due"] == nil)
+        #expect(try events().filter { $0["event"] as? String == "source.gone" }.count == 1)
+
+        _ = try ProcessRunner.tidingsd(["--config", file, "--once", "--all"])
+        #expect(server.requests.count == 1, "a gone source is not fetched again: \(server.requests)")
+
+        _ = try config(server.url("/status/410"), title: "Renamed")
+        _ = try ProcessRunner.tidingsd(["--config", file, "--once"])
+        #expect(server.requests.count == 2, "changed settings give it another try")
+    }
+}
