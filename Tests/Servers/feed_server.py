@@ -6,7 +6,7 @@ of stdout once it accepts connections, and serves until killed.
 
 Routes:
   /files/NAME                 a file from --root, with Last-Modified
-  /status/CODE                an empty response with that status
+  /status/CODE[?retry-after=V] an empty response with that status (and Retry-After)
   /redirect?to=URL[&code=N]   a redirect (302 by default) to URL
   /redirect-loop              redirects to itself forever
   /echo-headers               the request headers as JSON
@@ -71,7 +71,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(200, body, "application/rss+xml; charset=utf-8", extra)
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
-            return self.send_body(code, b"", "text/plain")
+            extra = {}
+            if "retry-after" in query:
+                extra["Retry-After"] = query["retry-after"][0]
+            return self.send_body(code, b"", "text/plain", extra)
         if path == "/redirect":
             code = int(query.get("code", ["302"])[0])
             return self.send_body(code, b"", "text/plain", {"Location": query["to"][0]})

@@ -61,6 +61,20 @@ struct RedirectAndGoneTests {
         #expect(try events().allSatisfy { $0["event"] as? String != "source.moved" })
     }
 
+    @Test("429 with Retry-After: the error says so and the source waits that long, not the one-minute backoff")
+    func retryAfterIsHonoured() throws {
+        let server = try FeedServer(root: site.url)
+        let file = try config(server.url("/status/429?retry-after=1800"))
+        let before = Date()
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        let limited = try source()
+        #expect(limited["state"] as? String == "failing")
+        #expect((limited["last_error"] as? String)?.contains("HTTP 429 Too Many Requests") == true)
+        #expect((limited["last_error"] as? String)?.contains("server asks to retry after") == true)
+        let due = try #require((limited["next_due"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+        #expect(due.timeIntervalSince(before) > 1700 && due.timeIntervalSince(before) < 1900, "\(due)")
+    }
+
     @Test("410 Gone stops polling, even with --all, until the source's settings change")
     func goneStopsPolling() throws {
         let server = try FeedServer(root: site.url)

@@ -60,6 +60,10 @@ public struct ConfigOption: Sendable {
                      summary: "abort a transfer whose decoded body grows past this size"),
         ConfigOption(table: .daemon, key: "default_interval", kind: .timeSpan, defaultValue: "\"1h\"",
                      summary: "how often a source is refreshed when it sets no interval of its own"),
+        ConfigOption(table: .daemon, key: "min_interval", kind: .timeSpan, defaultValue: "\"15m\"",
+                     summary: "no http(s) source is refreshed more often than this, whatever its interval"),
+        ConfigOption(table: .daemon, key: "max_backoff", kind: .timeSpan, defaultValue: "\"24h\"",
+                     summary: "longest wait between retries of a failing source (it is never given up)"),
         ConfigOption(table: .daemon, key: "log_level", kind: .choice(LogLevelName.all), defaultValue: "\"info\"",
                      summary: "least severe log level written; tidingsd --log-level overrides it"),
 

@@ -30,6 +30,8 @@ struct DaemonSettingsReader {
         settings.connectTimeout = positiveSpan(values, "connect_timeout") ?? settings.connectTimeout
         settings.timeout = positiveSpan(values, "timeout") ?? settings.timeout
         settings.defaultInterval = positiveSpan(values, "default_interval") ?? settings.defaultInterval
+        settings.minInterval = positiveSpan(values, "min_interval") ?? settings.minInterval
+        settings.maxBackoff = positiveSpan(values, "max_backoff") ?? settings.maxBackoff
         if case .byteCount(let size)? = values["max_body_size"] {
             if size.bytes >= 1024 { settings.maxBodySize = size } else {
                 reader.report(.error, "expected at least 1KiB, found \(size)", scope: scope, key: "max_body_size")

@@ -30,6 +30,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var timeout = TimeSpan(seconds: 60)
     public var maxBodySize = ByteCount.mebibytes(16)
     public var defaultInterval = TimeSpan.hours(1)
+    public var minInterval = TimeSpan.minutes(15)
+    public var maxBackoff = TimeSpan.hours(24)
     public var logLevel = "info"
 
     public init() {}

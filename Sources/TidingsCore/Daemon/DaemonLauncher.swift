@@ -71,7 +71,7 @@ public enum DaemonLauncher {
             return 1
         }
         let refresher = SourceRefresher(fetcher: HTTPFetcher(policy: FetchPolicy(configuration.daemon)),
-                                        store: store, logger: logger)
+                                        store: store, logger: logger, schedulePolicy: SchedulePolicy(configuration.daemon))
         let reports = await RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency).run(due)
         logger.notice("once.done", metadata: [
             "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",

@@ -16,7 +16,8 @@ public final class RefreshService: Service {
         self.store = store
         self.logger = logger
         let fetcher = HTTPFetcher(policy: FetchPolicy(configuration.daemon))
-        let refresher = SourceRefresher(fetcher: fetcher, store: store, logger: logger)
+        let refresher = SourceRefresher(fetcher: fetcher, store: store, logger: logger,
+                                        schedulePolicy: SchedulePolicy(configuration.daemon))
         self.cycle = RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency)
     }
 

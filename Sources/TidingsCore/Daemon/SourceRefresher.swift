@@ -7,11 +7,13 @@ public struct SourceRefresher: Sendable {
     public let fetcher: HTTPFetcher
     public let store: Store
     public let logger: Logger
+    public let schedulePolicy: SchedulePolicy
 
-    public init(fetcher: HTTPFetcher, store: Store, logger: Logger) {
+    public init(fetcher: HTTPFetcher, store: Store, logger: Logger, schedulePolicy: SchedulePolicy = SchedulePolicy()) {
         self.fetcher = fetcher
         self.store = store
         self.logger = logger
+        self.schedulePolicy = schedulePolicy
     }
 
     /// Refreshes `source` and stores the outcome. Never throws: every failure is recorded.
@@ -30,7 +32,9 @@ public struct SourceRefresher: Sendable {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
         }
-        let outcome = Self.outcome(of: fetched, for: source, previousErrors: state.consecutiveErrors,
+        let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
+                                       isHTTP: !source.url.isFileURL)
+        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, previousErrors: state.consecutiveErrors,
                                    validators: state.validators)
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
@@ -64,12 +68,12 @@ public struct SourceRefresher: Sendable {
 
     /// Interprets a fetch result: HTTP errors, parse errors and successes.
     static func outcome(of fetched: Result<FetchResponse, FetchError>, for source: SourceSettings,
-                        previousErrors: Int, validators: FetchValidators = FetchValidators(),
-                        now: Date = Date()) -> RefreshOutcome {
-        let schedule = RefreshSchedule(interval: source.interval)
-        func failure(_ message: String, status: Int?) -> RefreshOutcome {
+                        schedule: RefreshSchedule, previousErrors: Int,
+                        validators: FetchValidators = FetchValidators(), now: Date = Date()) -> RefreshOutcome {
+        func failure(_ message: String, status: Int?, retryAfter: Date? = nil) -> RefreshOutcome {
             RefreshOutcome(sourceID: source.id, status: status, result: .failure(message: message), finishedAt: now,
-                           nextDueAt: schedule.nextAfterFailure(now: now, consecutiveErrors: previousErrors + 1))
+                           nextDueAt: schedule.nextAfterFailure(now: now, consecutiveErrors: previousErrors + 1,
+                                                                retryAfter: retryAfter))
         }
         let response: FetchResponse
         switch fetched {
@@ -81,23 +85,30 @@ public struct SourceRefresher: Sendable {
                 message: "HTTP 410 Gone from \(response.effectiveURL.absoluteString): polling stopped "
                     + "(change the source's settings to try again)"), finishedAt: now, nextDueAt: now)
         }
+        let hinted = ServerHints.floor(ttlMinutes: nil, cacheControl: response.header("Cache-Control"),
+                                       expires: response.header("Expires"), now: now)
         if response.status == 304 {
             // Not modified: nothing to parse; a 304 may carry fresher validators.
             return RefreshOutcome(sourceID: source.id, status: 304, result: .unchanged, finishedAt: now,
-                                  nextDueAt: schedule.nextAfterSuccess(now: now),
+                                  nextDueAt: schedule.nextAfterSuccess(now: now, floor: hinted),
                                   validators: validators.updated(by: response, bodyHash: nil),
                                   movedTo: response.permanentLocation)
         }
         guard response.isSuccess else {
             let reason = response.reason.isEmpty ? HTTPStatusText.reason(response.status) : response.reason
-            return failure("HTTP \(response.status) \(reason) from \(response.effectiveURL.absoluteString)",
-                           status: response.status)
+            var message = "HTTP \(response.status) \(reason) from \(response.effectiveURL.absoluteString)"
+            var retryAfter: Date?
+            if response.status == 429 || response.status == 503 {
+                retryAfter = ServerHints.retryAfter(response.header("Retry-After"), now: now)
+                if let retryAfter { message += " (server asks to retry after \(ISO8601.string(retryAfter)))" }
+            }
+            return failure(message, status: response.status, retryAfter: retryAfter)
         }
         let bodyHash = StableHash.hex(response.body)
         if bodyHash == validators.bodyHash {
             // Byte-identical to the last body: nothing can have changed.
             return RefreshOutcome(sourceID: source.id, status: response.status, result: .unchanged, finishedAt: now,
-                                  nextDueAt: schedule.nextAfterSuccess(now: now),
+                                  nextDueAt: schedule.nextAfterSuccess(now: now, floor: hinted),
                                   validators: validators.updated(by: response, bodyHash: bodyHash),
                                   movedTo: response.permanentLocation)
         }
@@ -112,7 +123,9 @@ public struct SourceRefresher: Sendable {
         return RefreshOutcome(sourceID: source.id, status: response.status,
                               result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
                                                warning: feed.bozoReason.map { "feed recovered: \($0)" }),
-                              finishedAt: now, nextDueAt: schedule.nextAfterSuccess(now: now),
+                              finishedAt: now,
+                              nextDueAt: schedule.nextAfterSuccess(now: now, floor: [hinted, feed.ttlMinutes.map { Double($0) * 60 }]
+                                  .compactMap { $0 }.max()),
                               validators: validators.updated(by: response, bodyHash: bodyHash),
                               movedTo: response.permanentLocation)
     }
@@ -124,23 +137,6 @@ public struct SourceRefreshReport: Sendable {
     public var added: Int
     public var known: Int
     public var failure: String?
-}
-
-/// When a source is due again.
-struct RefreshSchedule {
-    let interval: TimeSpan
-
-    func nextAfterSuccess(now: Date) -> Date {
-        now.addingTimeInterval(interval.timeInterval)
-    }
-
-    /// Retries sooner than the interval after a failure — 1 min, 2, 4, ... — but
-    /// never more often than once a minute and never later than the interval.
-    func nextAfterFailure(now: Date, consecutiveErrors: Int) -> Date {
-        let exponent = min(max(consecutiveErrors - 1, 0), 20)
-        let backoff = min(60.0 * pow(2.0, Double(exponent)), interval.timeInterval)
-        return now.addingTimeInterval(max(backoff, min(60, interval.timeInterval)))
-    }
 }
 
 /// Reason phrases for servers that send none (HTTP/2 has no reason phrase).

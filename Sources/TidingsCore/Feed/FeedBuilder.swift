@@ -278,6 +278,8 @@ final class FeedBuilder {
             if feed.subtitle == nil { feed.subtitle = text(of: element) }
         case "language", "dc:language":
             if !trimmed.isEmpty { feed.language = trimmed }
+        case "ttl":
+            if let minutes = Int(trimmed), minutes > 0 { feed.ttlMinutes = minutes }
         case "id":
             if !trimmed.isEmpty { feed.id = trimmed }
         case "author":

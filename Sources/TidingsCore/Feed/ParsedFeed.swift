@@ -59,6 +59,8 @@ public struct ParsedFeed: Sendable, Equatable {
     public var updated: Date?
     public var published: Date?
     public var tags: [FeedTag] = []
+    /// RSS `<ttl>`: minutes the feed may be cached (a floor for the schedule).
+    public var ttlMinutes: Int?
     public var entries: [FeedEntry] = []
     /// The input was not clean (malformed XML, undefined entities, bytes that
     /// did not decode) and what is here was recovered.
