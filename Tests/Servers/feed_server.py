@@ -13,7 +13,7 @@ Routes:
   /gzip/NAME                  a file from --root, gzip-encoded
   /big?bytes=N                N bytes of XML-ish filler
 
-With --log FILE, each request is appended to FILE as "GET /path STATUS".
+With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME".
 """
 import argparse
 import gzip
@@ -22,6 +22,7 @@ import json
 import os
 import socketserver
 import sys
+import time
 import urllib.parse
 
 
@@ -35,10 +36,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def log_request(self, code="-", size="-"):
-        # With --log, one line per request: "GET /path 200".
+        # With --log, one line per request: "GET /path 200 UNIXTIME".
         if self.log_path:
             with open(self.log_path, "a") as log:
-                log.write("%s %s %s\n" % (self.command, self.path, code))
+                log.write("%s %s %s %.3f\n" % (self.command, self.path, code, time.time()))
 
     def send_body(self, status, body, content_type="application/xml", extra=None):
         self.send_response(status)

@@ -74,6 +74,31 @@ struct ConditionalGetTests {
         #expect(try sources(work.path("plain/tidings.db"))["state"] as? String == "ok")
     }
 
+    @Test("two feeds on one host are fetched one after the other, host_spacing apart (seen at the server, with margin)")
+    func hostSpacing() throws {
+        try site.write("one.xml", feed(items: ["1"]))
+        try site.write("two.xml", feed(items: ["2"]))
+        let server = try FeedServer(root: site.url)
+        let config = try work.write("spaced.toml", """
+            [daemon]
+            database = "spaced/tidings.db"
+            host_spacing = "2s"
+
+            [[source]]
+            id = "one"
+            url = "\(server.url("/files/one.xml"))"
+
+            [[source]]
+            id = "two"
+            url = "\(server.url("/files/two.xml"))"
+            """)
+        let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(run.status == 0)
+        let times = server.requests.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(times.count == 2)
+        if times.count == 2 { #expect(abs(times[1] - times[0]) >= 1.5, "\(server.requests)") }
+    }
+
     @Test("gzip from nginx is decoded")
     func gzip() throws {
         try site.write("feed.xml", feed(items: (1...50).map(String.init)))

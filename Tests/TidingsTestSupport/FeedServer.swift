@@ -37,7 +37,7 @@ public final class FeedServer: @unchecked Sendable {
 
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    /// The requests served so far, as "GET /path STATUS" lines.
+    /// The requests served so far, as "GET /path STATUS UNIXTIME" lines.
     public var requests: [String] {
         ((try? String(contentsOfFile: logFile.path("requests.log"), encoding: .utf8)) ?? "")
             .split(separator: "\n").map(String.init)

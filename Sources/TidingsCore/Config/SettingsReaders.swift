@@ -27,6 +27,16 @@ struct DaemonSettingsReader {
                 reader.report(.error, "expected an integer from 1 to 256, found \(value)", scope: scope, key: "concurrency")
             }
         }
+        if case .integer(let value)? = values["per_host_concurrency"] {
+            if (1...16).contains(value) { settings.perHostConcurrency = value } else {
+                reader.report(.error, "expected an integer from 1 to 16, found \(value)", scope: scope, key: "per_host_concurrency")
+            }
+        }
+        if case .timeSpan(let span)? = values["host_spacing"] {
+            if span.seconds >= 0 { settings.hostSpacing = span } else {
+                reader.report(.error, "expected a time span of 0s or more, found \(span)", scope: scope, key: "host_spacing")
+            }
+        }
         settings.connectTimeout = positiveSpan(values, "connect_timeout") ?? settings.connectTimeout
         settings.timeout = positiveSpan(values, "timeout") ?? settings.timeout
         settings.defaultInterval = positiveSpan(values, "default_interval") ?? settings.defaultInterval

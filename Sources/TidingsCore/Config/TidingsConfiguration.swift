@@ -26,6 +26,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var databasePath = "/var/lib/tidings/tidings.db"
     public var userAgent = TidingsVersion.userAgent
     public var concurrency = 16
+    public var perHostConcurrency = 1
+    public var hostSpacing = TimeSpan(seconds: 1)
     public var connectTimeout = TimeSpan(seconds: 15)
     public var timeout = TimeSpan(seconds: 60)
     public var maxBodySize = ByteCount.mebibytes(16)

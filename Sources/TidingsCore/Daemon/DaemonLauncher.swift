@@ -72,7 +72,7 @@ public enum DaemonLauncher {
         }
         let refresher = SourceRefresher(fetcher: HTTPFetcher(policy: FetchPolicy(configuration.daemon)),
                                         store: store, logger: logger, schedulePolicy: SchedulePolicy(configuration.daemon))
-        let reports = await RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency).run(due)
+        let reports = await RefreshCycle(refresher: refresher, settings: configuration.daemon).run(due)
         logger.notice("once.done", metadata: [
             "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
             "added": "\(reports.reduce(0) { $0 + $1.added })",

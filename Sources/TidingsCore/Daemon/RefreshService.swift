@@ -18,7 +18,7 @@ public final class RefreshService: Service {
         let fetcher = HTTPFetcher(policy: FetchPolicy(configuration.daemon))
         let refresher = SourceRefresher(fetcher: fetcher, store: store, logger: logger,
                                         schedulePolicy: SchedulePolicy(configuration.daemon))
-        self.cycle = RefreshCycle(refresher: refresher, concurrency: configuration.daemon.concurrency)
+        self.cycle = RefreshCycle(refresher: refresher, settings: configuration.daemon)
     }
 
     public func run() async throws {
