@@ -175,5 +175,7 @@ struct HTMLTextTests {
         #expect(HTMLEntities.decode("&copy2022 &bogus; &amp &lt;b&gt; &#150; &#0;") == "©2022 &bogus; & <b> – \u{FFFD}")
         // HTML5: a legacy name is recognised as a prefix, as browsers do in text.
         #expect(HTMLEntities.decode("&notit;") == "¬it;")
+        // One table for HTML text and XML text alike; &lang; keeps its HTML 4 value, as feedparser reads it.
+        #expect(HTMLEntities.decode("&lang;x&rang;") == "\u{2329}x\u{232A}")
     }
 }

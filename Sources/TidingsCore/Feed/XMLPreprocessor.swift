@@ -186,7 +186,7 @@ struct XMLPreprocessor {
             } else if entities[text] != nil {
                 note("DTD entities expand to more than \(XMLPreprocessor.maxExpandedBytes >> 20) MiB; the rest were read as text")
                 copy.replace(start, upTo: start + 1, with: Array("&amp;".utf8))
-            } else if let value = XMLPreprocessor.html4Overrides[text] ?? HTMLEntityTable.byName[text] {
+            } else if let value = HTMLEntityTable.byName[text] {
                 copy.replace(start, upTo: after, with: Array(value.unicodeScalars.map { "&#\($0.value);" }.joined().utf8))
                 note("the HTML entity &\(text); is not defined in XML")
             } else {
@@ -196,9 +196,6 @@ struct XMLPreprocessor {
         }
         return after
     }
-
-    /// Where HTML 4 and HTML5 disagree, feeds were written against HTML 4.
-    static let html4Overrides: [String: String] = ["lang": "\u{2329}", "rang": "\u{232A}"]
 
     private func appendEscaped(_ byte: UInt8, into output: inout [UInt8]) {
         switch byte {
