@@ -21,7 +21,7 @@ final class FeedBuilder {
     private(set) var rootElement: String?
     private(set) var rejection: FeedParseError?
     /// The first error libxml2 reported, even if it recovered.
-    private(set) var firstError: (line: Int, column: Int, code: Int)?
+    private(set) var firstError: (line: Int, column: Int, problem: XMLProblem)?
     private var feed = ParsedFeed(format: .rss20)
     private var recognized = false
     private var entry: FeedEntry?
@@ -54,9 +54,9 @@ final class FeedBuilder {
 
     // MARK: Events
 
-    /// A well-formedness error; only the first is kept. `code` is a libxml2 error number.
-    func error(line: Int, column: Int, code: Int) {
-        if firstError == nil, rejection == nil { firstError = (line, column, code) }
+    /// A well-formedness error; only the first is kept.
+    func error(line: Int, column: Int, problem: XMLProblem) {
+        if firstError == nil, rejection == nil { firstError = (line, column, problem) }
     }
 
     func startElement(name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {

@@ -29,7 +29,7 @@ public enum FeedParser {
                 throw FeedParseError.malformed(line: 1, column: 1, reason: "no XML element found (is this XML at all?)")
             }
             if let xmlError {
-                throw FeedParseError.malformed(line: xmlError.0, column: xmlError.1, reason: XMLErrorText.describe(xmlError.2))
+                throw FeedParseError.malformed(line: xmlError.line, column: xmlError.column, reason: xmlError.problem.description)
             }
             throw FeedParseError.notAFeed(rootElement: builder.rootElement ?? "")
         }
@@ -37,7 +37,7 @@ public enum FeedParser {
         let problems = [
             decoded.problem,
             preprocessor.problem,
-            xmlError.map { "not well-formed XML at line \($0.0), column \($0.1): \(XMLErrorText.describe($0.2))" },
+            xmlError.map { "not well-formed XML at line \($0.line), column \($0.column): \($0.problem)" },
             builder.truncatedText,
             ContentType.problem(contentType),
         ].compactMap { $0 }
@@ -69,39 +69,6 @@ enum ContentType {
             return nil
         }
         return "served as \(mediaType), not as an XML feed type"
-    }
-}
-
-/// Words for libxml2's error codes (`xmlParserErrors` in libxml/xmlerror.h),
-/// which `FeedXMLScanner` reports so that messages read as libxml2 users know them.
-enum XMLErrorText {
-    static func describe(_ code: Int) -> String {
-        switch code {
-        case 3: "expected the document to start with '<' (junk before the XML?)"
-        case 4: "the document is empty"
-        case 5: "the document ends before its elements are closed (truncated?)"
-        case 6, 7, 8: "an invalid character reference (&#...;)"
-        case 9: "a character that XML does not allow (a control character?)"
-        case 22, 23: "a malformed entity reference (a bare '&'?)"
-        case 26, 27: "an entity that XML does not define (an HTML entity such as &nbsp;?)"
-        case 31, 32: "an unsupported character encoding"
-        case 38: "a '<' inside an attribute value"
-        case 39, 40, 41: "a malformed attribute"
-        case 42: "an attribute appears twice on one element"
-        case 45: "a comment that is not closed"
-        case 56, 57, 64: "a malformed XML declaration (<?xml ...?> not at the very start?)"
-        case 63: "a CDATA section that is not closed"
-        case 68: "a tag without a valid name"
-        case 72, 73, 77: "a tag that is not closed with '>'"
-        case 74, 76: "an end tag that does not match the open element"
-        case 75: "an attribute without '='"
-        case 81: "bytes that are not valid in the declared encoding"
-        case 85: "elements that are not properly nested"
-        case 86: "content after the end of the root element"
-        case 89: "an entity that refers to itself"
-        case 201: "an undeclared namespace prefix"
-        default: "XML error \(code)"
-        }
     }
 }
 

@@ -2,8 +2,8 @@
 /// `XMLPreprocessor` has already cleaned (no DTD, no undefined entities, no
 /// forbidden characters). It resolves namespaces, decodes character and
 /// entity references, normalizes line ends, and recovers from broken markup
-/// as libxml2 does in recovery mode; the first error is reported with its
-/// line, column and libxml2's error number, so messages read the same.
+/// as libxml2 does in recovery mode; the first problem is reported with its
+/// line and column.
 ///
 /// It exists for speed: Foundation's `XMLParser` spends more time bridging
 /// names, attributes and text than parsing them.
@@ -35,12 +35,12 @@ struct FeedXMLScanner {
                 continue
             }
             guard index + 1 < count else {
-                fail(code: 5, at: count)
+                fail(.truncated, at: count)
                 return
             }
             switch bytes[index + 1] {
             case 0x3F:  // <? processing instruction (the XML declaration included)
-                guard let end = find(0x3F, 0x3E, from: index + 2) else { return fail(code: 47, at: count) }
+                guard let end = find(0x3F, 0x3E, from: index + 2) else { return fail(.unclosedProcessingInstruction, at: count) }
                 index = end + 2
             case 0x21:  // <! comment, CDATA, or a declaration
                 markupDeclaration()
@@ -51,28 +51,28 @@ struct FeedXMLScanner {
                     startTag()
                 } else {
                     // A '<' that starts nothing: libxml2 reports it and keeps it as text.
-                    fail(code: 68, at: index + 1)
+                    fail(.strayLessThan, at: index + 1)
                     if !open.isEmpty { builder.characters("<") }
                     index += 1
                 }
             }
         }
-        if !open.isEmpty, !builder.shouldStop { fail(code: 5, at: count) }
+        if !open.isEmpty, !builder.shouldStop { fail(.truncated, at: count) }
     }
 
     // MARK: Markup
 
     private mutating func markupDeclaration() {
         if matches("<!--", at: index) {
-            guard let end = find(0x2D, 0x2D, 0x3E, from: index + 4) else { return fail(code: 45, at: bytes.count, stop: true) }
+            guard let end = find(0x2D, 0x2D, 0x3E, from: index + 4) else { return fail(.unclosedComment, at: bytes.count, stop: true) }
             index = end + 3
         } else if matches("<![CDATA[", at: index) {
             let start = index + 9
             let end = find(0x5D, 0x5D, 0x3E, from: start)
             if !open.isEmpty {
-                builder.characters(string(start, end ?? bytes.count, normalizeLineEnds: true, decodeReferences: false))
+                builder.characters(string(start, end ?? bytes.count, decodeReferences: false))
             }
-            guard let end else { return fail(code: 63, at: bytes.count, stop: true) }
+            guard let end else { return fail(.unclosedCDATA, at: bytes.count, stop: true) }
             index = end + 3
         } else {
             // A declaration the preprocessor left (none should remain): skip it.
@@ -87,7 +87,7 @@ struct FeedXMLScanner {
         index += 1
         let qualified = name()
         if rootClosed {
-            fail(code: 86, at: tagStart)
+            fail(.contentAfterRoot, at: tagStart)
             index = bytes.count
             return
         }
@@ -96,7 +96,7 @@ struct FeedXMLScanner {
         var selfClosing = false
         while true {
             skipSpace()
-            guard index < bytes.count else { return fail(code: 73, at: bytes.count, stop: true) }
+            guard index < bytes.count else { return fail(.unclosedTag, at: bytes.count, stop: true) }
             let byte = bytes[index]
             if byte == 0x3E { index += 1; break }
             if byte == 0x2F, index + 1 < bytes.count, bytes[index + 1] == 0x3E {
@@ -105,7 +105,7 @@ struct FeedXMLScanner {
                 break
             }
             guard isNameStart(byte) else {
-                fail(code: 68, at: index)
+                fail(.strayLessThan, at: index)
                 index += 1
                 continue
             }
@@ -117,7 +117,7 @@ struct FeedXMLScanner {
                 skipSpace()
                 value = attributeValue()
             } else {
-                fail(code: 41, at: index)
+                fail(.attributeWithoutValue, at: index)
             }
             if attribute == "xmlns" || attribute.hasPrefix("xmlns:") {
                 namespaces.append((attribute == "xmlns" ? "" : String(attribute.dropFirst(6)), value))
@@ -125,15 +125,15 @@ struct FeedXMLScanner {
             } else if attributes[attribute] == nil {
                 attributes[attribute] = value
             } else {
-                fail(code: 42, at: index)
+                fail(.duplicateAttribute, at: index)
             }
         }
         let (prefix, local) = split(qualified)
         let uri = namespace(for: prefix)
-        if uri == nil, !prefix.isEmpty { fail(code: 201, at: index) }
+        if uri == nil, !prefix.isEmpty { fail(.undeclaredPrefix, at: index) }
         for key in attributes.keys where key.utf8.contains(0x3A) {
             let attributePrefix = split(key).prefix
-            if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(code: 201, at: index) }
+            if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(.undeclaredPrefix, at: index) }
         }
         builder.startElement(name: local, namespaceURI: uri ?? "", qualifiedName: qualified, attributes: attributes)
         if selfClosing {
@@ -149,12 +149,12 @@ struct FeedXMLScanner {
         index += 2
         let qualified = name()
         skipSpace()
-        if index < bytes.count, bytes[index] == 0x3E { index += 1 } else { fail(code: 73, at: index) }
+        if index < bytes.count, bytes[index] == 0x3E { index += 1 } else { fail(.unclosedTag, at: index) }
         guard let position = open.lastIndex(where: { $0.qualified == qualified }) else {
-            fail(code: 76, at: index)  // closes nothing that is open: ignored
+            fail(.mismatchedEndTag, at: index)  // closes nothing that is open: ignored
             return
         }
-        if position != open.count - 1 { fail(code: 76, at: index) }
+        if position != open.count - 1 { fail(.mismatchedEndTag, at: index) }
         // Recovery as in libxml2: the end tag closes everything opened inside its element.
         while open.count > position {
             let element = open.removeLast()
@@ -170,10 +170,10 @@ struct FeedXMLScanner {
         let start = index
         while index < bytes.count, bytes[index] != 0x3C { index += 1 }
         if open.isEmpty {
-            if bytes[start..<index].contains(where: { !isSpace($0) }) { fail(code: rootClosed ? 86 : 4, at: start) }
+            if bytes[start..<index].contains(where: { !isSpace($0) }) { fail(rootClosed ? .contentAfterRoot : .textOutsideRoot, at: start) }
             return
         }
-        builder.characters(string(start, index, normalizeLineEnds: true))
+        builder.characters(string(start, index))
     }
 
     private mutating func attributeValue() -> String {
@@ -187,28 +187,28 @@ struct FeedXMLScanner {
             while cursor < bytes.count, bytes[cursor] != quote { cursor += 1 }
             end = cursor
             index = min(cursor + 1, bytes.count)
-            if cursor >= bytes.count { fail(code: 40, at: cursor) }
+            if cursor >= bytes.count { fail(.unclosedAttribute, at: cursor) }
         } else {
-            fail(code: 39, at: index)
+            fail(.unquotedAttribute, at: index)
             start = index
             while index < bytes.count, !isSpace(bytes[index]), bytes[index] != 0x3E { index += 1 }
             end = index
         }
         // Attribute-value normalization: each whitespace character becomes a space.
-        var value = string(start, end, normalizeLineEnds: true)
+        var value = string(start, end)
         if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 }) {
             value = String(decoding: value.utf8.map { $0 == 0x0A || $0 == 0x09 ? 0x20 : $0 }, as: UTF8.self)
         }
         return value
     }
 
-    /// The text of `start..<end` with references decoded (not in CDATA) and, when asked, CR/CRLF made LF.
-    private func string(_ start: Int, _ end: Int, normalizeLineEnds: Bool, decodeReferences: Bool = true) -> String {
+    /// The text of `start..<end` with CR/CRLF made LF and references decoded (not in CDATA).
+    private func string(_ start: Int, _ end: Int, decodeReferences: Bool = true) -> String {
         var needsWork = false
         var cursor = start
         while cursor < end {
             let byte = bytes[cursor]
-            if (byte == 0x26 && decodeReferences) || (byte == 0x0D && normalizeLineEnds) {
+            if (byte == 0x26 && decodeReferences) || byte == 0x0D {
                 needsWork = true
                 break
             }
@@ -220,7 +220,7 @@ struct FeedXMLScanner {
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<cursor]))
         while cursor < end {
             let byte = bytes[cursor]
-            if byte == 0x0D, normalizeLineEnds {
+            if byte == 0x0D {
                 output.append(0x0A)
                 cursor += cursor + 1 < end && bytes[cursor + 1] == 0x0A ? 2 : 1
             } else if byte == 0x26, decodeReferences, let (scalar, length) = reference(at: cursor, end: end) {
@@ -320,8 +320,8 @@ struct FeedXMLScanner {
         return nil
     }
 
-    /// Reports an error at byte `offset` (its line and column are counted only for the first one).
-    private mutating func fail(code: Int, at offset: Int, stop: Bool = false) {
+    /// Reports a problem at byte `offset` (its line and column are counted only for the first one).
+    private mutating func fail(_ problem: XMLProblem, at offset: Int, stop: Bool = false) {
         if !builder.hasError {
             var line = 1
             var lineStart = 0
@@ -329,8 +329,34 @@ struct FeedXMLScanner {
                 line += 1
                 lineStart = position + 1
             }
-            builder.error(line: line, column: offset - lineStart + 1, code: code)
+            builder.error(line: line, column: offset - lineStart + 1, problem: problem)
         }
         if stop { index = bytes.count }
+    }
+}
+
+/// What is wrong with a document that `FeedXMLScanner` recovered from, in words.
+enum XMLProblem: Sendable, Equatable, CustomStringConvertible {
+    case textOutsideRoot, truncated, unquotedAttribute, unclosedAttribute, attributeWithoutValue, duplicateAttribute
+    case unclosedComment, unclosedProcessingInstruction, unclosedCDATA, strayLessThan, unclosedTag
+    case mismatchedEndTag, contentAfterRoot, undeclaredPrefix
+
+    var description: String {
+        switch self {
+        case .textOutsideRoot: "text outside the root element"
+        case .truncated: "the document ends before its elements are closed (truncated?)"
+        case .unquotedAttribute: "an attribute value without quotes"
+        case .unclosedAttribute: "an attribute value whose quote is never closed"
+        case .attributeWithoutValue: "an attribute without '='"
+        case .duplicateAttribute: "an attribute appears twice on one element"
+        case .unclosedComment: "a comment that is not closed"
+        case .unclosedProcessingInstruction: "a processing instruction (<?...?>) that is not closed"
+        case .unclosedCDATA: "a CDATA section that is not closed"
+        case .strayLessThan: "a '<' that starts no tag"
+        case .unclosedTag: "a tag that is not closed with '>'"
+        case .mismatchedEndTag: "an end tag that does not match the open element"
+        case .contentAfterRoot: "content after the end of the root element"
+        case .undeclaredPrefix: "an undeclared namespace prefix"
+        }
     }
 }
