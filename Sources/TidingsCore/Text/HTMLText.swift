@@ -6,48 +6,39 @@
 public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
         guard html.utf8.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(html) }
-        var pieces = ""
-        var skipUntil: String?
-        var index = html.startIndex
-        while index < html.endIndex {
-            let character = html[index]
-            guard character == "<" else {
-                if skipUntil == nil { pieces.append(character) }
-                index = html.index(after: index)
-                continue
-            }
-            guard let close = html[index...].firstIndex(of: ">") else {
-                if skipUntil == nil { pieces += html[index...] }
+        var tokenizer = HTMLTokenizer(Array(html.utf8))
+        var text = [UInt8]()
+        var skipping: String?
+        while let token = tokenizer.next() {
+            switch token {
+            case .text(let bytes), .rawText(let bytes):
+                if skipping == nil { text.append(contentsOf: bytes) }
+            case .startTag(let name, _, let selfClosing):
+                guard skipping == nil else { continue }
+                if rawTextElements.contains(name), !selfClosing {
+                    skipping = name
+                } else {
+                    text.append(contentsOf: separator(after: name).utf8)
+                }
+            case .endTag(let name):
+                if skipping == name {
+                    skipping = nil
+                } else if skipping == nil, name != "br" {
+                    text.append(contentsOf: separator(after: name).utf8)
+                }
+            case .comment:
                 break
             }
-            let tag = html[html.index(after: index)..<close]
-            index = html.index(after: close)
-            if tag.hasPrefix("!--") {
-                // A comment may contain '>'; skip to its real end.
-                if let end = html[html.index(after: close)...].range(of: "-->"), !tag.hasSuffix("--") {
-                    index = end.upperBound
-                }
-                continue
-            }
-            let isEnd = tag.hasPrefix("/")
-            let name = tag.drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }.lowercased()
-            if let skipping = skipUntil {
-                if isEnd, name == skipping { skipUntil = nil }
-                continue
-            }
-            if !isEnd, rawTextElements.contains(name), !tag.hasSuffix("/") {
-                skipUntil = name
-                continue
-            }
-            if name == "br" {
-                pieces.append("\n")
-            } else if blockElements.contains(name) {
-                pieces.append("\n\n")
-            } else if name == "td" || name == "th" {
-                pieces.append(" ")
-            }
         }
-        return collapse(HTMLEntities.decode(pieces))
+        return collapse(HTMLEntities.decode(String(decoding: text, as: UTF8.self)))
+    }
+
+    /// What an element's tag stands for in plain text: a line break, a paragraph break, a cell gap.
+    private static func separator(after name: String) -> String {
+        if name == "br" { return "\n" }
+        if blockElements.contains(name) { return "\n\n" }
+        if name == "td" || name == "th" { return " " }
+        return ""
     }
 
     /// Collapses spaces within lines and blank lines between paragraphs.
