@@ -70,9 +70,7 @@ public enum DaemonLauncher {
             logger.critical("store.read_failed", metadata: ["error": "\(error)"])
             return 1
         }
-        let refresher = SourceRefresher(fetcher: HTTPFetcher(policy: FetchPolicy(configuration.daemon)),
-                                        store: store, logger: logger, schedulePolicy: SchedulePolicy(configuration.daemon))
-        let reports = await RefreshCycle(refresher: refresher, settings: configuration.daemon).run(due)
+        let reports = await RefreshCycle(settings: configuration.daemon, store: store, logger: logger).run(due)
         logger.notice("once.done", metadata: [
             "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
             "added": "\(reports.reduce(0) { $0 + $1.added })",

@@ -17,7 +17,10 @@ public struct RefreshCycle: Sendable {
         self.hosts = HostGate(limit: perHostConcurrency, spacing: hostSpacing)
     }
 
-    public init(refresher: SourceRefresher, settings: DaemonSettings) {
+    /// The daemon's cycle: fetcher, schedule and politeness all from `[daemon]`.
+    public init(settings: DaemonSettings, store: Store, logger: Logger) {
+        let refresher = SourceRefresher(fetcher: HTTPFetcher(policy: FetchPolicy(settings)), store: store, logger: logger,
+                                        schedulePolicy: SchedulePolicy(settings))
         self.init(refresher: refresher, concurrency: settings.concurrency,
                   perHostConcurrency: settings.perHostConcurrency, hostSpacing: settings.hostSpacing)
     }

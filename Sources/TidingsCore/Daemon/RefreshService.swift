@@ -15,10 +15,7 @@ public final class RefreshService: Service {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        let fetcher = HTTPFetcher(policy: FetchPolicy(configuration.daemon))
-        let refresher = SourceRefresher(fetcher: fetcher, store: store, logger: logger,
-                                        schedulePolicy: SchedulePolicy(configuration.daemon))
-        self.cycle = RefreshCycle(refresher: refresher, settings: configuration.daemon)
+        self.cycle = RefreshCycle(settings: configuration.daemon, store: store, logger: logger)
     }
 
     public func run() async throws {

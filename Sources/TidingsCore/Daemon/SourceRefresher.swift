@@ -124,8 +124,9 @@ public struct SourceRefresher: Sendable {
                               result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
                                                warning: feed.bozoReason.map { "feed recovered: \($0)" }),
                               finishedAt: now,
-                              nextDueAt: schedule.nextAfterSuccess(now: now, floor: [hinted, feed.ttlMinutes.map { Double($0) * 60 }]
-                                  .compactMap { $0 }.max()),
+                              nextDueAt: schedule.nextAfterSuccess(now: now, floor: ServerHints.floor(
+                                  ttlMinutes: feed.ttlMinutes, cacheControl: response.header("Cache-Control"),
+                                  expires: response.header("Expires"), now: now)),
                               validators: validators.updated(by: response, bodyHash: bodyHash),
                               movedTo: response.permanentLocation)
     }

@@ -79,26 +79,12 @@ extension Store {
                 summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt, in: db)
                 try db.execute(sql: """
                     UPDATE sources SET feed_title = coalesce(?, feed_title), feed_link = coalesce(?, feed_link),
-                        last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
-                        last_warning = ?, consecutive_errors = 0, next_due_at = ?
+                        last_warning = ?
                     WHERE id = ?
-                    """, arguments: [feedTitle, feedLink, outcome.finishedAt, outcome.finishedAt, outcome.status,
-                                     warning, outcome.nextDueAt, outcome.sourceID])
-                if previousErrors > 0 {
-                    try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
-                                              details: ["after_errors": .int(previousErrors)])
-                }
+                    """, arguments: [feedTitle, feedLink, warning, outcome.sourceID])
+                try markSucceeded(outcome, previousErrors: previousErrors, in: db)
             case .unchanged:
-                try db.execute(sql: """
-                    UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
-                        consecutive_errors = 0, next_due_at = ?
-                    WHERE id = ?
-                    """, arguments: [outcome.finishedAt, outcome.finishedAt, outcome.status, outcome.nextDueAt,
-                                     outcome.sourceID])
-                if previousErrors > 0 {
-                    try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
-                                              details: ["after_errors": .int(previousErrors)])
-                }
+                try markSucceeded(outcome, previousErrors: previousErrors, in: db)
             case .gone(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt_at = ?, last_status = 410, last_error = ?, gone_at = ?,
@@ -149,6 +135,19 @@ extension Store {
                 validators: FetchValidators(etag: row?["etag"], lastModified: row?["last_modified"], bodyHash: row?["body_hash"]),
                 movedTo: (row?["current_url"] as String?).flatMap(URL.init(string:)),
                 consecutiveErrors: row?["consecutive_errors"] ?? 0)
+        }
+    }
+
+    /// The fetch state of a refresh that worked, and `source.recovered` after failures.
+    private func markSucceeded(_ outcome: RefreshOutcome, previousErrors: Int, in db: Database) throws {
+        try db.execute(sql: """
+            UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
+                consecutive_errors = 0, next_due_at = ?
+            WHERE id = ?
+            """, arguments: [outcome.finishedAt, outcome.finishedAt, outcome.status, outcome.nextDueAt, outcome.sourceID])
+        if previousErrors > 0 {
+            try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
+                                      details: ["after_errors": .int(previousErrors)])
         }
     }
 
