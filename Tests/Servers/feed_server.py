@@ -12,6 +12,7 @@ Routes:
   /echo-headers               the request headers as JSON
   /gzip/NAME                  a file from --root, gzip-encoded
   /big?bytes=N                N bytes of XML-ish filler
+  /slow?seconds=S             a body trickling one byte every 0.2 s for S seconds
 
 With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME".
 """
@@ -81,6 +82,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(code, b"", "text/plain", {"Location": query["to"][0]})
         if path == "/redirect-loop":
             return self.send_body(302, b"", "text/plain", {"Location": "/redirect-loop"})
+        if path == "/slow":
+            # A body that trickles one byte every 0.2 s for ?seconds= seconds.
+            seconds = float(query.get("seconds", ["10"])[0])
+            count = int(seconds / 0.2)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(count))
+            self.end_headers()
+            try:
+                for _ in range(count):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return None
         if path == "/echo-headers":
             body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
             return self.send_body(200, body, "application/json")

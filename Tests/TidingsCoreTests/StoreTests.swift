@@ -114,8 +114,11 @@ struct StoreTests {
         #expect(Set(added.compactMap(\.article)) == Set(try reader.articles().map(\.id)))
         let seqs = try reader.changes().map(\.seq)
         #expect(seqs == Array(seqs.sorted()) && Set(seqs).count == seqs.count, "seq strictly increases")
-        let article = try #require(try reader.article(id: added[0].article!))
-        #expect(article.text == "three text" || article.text == "two text" || article.text == "one text")
+        for summary in try reader.articles() {
+            let article = try #require(try reader.article(id: summary.id))
+            #expect(article.text == "\(article.title) text", "each article keeps its own text")
+            #expect(article.identity == "guid:id-\(article.title)")
+        }
     }
 
     @Test("the same identity in two sources is two articles: identity is per source")
