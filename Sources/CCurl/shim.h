@@ -1,7 +1,7 @@
 /* Typed, non-variadic entry points into libcurl for Swift.
  *
- * Swift cannot call C variadic functions, so every form of curl_easy_setopt,
- * curl_easy_getinfo and curl_multi_setopt that Tidings uses gets one small
+ * Swift cannot call C variadic functions, so every form of curl_easy_setopt
+ * and curl_easy_getinfo that Tidings uses gets one small
  * static inline wrapper here. Nothing else belongs in this file. */
 #ifndef TIDINGS_CCURL_SHIM_H
 #define TIDINGS_CCURL_SHIM_H
@@ -51,10 +51,6 @@ static inline CURLcode tidings_easy_getinfo_string(CURL *handle, CURLINFO info, 
 
 static inline CURLcode tidings_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
-}
-
-static inline CURLMcode tidings_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
-    return curl_multi_setopt(handle, option, value);
 }
 
 /* CURLVERSION_NOW is a macro alias that Swift does not import. */

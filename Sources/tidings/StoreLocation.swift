@@ -50,7 +50,7 @@ enum SinceValue {
     init(parsing text: String) throws {
         if let seq = Int64(text) {
             self = .seq(seq)
-        } else if let date = ISO8601.date(text) {
+        } else if let date = FeedDate.parse(text) {
             self = .time(date)
         } else if let span = TimeSpan(parsing: text) {
             self = .time(Date().addingTimeInterval(-span.timeInterval))

@@ -48,7 +48,7 @@ public enum DaemonLauncher {
             store = try Store.open(path: configuration.daemon.databasePath)
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
-                "path": "\(store.path)", "sources": "\(configuration.sources.count)",
+                "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",
                 "sources.added": "\(sync.added.count)", "sources.changed": "\(sync.changed.count)",
                 "sources.removed": "\(sync.removed.count)",
             ])

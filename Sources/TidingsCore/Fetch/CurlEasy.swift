@@ -9,7 +9,7 @@ enum CurlGlobal {
         precondition(initialised, "curl_global_init failed")
     }
 
-    /// The libcurl version string, e.g. "7.88.1".
+    /// The libcurl version in use, e.g. "7.88.1", for the start-up log line.
     static var version: String {
         ensureInitialised()
         guard let info = tidings_curl_version_info(), let text = info.pointee.version else { return "unknown" }

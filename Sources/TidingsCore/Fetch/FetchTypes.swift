@@ -56,8 +56,6 @@ public struct FetchResponse: Sendable {
     public var redirectCount: Int
     /// Status of each response in the redirect chain, the final one last.
     public var statusChain: [Int] = []
-    /// Seconds from start to end of the transfer.
-    public var elapsed: Double
 
     /// Where the resource now lives, when every redirect on the way was permanent (301/308).
     /// A chain with any temporary redirect (302/303/307) does not move a source.

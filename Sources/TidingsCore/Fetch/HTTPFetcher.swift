@@ -40,9 +40,7 @@ public struct HTTPFetcher: Sendable {
         } catch {
             return .failure(FetchError(kind: .other, message: "\(error)"))
         }
-        let started = Date()
         let code = withExtendedLifetime(state) { easy.perform() }
-        let elapsed = Date().timeIntervalSince(started)
         guard code == CURLE_OK else {
             return .failure(FetchErrorMapping.error(for: code, request: request, policy: policy, state: state))
         }
@@ -52,7 +50,7 @@ public struct HTTPFetcher: Sendable {
         return .success(FetchResponse(
             status: status, reason: isFile ? "OK" : state.reason, requestedURL: request.url,
             effectiveURL: effective, headers: state.headers, body: state.body,
-            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses, elapsed: elapsed))
+            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses))
     }
 
     private static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,

@@ -26,9 +26,6 @@ public enum ISO8601 {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Parses the forms `FeedDate` accepts (RFC 3339 and friends).
-    public static func date(_ text: String) -> Date? { FeedDate.parse(text) }
-
     /// Inverse of days-from-civil (proleptic Gregorian).
     private static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
