@@ -1,19 +1,19 @@
 import Foundation
 import GRDB
 
-/// An article ready to be stored: a feed entry with its identity and plain text.
+/// A feed entry with its identity, ready to be stored if it is new.
 public struct IncomingArticle: Sendable {
     public var identity: String
     public var entry: FeedEntry
-    public var text: String
-    public var contentHash: String
 
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
         self.entry = entry
-        self.text = (entry.content ?? entry.summary)?.plainText ?? ""
-        self.contentHash = StableHash.hex((entry.plainTitle ?? "") + "\u{1F}" + text)
     }
+
+    /// The article's plain text. Computed only for new articles: most entries of a
+    /// refreshed feed are already stored.
+    var text: String { (entry.content ?? entry.summary)?.plainText ?? "" }
 }
 
 /// How one refresh of a source went, as stored.
@@ -168,15 +168,18 @@ extension Store {
                 continue
             }
             let entry = article.entry
+            let title = entry.plainTitle ?? ""
+            let text = article.text
             try insert.execute(arguments: [
-                sourceID, article.identity, entry.id, entry.link, entry.plainTitle ?? "", entry.author, entry.summary?.html,
-                entry.content?.html, article.text, article.contentHash, entry.published ?? entry.updated, entry.updated, now,
+                sourceID, article.identity, entry.id, entry.link, title, entry.author, entry.summary?.html,
+                entry.content?.html, text, StableHash.hex(title + "\u{1F}" + text), entry.published ?? entry.updated,
+                entry.updated, now,
             ])
             let articleID = db.lastInsertedRowID
             var details: [String: JSONValue] = [:]
             if let published = entry.published ?? entry.updated { details["published"] = .string(ISO8601.string(published)) }
             let seq = try ChangeRecorder.record(.articleAdded, in: db, at: now, sourceID: sourceID, articleID: articleID,
-                                                url: entry.link, title: entry.plainTitle ?? "", details: details)
+                                                url: entry.link, title: title, details: details)
             summary.added.append((articleID, seq))
         }
         return summary
