@@ -7,35 +7,27 @@ public enum StableHash {
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x0000_0100_0000_01b3
 
-    /// Hash of the UTF-8 bytes of `text`.
-    public static func fnv1a64(_ text: String) -> UInt64 {
+    /// Hash of bytes.
+    public static func fnv1a64<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var hash = offsetBasis
-        for byte in text.utf8 {
+        for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= prime
         }
         return hash
     }
 
-    /// Hash of raw bytes (a fetched body), as 16 lower-case hex digits.
-    public static func hex(_ data: Data) -> String {
-        var hash = offsetBasis
-        data.withUnsafeBytes { bytes in
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash &*= prime
-            }
-        }
-        return hexDigits(hash)
-    }
+    /// Hash of the UTF-8 bytes of `text`.
+    public static func fnv1a64(_ text: String) -> UInt64 { fnv1a64(text.utf8) }
+
+    /// The hash of `text` as 16 lower-case hex digits.
+    public static func hex(_ text: String) -> String { hexDigits(fnv1a64(text.utf8)) }
+
+    /// The hash of raw bytes (a fetched body) as 16 lower-case hex digits.
+    public static func hex(_ data: Data) -> String { hexDigits(fnv1a64(data)) }
 
     private static func hexDigits(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-
-    /// The hash as 16 lower-case hex digits.
-    public static func hex(_ text: String) -> String {
-        hexDigits(fnv1a64(text))
     }
 }
