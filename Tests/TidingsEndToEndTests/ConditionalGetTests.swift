@@ -15,23 +15,15 @@ struct ConditionalGetTests {
     }
 
     func sources(_ db: String) throws -> [String: Any] {
-        let output = try ProcessRunner.tidings(["--db", db, "sources", "--json"]).stdout
-        let list = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
-        return try #require(list.first)
+        try #require(try TidingsJSON.sources(db: db).values.first)
     }
 
     @Test("a 304 round trip: validators stored and sent, nothing parsed; an edited feed is fetched again with 200")
     func conditionalRoundTrip() throws {
         try site.write("feed.xml", feed(items: ["a", "b"]))
         let nginx = try NginxServer(root: site.url)
-        let config = try work.write("tidings.toml", """
-            [daemon]
-            database = "state/tidings.db"
-
-            [[source]]
-            id = "nginx"
-            url = "\(nginx.url("/feed.xml"))"
-            """)
+        let config = try work.write("tidings.toml", tidingsConfig(database: "state/tidings.db",
+                                                                  sources: [("nginx", nginx.url("/feed.xml"))]))
         let db = work.path("state/tidings.db")
 
         let first = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
@@ -60,14 +52,8 @@ struct ConditionalGetTests {
     func identicalBodySkipsParsing() throws {
         try site.write("feed.xml", feed(items: ["x"]))
         let server = try FeedServer(root: site.url)
-        let config = try work.write("plain.toml", """
-            [daemon]
-            database = "plain/tidings.db"
-
-            [[source]]
-            id = "plain"
-            url = "\(server.url("/files/feed.xml"))"
-            """)
+        let config = try work.write("plain.toml", tidingsConfig(database: "plain/tidings.db",
+                                                                sources: [("plain", server.url("/files/feed.xml"))]))
         _ = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
         let again = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
         #expect(again.stderr.contains("refresh.unchanged http.status=200"), "\(again.stderr)")
@@ -79,19 +65,10 @@ struct ConditionalGetTests {
         try site.write("one.xml", feed(items: ["1"]))
         try site.write("two.xml", feed(items: ["2"]))
         let server = try FeedServer(root: site.url)
-        let config = try work.write("spaced.toml", """
-            [daemon]
-            database = "spaced/tidings.db"
-            host_spacing = "2s"
-
-            [[source]]
-            id = "one"
-            url = "\(server.url("/files/one.xml"))"
-
-            [[source]]
-            id = "two"
-            url = "\(server.url("/files/two.xml"))"
-            """)
+        let config = try work.write("spaced.toml", tidingsConfig(
+            database: "spaced/tidings.db",
+            sources: [("one", server.url("/files/one.xml")), ("two", server.url("/files/two.xml"))],
+            daemon: "host_spacing = \"2s\""))
         let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
         #expect(run.status == 0)
         let times = server.requests.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
@@ -103,14 +80,8 @@ struct ConditionalGetTests {
     func gzip() throws {
         try site.write("feed.xml", feed(items: (1...50).map(String.init)))
         let nginx = try NginxServer(root: site.url)
-        let config = try work.write("tidings.toml", """
-            [daemon]
-            database = "state/tidings.db"
-
-            [[source]]
-            id = "nginx"
-            url = "\(nginx.url("/feed.xml"))"
-            """)
+        let config = try work.write("tidings.toml", tidingsConfig(database: "state/tidings.db",
+                                                                  sources: [("nginx", nginx.url("/feed.xml"))]))
         let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
         #expect(run.stderr.contains("added=50"), "\(run.stderr)")
         // nginx logs the bytes it sent: far fewer than the feed's size when compressed.

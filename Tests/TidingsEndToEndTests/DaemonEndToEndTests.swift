@@ -93,8 +93,7 @@ struct DaemonEndToEndTests {
         #expect(run.status == 0, "one failing source is not a fatal error: \(run.stderr)")
 
         let db = work.path("state/tidings.db")
-        let sources = try #require(try json(ProcessRunner.tidings(["--db", db, "sources", "--json"]).stdout) as? [[String: Any]])
-        let byID = Dictionary(uniqueKeysWithValues: sources.map { ($0["id"] as! String, $0) })
+        let byID = try TidingsJSON.sources(db: db)
         #expect(byID["good"]?["state"] as? String == "ok")
         #expect(byID["good"]?["articles"] as? Int == 3)
         #expect(byID["malformed"]?["state"] as? String == "ok", "what can be recovered is ingested")
@@ -114,9 +113,7 @@ struct DaemonEndToEndTests {
         #expect(table.contains("warning: feed recovered: not well-formed XML at line 4"))
         #expect(table.contains("malformed feed at line 1, column 1: no XML element found (is this XML at all?)"))
 
-        let failed = try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout
-            .split(separator: "\n").compactMap { try? json(String($0)) as? [String: Any] }
-            .filter { $0["event"] as? String == "source.failed" }
+        let failed = try TidingsJSON.lines(db: db, ["changes", "--json"]).filter { $0["event"] as? String == "source.failed" }
         #expect(Set(failed.compactMap { $0["source"] as? String }) == ["garbage", "missing", "unreachable", "html"])
     }
 

@@ -9,25 +9,16 @@ struct RedirectAndGoneTests {
     let site = TemporaryDirectory("tidings-moved-site")
 
     func config(_ url: String, title: String = "") throws -> String {
-        try work.write("tidings.toml", """
-            [daemon]
-            database = "state/tidings.db"
-
-            [[source]]
-            id = "feed"
-            url = "\(url)"
-            title = "\(title)"
-            """)
+        try work.write("tidings.toml", tidingsConfig(database: "state/tidings.db", sources: [("feed", url)])
+                       + "title = \"\(title)\"\n")
     }
 
     func source() throws -> [String: Any] {
-        let output = try ProcessRunner.tidings(["--db", work.path("state/tidings.db"), "sources", "--json"]).stdout
-        return try #require((try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])?.first)
+        try #require(try TidingsJSON.sources(db: work.path("state/tidings.db"))["feed"])
     }
 
     func events() throws -> [[String: Any]] {
-        try ProcessRunner.tidings(["--db", work.path("state/tidings.db"), "changes", "--json"]).stdout
-            .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        try TidingsJSON.lines(db: work.path("state/tidings.db"), ["changes", "--json"])
     }
 
     @Test("a 301 moves the source: the new URL is stored, recorded as source.moved, and fetched directly next time")
