@@ -13,6 +13,18 @@ extension Tidings {
         }
     }
 
+    /// The `[dedup]` settings of `--config`; the defaults when no config is given and none is at the default path.
+    func dedupSettings() throws -> DedupSettings {
+        guard config != nil || FileManager.default.fileExists(atPath: TidingsConfiguration.defaultPath) else {
+            return DedupSettings()
+        }
+        do {
+            return try ConfigurationLoader.load(path: config ?? TidingsConfiguration.defaultPath).configuration.dedup
+        } catch let error as ConfigurationError {
+            throw CLIFailure(message: "cannot use config file for the [dedup] settings:\n" + error.description)
+        }
+    }
+
     func storePath() throws -> String {
         if let db { return db }
         let file = config ?? TidingsConfiguration.defaultPath

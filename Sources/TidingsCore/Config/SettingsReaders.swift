@@ -84,6 +84,22 @@ struct DedupSettingsReader {
                               scope: scope, key: "threshold")
             }
         }
+        if case .float(let value)? = values["containment"] {
+            if value > 0, value < 1 { settings.containment = value } else {
+                reader.report(.error, "expected a number between 0 and 1 (exclusive), found \(value)",
+                              scope: scope, key: "containment")
+            }
+        }
+        if case .integer(let value)? = values["boilerplate_repeats"] {
+            if (1...1000).contains(value) { settings.boilerplateRepeats = value } else {
+                reader.report(.error, "expected an integer from 1 to 1000, found \(value)", scope: scope, key: "boilerplate_repeats")
+            }
+        }
+        if case .integer(let value)? = values["min_shingles"] {
+            if (1...10000).contains(value) { settings.minimumShingles = value } else {
+                reader.report(.error, "expected an integer from 1 to 10000, found \(value)", scope: scope, key: "min_shingles")
+            }
+        }
         if case .timeSpan(let span)? = values["window"] {
             if span.seconds > 0 { settings.window = span } else {
                 reader.report(.error, "expected a time span of at least 1s, found \(span)", scope: scope, key: "window")

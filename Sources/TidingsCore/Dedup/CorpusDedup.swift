@@ -1,0 +1,225 @@
+import Foundation
+
+/// `tidings dedup`: the detector over a JSON Lines corpus, offline. Each input
+/// line is `{"id", "url", "source", "title", "published", "text" | "html"}`;
+/// each output line is `{"id": …, "duplicate_of": ID|null}` (plus `similarity`
+/// and `kind` for a duplicate), in input order.
+///
+/// Articles are judged in input order, in batches: normalizing and MinHash run
+/// on all cores, boilerplate counting and LSH judging run in order, so the
+/// result is the same as judging one article at a time.
+public struct CorpusDedup {
+    /// What a run did.
+    public struct Summary: Sendable, Equatable {
+        public var articles = 0
+        public var exact = 0
+        public var near = 0
+        public var contained = 0
+        public var duplicates: Int { exact + near + contained }
+    }
+
+    public struct InputError: Error, CustomStringConvertible {
+        public var path: String
+        public var line: Int
+        public var message: String
+        public var description: String { "\(path):\(line): \(message)" }
+    }
+
+    let engine: DedupEngine
+    private var index: MemoryDedupIndex
+    private var previousTime = 0.0
+    public private(set) var summary = Summary()
+
+    public init(parameters: DedupParameters) {
+        engine = DedupEngine(parameters: parameters)
+        index = MemoryDedupIndex(permutations: parameters.permutations)
+    }
+
+    /// Judges every line of `input` (a file descriptor) and writes the verdicts to `output`.
+    /// `progress` is called after each batch with the running summary.
+    public mutating func run(input: Int32, inputName: String, output: Int32,
+                             progress: (Summary) -> Void = { _ in }) throws {
+        var reader = LineBatchReader(descriptor: input)
+        var lineNumber = 0
+        while let batch = try reader.nextBatch(maxLines: 4096) {
+            let firstLine = lineNumber + 1
+            lineNumber += batch.count
+            var verdicts = [UInt8]()
+            try judge(batch, firstLine: firstLine, inputName: inputName, into: &verdicts)
+            try Self.write(verdicts, to: output)
+            progress(summary)
+        }
+    }
+
+    private struct Prepared {
+        var id = ""
+        var source = ""
+        var title = ""
+        var time: Double?
+        var text = NormalizedText()
+        var words: [UInt64] = []
+        var fingerprint: DedupFingerprint?
+        var error: String?
+        var blank = false
+    }
+
+    private mutating func judge(_ lines: [[UInt8]], firstLine: Int, inputName: String, into verdicts: inout [UInt8]) throws {
+        let engine = self.engine
+        var prepared = [Prepared](repeating: Prepared(), count: lines.count)
+        Parallel.forEach(&prepared) { position, slot in slot = Self.prepare(lines[position], engine: engine) }
+        for position in prepared.indices where !prepared[position].blank {
+            if let error = prepared[position].error {
+                throw InputError(path: inputName, line: firstLine + position, message: error)
+            }
+            // Without a date an article is taken to be as old as the one before it.
+            let time = prepared[position].time ?? previousTime
+            prepared[position].time = time
+            previousTime = time
+            prepared[position].words = try engine.dropBoilerplate(prepared[position].text, title: prepared[position].title, source: prepared[position].source,
+                                                                  time: time, index: &index)
+            prepared[position].text = NormalizedText()
+        }
+        Parallel.forEach(&prepared) { _, slot in
+            guard !slot.blank else { return }
+            slot.fingerprint = engine.fingerprint(of: slot.words); slot.words = [] }
+        for item in prepared where !item.blank {
+            let position = Int64(summary.articles)
+            let match = try engine.judge(id: position, fingerprint: item.fingerprint!, time: item.time!, index: &index)
+            summary.articles += 1
+            verdicts.append(contentsOf: "{\"id\":\(item.id),\"duplicate_of\":".utf8)
+            if let match {
+                switch match.kind {
+                case .exact: summary.exact += 1
+                case .near: summary.near += 1
+                case .contained: summary.contained += 1
+                }
+                verdicts.append(contentsOf: ids[Int(match.canonicalID)].utf8)
+                verdicts.append(contentsOf: ",\"similarity\":\(Self.rounded(match.similarity)),\"kind\":\"\(match.kind.rawValue)\"}\n".utf8)
+            } else {
+                verdicts.append(contentsOf: "null}\n".utf8)
+            }
+            ids.append(item.id)
+        }
+    }
+
+    /// Every judged article's id as JSON text, by position (duplicates name their original).
+    private var ids: [String] = []
+
+    private static func prepare(_ line: [UInt8], engine: DedupEngine) -> Prepared {
+        var prepared = Prepared()
+        guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
+            prepared.blank = true
+            return prepared
+        }
+        let members: [String: JSONObjectReader.Value]
+        do {
+            members = try line.withUnsafeBufferPointer { buffer throws(JSONObjectReader.Failure) in
+                try JSONObjectReader.members(of: buffer)
+            }
+        } catch {
+            prepared.error = "not a JSON object: \(error)"
+            return prepared
+        }
+        guard let id = members["id"], id.string != nil || Double(id.jsonText) != nil else {
+            prepared.error = "expected an \"id\" member (a string or a number)"
+            return prepared
+        }
+        prepared.id = id.jsonText
+        prepared.source = members["source"]?.string ?? ""
+        prepared.title = members["title"]?.string ?? ""
+        if let published = members["published"]?.string, !published.isEmpty {
+            guard let date = FeedDate.parse(published) else {
+                prepared.error = "expected \"published\" to be a date such as 2024-03-01T12:00:00Z, found \"\(published)\""
+                return prepared
+            }
+            prepared.time = date.timeIntervalSince1970
+        }
+        guard let text = members["text"]?.string ?? members["html"]?.string else {
+            prepared.error = "expected a \"text\" or \"html\" string member"
+            return prepared
+        }
+        prepared.text = engine.normalize(text)
+        return prepared
+    }
+
+    private static func rounded(_ value: Double) -> String { String(format: "%.4f", value) }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            offset += written
+        }
+    }
+}
+
+/// Reads a file descriptor in large chunks and hands out whole lines, skipping blank ones.
+struct LineBatchReader {
+    let descriptor: Int32
+    private var pending: [UInt8] = []
+    private var finished = false
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// Up to `maxLines` lines (without their newline), or `nil` at the end of input.
+    mutating func nextBatch(maxLines: Int) throws -> [[UInt8]]? {
+        var lines: [[UInt8]] = []
+        var start = 0
+        while lines.count < maxLines {
+            if let newline = pending[start...].firstIndex(of: 0x0A) {
+                lines.append(Array(pending[start..<newline]))
+                start = newline + 1
+                continue
+            }
+            if finished {
+                if start < pending.count { lines.append(Array(pending[start...])) }
+                start = pending.count
+                break
+            }
+            pending.removeFirst(start)
+            start = 0
+            try fill()
+        }
+        pending.removeFirst(start)
+        return lines.isEmpty && finished && pending.isEmpty ? nil : lines
+    }
+
+    private mutating func fill() throws {
+        let chunk = 1 << 20
+        let oldCount = pending.count
+        pending.append(contentsOf: repeatElement(0, count: chunk))
+        let count = pending.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + oldCount, chunk) }
+        if count < 0 {
+            pending.removeLast(chunk)
+            if errno == EINTR { return }
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        pending.removeLast(chunk - count)
+        if count == 0 { finished = true }
+    }
+}
+
+/// Runs a body over every element of an array on all cores.
+enum Parallel {
+    static func forEach<Element>(_ elements: inout [Element], _ body: (Int, inout Element) -> Void) {
+        let count = elements.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
+        elements.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let shared = buffer
+            withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var position = worker
+                    while position < count {
+                        body(position, &shared[position])
+                        position += workers
+                    }
+                }
+            }
+        }
+    }
+}

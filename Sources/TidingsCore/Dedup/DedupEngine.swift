@@ -1,0 +1,163 @@
+import Foundation
+
+/// What dedup keeps of one article's text: its MinHash signature, how many
+/// distinct shingles it had, and a hash of its exact normalized words.
+struct DedupFingerprint: Sendable, Equatable {
+    var signature: MinHashSignature
+    var shingleCount: Int
+    /// The distinct shingles, sorted: verification measures overlap exactly with them.
+    var shingles: [UInt32]
+    var exactHash: UInt64
+    /// Words left after boilerplate lines were dropped.
+    var wordCount: Int
+}
+
+/// Why an article is a duplicate, and of what.
+public struct DuplicateMatch: Sendable, Equatable {
+    public enum Kind: String, Sendable { case exact, near, contained }
+    /// The canonical (earliest) article of the cluster.
+    public var canonicalID: Int64
+    /// The article the match was measured against (may be another copy).
+    public var matchedID: Int64
+    public var kind: Kind
+    /// Estimated Jaccard similarity of the two shingle sets (1 for an exact copy).
+    public var similarity: Double
+    /// Estimated share of the shorter article's shingles found in the longer.
+    public var containment: Double
+}
+
+/// The near-duplicate detector: normalize → drop the source's boilerplate
+/// lines → word shingles → MinHash → LSH candidates → verify by estimated
+/// Jaccard and containment. Pure computation; what it remembers lives in a `DedupIndex`.
+struct DedupEngine: Sendable {
+    let parameters: DedupParameters
+    let hasher: MinHasher
+
+    init(parameters: DedupParameters) {
+        self.parameters = parameters
+        hasher = MinHasher(permutations: parameters.permutations)
+    }
+
+    /// Step 1 (no state): the text's normalized words and lines.
+    func normalize(_ text: String) -> NormalizedText { TextNormalizer.normalize(text) }
+
+    /// Step 2 (per source, in order): drops the lines the source repeats and the lines that are
+    /// another article's headline (teasers for other stories), then counts this article's lines and title.
+    func dropBoilerplate(_ text: NormalizedText, title: String, source: String, time: Double,
+                         index: inout some DedupIndex) throws -> [UInt64] {
+        var seen = Set<UInt64>()
+        let keys = text.lines.map(\.key).filter { seen.insert($0).inserted }
+        var excluded = try index.boilerplate(source: source, lines: keys, repeats: parameters.boilerplateRepeats)
+        excluded.formUnion(try index.boilerplate(source: Self.headlines, lines: keys, repeats: 1))
+        try index.remember(source: source, lines: keys, at: time)
+        try index.remember(source: Self.headlines, lines: Self.headlineKeys(of: title), at: time)
+        let kept = text.words(excludingLines: excluded)
+        // Never judge an article by nothing: when the source's chrome is all there is, keep it all.
+        return kept.count >= parameters.shingleSize ? kept : text.words
+    }
+
+    /// The pseudo-source under which every article's headline is remembered.
+    static let headlines = "\u{0}headlines"
+
+    /// Line keys a teaser for the article titled `title` would have: the title, and the title
+    /// without a trailing site name ("Headline - Site", "Headline | Site").
+    static func headlineKeys(of title: String) -> [UInt64] {
+        var keys: [UInt64] = []
+        for variant in [title, titleWithoutSiteName(title)].compactMap({ $0 }) {
+            let line = TextNormalizer.normalize(variant)
+            guard line.words.count >= 3 else { continue }
+            keys.append(NormalizedText(words: line.words, lines: []).singleLineKey)
+        }
+        return keys
+    }
+
+    static func titleWithoutSiteName(_ title: String) -> String? {
+        let bytes = Array(title.utf8)
+        for separator in [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].map({ Array($0.utf8) }) {
+            guard bytes.count > separator.count else { continue }
+            var start = bytes.count - separator.count
+            while start > 0, !bytes[start..<(start + separator.count)].elementsEqual(separator) { start -= 1 }
+            guard start > 0 else { continue }
+            let tail = bytes[(start + separator.count)...]
+            if tail.split(separator: 0x20).count <= 5 { return String(decoding: bytes[..<start], as: UTF8.self) }
+        }
+        return nil
+    }
+
+    /// Step 3 (no state): the fingerprint of the kept words.
+    func fingerprint(of words: [UInt64]) -> DedupFingerprint {
+        let shingles = Shingles.of(words, size: parameters.shingleSize)
+        return DedupFingerprint(signature: hasher.signature(of: shingles), shingleCount: shingles.count,
+                                shingles: shingles, exactHash: Shingles.exactHash(of: words), wordCount: words.count)
+    }
+
+    func bandKeys(of signature: MinHashSignature) -> [UInt64] {
+        (0..<parameters.bands.bands).map { parameters.bands.key(of: signature, band: $0) }
+    }
+
+    /// Step 4 (in order): judges an article against what `index` holds, then records it there.
+    func judge(id: Int64, fingerprint: DedupFingerprint, time: Double,
+               index: inout some DedupIndex) throws -> DuplicateMatch? {
+        let notBefore = time - parameters.window
+        let keys = fingerprint.wordCount == 0 ? [] : bandKeys(of: fingerprint.signature)
+        var match: DuplicateMatch?
+        if fingerprint.wordCount > 0, let original = try index.exactMatch(fingerprint.exactHash, notBefore: notBefore) {
+            match = DuplicateMatch(canonicalID: original.canonicalID, matchedID: original.id, kind: .exact,
+                                   similarity: 1, containment: 1)
+        } else if fingerprint.shingleCount >= parameters.minimumShingles {
+            match = bestMatch(fingerprint, among: try index.candidates(bandKeys: keys, notBefore: notBefore))
+        }
+        try index.insert(JudgedArticle(id: id, time: time, fingerprint: fingerprint, bandKeys: keys,
+                                       canonicalID: match?.canonicalID ?? id))
+        return match
+    }
+
+    /// The candidate most like the article, when it passes verification.
+    func bestMatch(_ fingerprint: DedupFingerprint, among candidates: [DedupCandidate]) -> DuplicateMatch? {
+        var best: DuplicateMatch?
+        var bestScore = 0.0
+        for candidate in candidates where candidate.shingleCount >= parameters.minimumShingles {
+            var similarity = fingerprint.signature.similarity(to: candidate.signature)
+            var containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
+            if !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty {
+                let shared = Self.sharedCount(fingerprint.shingles, candidate.shingles)
+                similarity = Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared)
+                containment = Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count))
+            }
+            let kind: DuplicateMatch.Kind
+            if similarity >= parameters.threshold { kind = .near } else if containment >= parameters.containment {
+                kind = .contained
+            } else { continue }
+            let score = max(similarity, containment)
+            if score > bestScore {
+                bestScore = score
+                best = DuplicateMatch(canonicalID: candidate.canonicalID, matchedID: candidate.id, kind: kind,
+                                      similarity: similarity, containment: containment)
+            }
+        }
+        return best
+    }
+
+    /// How many values two sorted, distinct arrays have in common.
+    static func sharedCount(_ left: [UInt32], _ right: [UInt32]) -> Int {
+        var shared = 0
+        var i = 0
+        var j = 0
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                while i < left.count, j < right.count {
+                    if left[i] == right[j] { shared += 1; i += 1; j += 1 } else if left[i] < right[j] { i += 1 } else { j += 1 }
+                }
+            }
+        }
+        return shared
+    }
+
+    /// |A ∩ B| / min(|A|, |B|), with |A ∩ B| = J (|A| + |B|) / (1 + J) from the Jaccard estimate J.
+    static func containment(similarity: Double, _ left: Int, _ right: Int) -> Double {
+        let smaller = min(left, right)
+        guard smaller > 0 else { return 0 }
+        let intersection = similarity * Double(left + right) / (1 + similarity)
+        return min(1, intersection / Double(smaller))
+    }
+}

@@ -1,0 +1,37 @@
+/// An article already judged, as the detector sees it when it is a candidate.
+struct DedupCandidate: Sendable {
+    var id: Int64
+    /// The canonical article of its cluster: itself when it is an original.
+    var canonicalID: Int64
+    var signature: MinHashSignature
+    var shingleCount: Int
+    /// The sorted distinct shingles when the index keeps them (exact verification), else empty.
+    var shingles: [UInt32] = []
+}
+
+/// Where the detector keeps what it has seen: per-source line counts for
+/// boilerplate, exact-text hashes, signatures and LSH band keys. One
+/// implementation lives in memory (`tidings dedup` over a corpus), one in the
+/// store (the daemon), so both run the same decisions.
+protocol DedupIndex {
+    /// The lines among `lines` seen in at least `repeats` earlier articles of `source`.
+    mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64>
+    /// Counts `lines` (distinct) as seen once more in `source`.
+    mutating func remember(source: String, lines: [UInt64], at time: Double) throws
+    /// The earliest article whose normalized text hashes to `exactHash`, not older than `notBefore`.
+    func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate?
+    /// The articles that share at least one band key, not older than `notBefore`.
+    mutating func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate]
+    /// Records an article judged now.
+    mutating func insert(_ article: JudgedArticle) throws
+}
+
+/// An article after judging: what the index stores about it.
+struct JudgedArticle: Sendable {
+    var id: Int64
+    var time: Double
+    var fingerprint: DedupFingerprint
+    var bandKeys: [UInt64]
+    /// `id` for an original, the original's id for a duplicate.
+    var canonicalID: Int64
+}

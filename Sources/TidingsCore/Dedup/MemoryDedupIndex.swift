@@ -1,0 +1,149 @@
+/// A `DedupIndex` in memory, for `tidings dedup` over a corpus: flat arrays of
+/// signatures and an open-addressing table of band keys, each bucket a chain
+/// of articles, newest first. Ids are positions (0, 1, 2, …) in judging order.
+struct MemoryDedupIndex: DedupIndex {
+    /// A bucket chain is followed at most this far: a band key that thousands of
+    /// articles share says nothing, and walking it would make judging quadratic.
+    static let chainLimit = 256
+
+    private let permutations: Int
+    private var signatures: [UInt32] = []
+    private var shingleCounts: [Int32] = []
+    private var shingleSets: [UInt32] = []
+    private var shingleStarts: [Int] = [0]
+    private var times: [Double] = []
+    private var canonicalIDs: [Int32] = []
+    private var exact: [UInt64: Int32] = [:]
+    private var lineCounts: [UInt64: UInt32] = [:]
+    private var buckets = BandBuckets()
+    /// Per article, the judging round it was last collected in (avoids a Set per query).
+    private var collectedIn: [UInt32] = []
+    private var round: UInt32 = 0
+
+    init(permutations: Int) { self.permutations = permutations }
+
+    mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) -> Set<UInt64> {
+        let sourceKey = StableHash.fnv1a64(source)
+        var found = Set<UInt64>()
+        for line in lines where lineCounts[DedupHash.combine(sourceKey, line), default: 0] >= repeats {
+            found.insert(line)
+        }
+        return found
+    }
+
+    mutating func remember(source: String, lines: [UInt64], at time: Double) {
+        let sourceKey = StableHash.fnv1a64(source)
+        for line in lines { lineCounts[DedupHash.combine(sourceKey, line), default: 0] += 1 }
+    }
+
+    func exactMatch(_ exactHash: UInt64, notBefore: Double) -> DedupCandidate? {
+        guard let position = exact[exactHash], times[Int(position)] >= notBefore else { return nil }
+        return candidate(at: Int(position))
+    }
+
+    mutating func candidates(bandKeys: [UInt64], notBefore: Double) -> [DedupCandidate] {
+        round &+= 1
+        let stamp = round
+        var found: [DedupCandidate] = []
+        for key in bandKeys {
+            var entry = buckets.head(of: key)
+            var walked = 0
+            while entry >= 0, walked < Self.chainLimit {
+                let position = Int(buckets.article(of: entry))
+                if collectedIn[position] != stamp, times[position] >= notBefore {
+                    collectedIn[position] = stamp
+                    found.append(candidate(at: position))
+                }
+                entry = buckets.next(of: entry)
+                walked += 1
+            }
+        }
+        return found
+    }
+
+    mutating func insert(_ article: JudgedArticle) {
+        let position = Int32(times.count)
+        precondition(article.id == Int64(position), "MemoryDedupIndex ids are judging positions")
+        signatures.append(contentsOf: article.fingerprint.signature.values)
+        shingleCounts.append(Int32(article.fingerprint.shingleCount))
+        shingleSets.append(contentsOf: article.fingerprint.shingles)
+        shingleStarts.append(shingleSets.count)
+        times.append(article.time)
+        canonicalIDs.append(Int32(article.canonicalID))
+        collectedIn.append(0)
+        if article.fingerprint.wordCount > 0, exact[article.fingerprint.exactHash] == nil {
+            exact[article.fingerprint.exactHash] = position
+        }
+        for key in article.bandKeys { buckets.add(key: key, article: position) }
+    }
+
+    private func candidate(at position: Int) -> DedupCandidate {
+        let start = position * permutations
+        return DedupCandidate(id: Int64(position), canonicalID: Int64(canonicalIDs[position]),
+                              signature: MinHashSignature(values: Array(signatures[start..<(start + permutations)])),
+                              shingleCount: Int(shingleCounts[position]),
+                              shingles: Array(shingleSets[shingleStarts[position]..<shingleStarts[position + 1]]))
+    }
+}
+
+/// Open-addressing hash table from band key to the newest entry of its chain;
+/// entries link to the previous article with the same key.
+struct BandBuckets {
+    private var keys: [UInt64]
+    private var heads: [Int32]
+    private var entryArticles: [Int32] = []
+    private var entryNext: [Int32] = []
+    private var used = 0
+
+    init(capacity: Int = 1 << 16) {
+        keys = [UInt64](repeating: 0, count: capacity)
+        heads = [Int32](repeating: -1, count: capacity)
+    }
+
+    func head(of key: UInt64) -> Int32 {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while heads[slot] >= 0 {
+            if keys[slot] == key { return heads[slot] }
+            slot = (slot + 1) & mask
+        }
+        return -1
+    }
+
+    func article(of entry: Int32) -> Int32 { entryArticles[Int(entry)] }
+    func next(of entry: Int32) -> Int32 { entryNext[Int(entry)] }
+
+    mutating func add(key: UInt64, article: Int32) {
+        if (used + 1) * 10 > keys.count * 7 { grow() }
+        let entry = Int32(entryArticles.count)
+        entryArticles.append(article)
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while heads[slot] >= 0 {
+            if keys[slot] == key {
+                entryNext.append(heads[slot])
+                heads[slot] = entry
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        keys[slot] = key
+        heads[slot] = entry
+        entryNext.append(-1)
+        used += 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldHeads = heads
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        heads = [Int32](repeating: -1, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for index in oldKeys.indices where oldHeads[index] >= 0 {
+            var slot = Int(truncatingIfNeeded: oldKeys[index]) & mask
+            while heads[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = oldKeys[index]
+            heads[slot] = oldHeads[index]
+        }
+    }
+}

@@ -1,0 +1,323 @@
+import Foundation
+
+/// An article's text reduced to what dedup compares: a stable 64-bit hash per
+/// normalized word, grouped into lines (paragraphs) so that per-source
+/// boilerplate lines can be recognised and left out.
+struct NormalizedText: Sendable, Equatable {
+    /// One line (a paragraph, a heading, a byline…): a hash of its words and where they are.
+    struct Line: Sendable, Equatable {
+        /// Hash of the line's normalized words: the same for the same line however it was formatted.
+        var key: UInt64
+        var words: Range<Int>
+    }
+
+    var words: [UInt64] = []
+    var lines: [Line] = []
+
+    /// The key all the words would have as one line (a headline's key).
+    var singleLineKey: UInt64 {
+        var key = DedupHash.seed
+        for word in words { key = DedupHash.combine(key, word) }
+        return DedupHash.finalize(key)
+    }
+
+    /// The words of the lines that are not in `excluded`.
+    func words(excludingLines excluded: Set<UInt64>) -> [UInt64] {
+        guard !excluded.isEmpty else { return words }
+        var kept: [UInt64] = []
+        kept.reserveCapacity(words.count)
+        for line in lines where !excluded.contains(line.key) { kept.append(contentsOf: words[line.words]) }
+        return kept
+    }
+}
+
+/// Text → normalized words: HTML stripped and entities decoded, then NFKC,
+/// case folded, typographic quotes and dashes unified, punctuation dropped,
+/// whitespace collapsed. Apostrophes inside a word vanish ("don’t" = "dont");
+/// every other non-alphanumeric character separates words.
+///
+/// Plain ASCII and text that is already NFKC-stable take a byte-level path;
+/// a word with a scalar that NFKC or case folding would change goes through
+/// Foundation's normalization on its own, so the result equals full NFKC +
+/// case folding at a fraction of the cost.
+enum TextNormalizer {
+    static func normalize(_ text: String) -> NormalizedText {
+        var text = text
+        return text.withUTF8 { normalize(utf8: $0) }
+    }
+
+    /// The same for UTF-8 bytes (invalid sequences are read as U+FFFD, never trusted).
+    static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>) -> NormalizedText {
+        var scanner = Scanner(markup: looksLikeMarkup(bytes))
+        defer { scanner.release() }
+        scanner.scan(bytes)
+        return scanner.result
+    }
+
+    /// Tags or character references: the text is read as HTML.
+    static func looksLikeMarkup(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte == 0x26 { return true }
+            if previous == 0x3C, byte == 0x2F || byte == 0x21 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) { return true }
+            previous = byte
+        }
+        return false
+    }
+
+    /// Seeded, fixed hash of one normalized word (FNV-1a, then a 64-bit finalizer
+    /// so that every bit depends on every byte).
+    static func wordHash<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ DedupHash.seed
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        return DedupHash.finalize(hash)
+    }
+
+    private struct Scanner {
+        var result = NormalizedText()
+        /// Read tags (block elements break lines, script and style are skipped) and character references.
+        let markup: Bool
+        /// The current word's bytes (for the Unicode path), its length and its running FNV-1a hash.
+        private let word = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Self.wordCapacity)
+        private var wordLength = 0
+        private var wordState = Scanner.emptyWord
+        private var wordNeedsUnicode = false
+        private static let wordCapacity = 512
+        private static let emptyWord: UInt64 = 0xcbf2_9ce4_8422_2325 ^ DedupHash.seed
+        private var lineStart = 0
+        private var lineKey = DedupHash.seed
+
+        init(markup: Bool) {
+            self.markup = markup
+        }
+
+        func release() { word.deallocate() }
+
+        @inline(__always)
+        private mutating func add(_ byte: UInt8) {
+            wordState = (wordState ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            if wordLength < Self.wordCapacity { word[wordLength] = byte }
+            wordLength += 1
+        }
+
+        mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+            result.words.reserveCapacity(bytes.count / 5)
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    switch byte {
+                    case 0x61...0x7A, 0x30...0x39: add(byte); index += 1
+                    case 0x41...0x5A: add(byte | 0x20); index += 1
+                    case 0x27: index += 1  // apostrophe: joins
+                    case 0x0A: endWord(); endLine(); index += 1
+                    case 0x3C where markup: index = tag(bytes, at: index)
+                    case 0x26 where markup: index = reference(bytes, at: index)
+                    default: endWord(); index += 1
+                    }
+                    continue
+                }
+                let (scalar, length) = Self.decode(bytes, at: index)
+                consume(scalar)
+                index += length
+            }
+            endWord()
+            endLine()
+        }
+
+        /// One non-ASCII (or decoded) scalar.
+        private mutating func consume(_ scalar: Unicode.Scalar) {
+            switch scalar.value {
+            case 0x27, 0x2018, 0x2019, 0x201B, 0x2032, 0x02BC, 0x00AD, 0x200B...0x200D, 0x2060, 0xFEFF:
+                break  // apostrophes, soft hyphen, zero-width characters: join
+            case 0x0A, 0x2028, 0x2029, 0x0085:
+                endWord(); endLine()
+            case 0..<0x80:
+                let byte = UInt8(scalar.value)
+                switch byte {
+                case 0x61...0x7A, 0x30...0x39: add(byte)
+                case 0x41...0x5A: add(byte | 0x20)
+                default: endWord()
+                }
+            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x2010...0x2015, 0x2212, 0x00AB, 0x00BB,
+                 0x201C...0x201F, 0x2026:
+                endWord()  // spaces, dashes, double quotes, ellipsis: separate
+            default:
+                let properties = scalar.properties
+                if properties.canonicalCombiningClass != .notReordered {
+                    if wordLength > 0 { append(scalar, needsUnicode: true) }
+                } else if properties.isAlphabetic || properties.numericType != nil {
+                    append(scalar, needsUnicode: properties.changesWhenNFKCCaseFolded)
+                } else if properties.changesWhenNFKCCaseFolded, !properties.isWhitespace {
+                    append(scalar, needsUnicode: true)
+                } else {
+                    endWord()
+                }
+            }
+        }
+
+        private mutating func append(_ scalar: Unicode.Scalar, needsUnicode: Bool) {
+            for byte in UTF8.encode(scalar)! { add(byte) }
+            if needsUnicode { wordNeedsUnicode = true }
+        }
+
+        /// A tag at `start` (`<`): block elements end the line, raw-text elements are skipped whole,
+        /// comments vanish, inline elements join. Returns where scanning goes on.
+        private mutating func tag(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
+            var index = start + 1
+            if Self.hasPrefix(bytes, at: index, "!--") {
+                return (Self.find(bytes, "-->", from: index + 3) ?? bytes.count - 3) + 3
+            }
+            let closing = index < bytes.count && bytes[index] == 0x2F
+            if closing { index += 1 }
+            let nameStart = index
+            while index < bytes.count, Self.isNameByte(bytes[index]) { index += 1 }
+            if index == nameStart {
+                guard !closing, nameStart < bytes.count, bytes[nameStart] == 0x21 || bytes[nameStart] == 0x3F else {
+                    endWord()  // a lone '<' is text
+                    return start + 1
+                }
+                return (Self.find(bytes, ">", from: nameStart) ?? bytes.count - 1) + 1  // <!DOCTYPE …>, <?xml …?>
+            }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self).lowercased()
+            let end = (Self.find(bytes, ">", from: index) ?? bytes.count - 1) + 1
+            if !closing, TextNormalizer.rawTextElements.contains(name) {
+                guard let close = Self.find(bytes, "</" + name, from: end, caseInsensitive: true) else { return bytes.count }
+                return (Self.find(bytes, ">", from: close) ?? bytes.count - 1) + 1
+            }
+            if name == "br" || TextNormalizer.blockElements.contains(name) {
+                endWord()
+                endLine()
+            } else if name == "td" || name == "th" || name == "img" {
+                endWord()
+            }
+            return end
+        }
+
+        /// A character reference at `start` (`&`), decoded and consumed; unknown ones are text.
+        private mutating func reference(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
+            var index = start + 1
+            var end = index
+            while end < bytes.count, end - index < 32, Self.isNameByte(bytes[end]) || bytes[end] == 0x23 { end += 1 }
+            let hasSemicolon = end < bytes.count && bytes[end] == 0x3B
+            let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+            var replacement: String?
+            if body.hasPrefix("#") {
+                let digits = body.dropFirst()
+                let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                replacement = value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+            } else {
+                replacement = HTMLEntityTable.byName[body]
+            }
+            guard let replacement, !body.isEmpty else {
+                endWord()
+                return start + 1
+            }
+            index = end + (hasSemicolon ? 1 : 0)
+            for scalar in replacement.unicodeScalars { consume(scalar) }
+            return index
+        }
+
+        private static func isNameByte(_ byte: UInt8) -> Bool {
+            (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+        }
+
+        private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int, _ prefix: String) -> Bool {
+            var position = index
+            for byte in prefix.utf8 {
+                guard position < bytes.count, bytes[position] == byte else { return false }
+                position += 1
+            }
+            return true
+        }
+
+        private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: String, from start: Int,
+                                 caseInsensitive: Bool = false) -> Int? {
+            let pattern = Array(needle.utf8)
+            guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
+            var index = start
+            while index <= bytes.count - pattern.count {
+                if bytes[index] == first {
+                    var offset = 1
+                    while offset < pattern.count,
+                          caseInsensitive ? bytes[index + offset] | 0x20 == pattern[offset] | 0x20 : bytes[index + offset] == pattern[offset] {
+                        offset += 1
+                    }
+                    if offset == pattern.count { return index }
+                }
+                index += 1
+            }
+            return nil
+        }
+
+        private mutating func endWord() {
+            guard wordLength > 0 else { return }
+            let hash: UInt64
+            if wordNeedsUnicode {
+                let bytes = UnsafeBufferPointer(rebasing: word[..<min(wordLength, Self.wordCapacity)])
+                hash = TextNormalizer.wordHash(Self.foldedWithFoundation(bytes).utf8)
+                wordNeedsUnicode = false
+            } else {
+                hash = DedupHash.finalize(wordState)
+            }
+            wordLength = 0
+            wordState = Self.emptyWord
+            result.words.append(hash)
+            lineKey = DedupHash.combine(lineKey, hash)
+        }
+
+        private mutating func endLine() {
+            let end = result.words.count
+            if end > lineStart {
+                result.lines.append(NormalizedText.Line(key: DedupHash.finalize(lineKey), words: lineStart..<end))
+            }
+            lineStart = end
+            lineKey = DedupHash.seed
+        }
+
+        /// NFKC, then lower case with the full case folds the lowercase mapping misses,
+        /// keeping only letters, digits and marks (NFKC can turn "½" into "1⁄2").
+        private static func foldedWithFoundation(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+            let folded = String(decoding: bytes, as: UTF8.self).precomposedStringWithCompatibilityMapping.lowercased()
+            var scalars = String.UnicodeScalarView()
+            for scalar in folded.unicodeScalars {
+                switch scalar.value {
+                case 0xDF: scalars.append("s"); scalars.append("s")  // ß
+                case 0x3C2: scalars.append("\u{3C3}")  // final sigma
+                default:
+                    let properties = scalar.properties
+                    if properties.isAlphabetic || properties.numericType != nil
+                        || properties.canonicalCombiningClass != .notReordered {
+                        scalars.append(scalar)
+                    }
+                }
+            }
+            return String(scalars)
+        }
+
+        /// Decodes one scalar of valid UTF-8 (Swift strings always are).
+        private static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (Unicode.Scalar, Int) {
+            let lead = UInt32(bytes[index])
+            var value: UInt32
+            var length: Int
+            if lead < 0xE0 { value = lead & 0x1F; length = 2 } else if lead < 0xF0 { value = lead & 0x0F; length = 3 } else {
+                value = lead & 0x07; length = 4
+            }
+            for offset in 1..<length where index + offset < bytes.count {
+                value = value << 6 | (UInt32(bytes[index + offset]) & 0x3F)
+            }
+            return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+        }
+    }
+
+    static let rawTextElements: Set<String> = ["script", "style", "noscript", "template", "iframe", "object", "svg", "head", "title"]
+    static let blockElements: Set<String> = [
+        "p", "div", "section", "article", "header", "footer", "aside", "nav", "main", "blockquote", "pre",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "figure",
+        "figcaption", "hr", "address", "details", "summary", "body", "html",
+    ]
+}

@@ -1,0 +1,161 @@
+/// Reads one flat JSON object (a JSON Lines record) quickly: string members
+/// decoded, other members kept as their JSON text. Nested objects and arrays
+/// are kept as text too. Used where Foundation's JSON parser is the bottleneck.
+struct JSONObjectReader {
+    struct Failure: Error, Equatable, CustomStringConvertible {
+        var offset: Int
+        var expected: String
+        var description: String { "expected \(expected) at byte \(offset + 1)" }
+    }
+
+    /// A member's value: a string (decoded) or any other JSON value (as written).
+    enum Value: Equatable {
+        case string(String)
+        case literal(String)
+
+        var string: String? { if case .string(let text) = self { text } else { nil } }
+        /// The value as JSON text (a string quoted again).
+        var jsonText: String {
+            switch self {
+            case .string(let text): JSONValue.string(text).jsonText
+            case .literal(let text): text
+            }
+        }
+    }
+
+    static func members(of line: UnsafeBufferPointer<UInt8>) throws(Failure) -> [String: Value] {
+        var reader = Cursor(bytes: line)
+        return try reader.object()
+    }
+
+    private struct Cursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        mutating func object() throws(Failure) -> [String: Value] {
+            skipSpace()
+            try expect(0x7B, "'{'")
+            var members: [String: Value] = [:]
+            skipSpace()
+            if peek == 0x7D { index += 1; return members }
+            while true {
+                skipSpace()
+                guard peek == 0x22 else { throw Failure(offset: index, expected: "a member name in double quotes") }
+                let name = try string()
+                skipSpace()
+                try expect(0x3A, "':'")
+                skipSpace()
+                if peek == 0x22 {
+                    members[name] = .string(try string())
+                } else {
+                    let start = index
+                    try skipValue()
+                    members[name] = .literal(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                }
+                skipSpace()
+                if peek == 0x2C { index += 1; continue }
+                try expect(0x7D, "',' or '}'")
+                return members
+            }
+        }
+
+        var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
+
+        mutating func expect(_ byte: UInt8, _ what: String) throws(Failure) {
+            guard peek == byte else { throw Failure(offset: index, expected: what) }
+            index += 1
+        }
+
+        mutating func skipSpace() {
+            while let byte = peek, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { index += 1 }
+        }
+
+        /// A string at `index` (on its opening quote), escapes decoded.
+        mutating func string() throws(Failure) -> String {
+            index += 1
+            let start = index
+            while let byte = peek, byte != 0x22, byte != 0x5C { index += 1 }
+            if peek == 0x22 {
+                defer { index += 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            }
+            var decoded = [UInt8]()
+            decoded.reserveCapacity(bytes.count - start)
+            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
+            while true {
+                let run = index
+                while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
+                if index > run { decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+                guard let byte = peek else { throw Failure(offset: index, expected: "a closing '\"'") }
+                index += 1
+                if byte == 0x22 { return String(decoding: decoded, as: UTF8.self) }
+                guard let escape = peek else { throw Failure(offset: index, expected: "an escape") }
+                index += 1
+                switch escape {
+                case 0x22, 0x5C, 0x2F: decoded.append(escape)
+                case 0x62: decoded.append(0x08)
+                case 0x66: decoded.append(0x0C)
+                case 0x6E: decoded.append(0x0A)
+                case 0x72: decoded.append(0x0D)
+                case 0x74: decoded.append(0x09)
+                case 0x75:
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), peek == 0x5C, index + 1 < bytes.count, bytes[index + 1] == 0x75 {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        }
+                    }
+                    decoded.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
+                default: throw Failure(offset: index - 1, expected: "a valid escape after '\\'")
+                }
+            }
+        }
+
+        mutating func hex4() throws(Failure) -> UInt32 {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let byte = peek, let digit = Self.hexValue(byte) else {
+                    throw Failure(offset: index, expected: "four hex digits after '\\u'")
+                }
+                value = value << 4 | digit
+                index += 1
+            }
+            return value
+        }
+
+        static func hexValue(_ byte: UInt8) -> UInt32? {
+            switch byte {
+            case 0x30...0x39: UInt32(byte - 0x30)
+            case 0x41...0x46: UInt32(byte - 0x41 + 10)
+            case 0x61...0x66: UInt32(byte - 0x61 + 10)
+            default: nil
+            }
+        }
+
+        /// Skips a non-string value: a literal, a number, or a nested object/array.
+        mutating func skipValue() throws(Failure) {
+            guard let first = peek else { throw Failure(offset: index, expected: "a value") }
+            if first == 0x7B || first == 0x5B {
+                var depth = 0
+                while let byte = peek {
+                    switch byte {
+                    case 0x22: _ = try string(); continue
+                    case 0x7B, 0x5B: depth += 1
+                    case 0x7D, 0x5D: depth -= 1
+                    default: break
+                    }
+                    index += 1
+                    if depth == 0 { return }
+                }
+                throw Failure(offset: index, expected: "the end of a nested value")
+            }
+            let start = index
+            while let byte = peek, byte != 0x2C, byte != 0x7D, byte != 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D {
+                index += 1
+            }
+            guard index > start else { throw Failure(offset: index, expected: "a value") }
+        }
+    }
+}

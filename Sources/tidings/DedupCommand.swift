@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+struct DedupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedup",
+        abstract: "Run the near-duplicate detector over a JSON Lines corpus, offline.",
+        discussion: """
+            Each input line is an article: {"id", "url", "source", "title", "published", "text" or "html"}. \
+            Articles are judged in input order, as the daemon would judge them arriving, with the [dedup] \
+            settings of --config (or the defaults). Each output line is {"id": ..., "duplicate_of": ID or null}, \
+            with "similarity" and "kind" (exact, near, contained) for a duplicate; duplicate_of is always the \
+            earliest article of the cluster. A summary goes to standard error, with a progress line while \
+            standard error is a terminal.
+            """
+    )
+
+    @ParentCommand var root: Tidings
+
+    @Option(name: .long, help: ArgumentHelp("Corpus to judge (JSON Lines); - reads standard input.", valueName: "file"))
+    var input: String
+
+    @Option(name: .long, help: ArgumentHelp("Where the verdicts go (JSON Lines); - is standard output.", valueName: "file"))
+    var output: String = "-"
+
+    func run() throws {
+        let settings = try root.dedupSettings()
+        let inputDescriptor = input == "-" ? STDIN_FILENO : open(input, O_RDONLY | O_CLOEXEC)
+        guard inputDescriptor >= 0 else { throw CLIFailure(message: "cannot read \(input): \(String(cString: strerror(errno)))") }
+        defer { if input != "-" { close(inputDescriptor) } }
+        let outputDescriptor = output == "-" ? STDOUT_FILENO : open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard outputDescriptor >= 0 else { throw CLIFailure(message: "cannot write \(output): \(String(cString: strerror(errno)))") }
+        defer { if output != "-" { close(outputDescriptor) } }
+
+        var corpus = CorpusDedup(parameters: DedupParameters(settings: settings))
+        let started = Date()
+        let showProgress = isatty(STDERR_FILENO) == 1
+        do {
+            try corpus.run(input: inputDescriptor, inputName: input == "-" ? "<stdin>" : input, output: outputDescriptor) { summary in
+                guard showProgress else { return }
+                let rate = Double(summary.articles) / max(Date().timeIntervalSince(started), 0.001)
+                FileHandle.standardError.write(Data("\r\u{1B}[K\(summary.articles) articles, \(summary.duplicates) duplicates, \(Int(rate)) articles/s".utf8))
+            }
+        } catch let error as CorpusDedup.InputError {
+            if showProgress { Output.error("") }
+            throw CLIFailure(message: "\(error.description) (verdicts before that line were written)")
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let summary = corpus.summary
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        Output.error(String(format: "dedup: %d articles, %d duplicates (%d exact, %d near, %d contained) in %.2f s, %.0f articles/s",
+                            summary.articles, summary.duplicates, summary.exact, summary.near, summary.contained,
+                            seconds, Double(summary.articles) / max(seconds, 0.001)))
+    }
+}
