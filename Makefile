@@ -20,6 +20,8 @@ NGINX_PACKAGE := nginx-light
 BENCH_DIR    := .bench
 BENCH_VENV   := $(BENCH_DIR)/venv
 BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
+BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
+SHARED       := ../shared
 
 .PHONY: all deps build release run serve test bench bench-deps clean
 
@@ -88,13 +90,16 @@ bench-deps: deps
 	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq python3-venv; }
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser" 2>/dev/null || \
-	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser
+	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser, datasketch, xxhash" 2>/dev/null || \
+	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser datasketch xxhash
 
 ## Benchmarks, peers side by side on the same input in the same run.
 bench: release bench-deps
 	@test -f $(BENCH_FEED) || python3 bench/gen_large_feed.py $(BENCH_FEED) --items 25000
 	$(BENCH_VENV)/bin/python bench/parse_bench.py --tidings $(RELEASE_BIN)/tidings --feed $(BENCH_FEED) --runs 3
+	@test -f $(BENCH_CORPUS).jsonl || python3 $(SHARED)/bench/gen_corpus.py --docs 100000 --seed 1 --out $(BENCH_CORPUS)
+	$(BENCH_VENV)/bin/python bench/dedup_bench.py --tidings $(RELEASE_BIN)/tidings --corpus $(BENCH_CORPUS) \
+	  --scorer $(SHARED)/bench/score_dedup.py --work $(BENCH_DIR)
 
 clean:
 	rm -rf .build .tidings-demo $(BENCH_DIR)

@@ -37,11 +37,12 @@ struct ArticlesCommand: ParsableCommand {
             return
         }
         var table = TextTable([
-            .init("ID", rightAligned: true), .init("SOURCE"), .init("PUBLISHED"), .init("TITLE", flexible: true),
+            .init("ID", rightAligned: true), .init("SOURCE"), .init("PUBLISHED"), .init("DUP OF", rightAligned: true),
+            .init("TITLE", flexible: true),
         ])
         for article in articles {
             table.append([String(article.id), article.source, HumanTime.short(article.published ?? article.firstSeen),
-                          article.title])
+                          article.duplicateOf.map(String.init) ?? "", article.title])
         }
         Output.line(table.render(width: Terminal.width))
         if more, listing.limit == nil {

@@ -26,9 +26,12 @@ struct ShowCommand: ParsableCommand {
             ("Author", article.author), ("Published", article.published.map(ISO8601.string)),
             ("Updated", article.updated.map(ISO8601.string)), ("First seen", ISO8601.string(article.firstSeen)),
             ("Identity", article.identity),
+            ("Duplicate of", article.duplicateOf.map { id in
+                "\(id)" + (article.similarity.map { String(format: " (similarity %.2f)", $0) } ?? "")
+            }),
         ]
         for case let (name, value?) in fields where !value.isEmpty {
-            lines.append(name.padding(toLength: 11, withPad: " ", startingAt: 0) + value)
+            lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
         }
         lines.append("")
         lines.append(article.text.isEmpty ? "(no text)" : article.text)

@@ -23,6 +23,7 @@ struct StatsCommand: ParsableCommand {
             Sources    \(stats.sources) configured, \(stats.sourcesEnabled) enabled, \(stats.sourcesFailing) failing
             Articles   \(stats.articles) (\(stats.articlesLastDay) in the last 24h), first seen \
             \(HumanTime.short(stats.oldestArticle)) … \(HumanTime.short(stats.newestArticle))
+            Duplicates \(stats.duplicates) in \(stats.duplicateClusters) clusters
             Changes    \(stats.changes) (last seq \(stats.lastSeq.map(String.init) ?? "-"))
             """)
         guard !stats.perSource.isEmpty else { return }

@@ -56,6 +56,40 @@ struct CLIEndToEndTests {
         #expect(herald[0]["published"] as? String == "2022-01-06T14:05:00Z")
     }
 
+    @Test("dups: the demo's syndicated copies as clusters under their earliest original; JSON")
+    func dups() throws {
+        let table = try tidings("dups")
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasPrefix("ID  SOURCE"))
+        #expect(table.stdout.components(separatedBy: "original").count - 1 == 2)
+        let clusters = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("dups", "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(clusters.count == 2)
+        for cluster in clusters {
+            let canonical = try #require(cluster["canonical"] as? [String: Any])
+            let members = try #require(cluster["members"] as? [[String: Any]])
+            #expect(members.count == 1)
+            #expect((members[0]["similarity"] as? Double ?? 0) > 0.8)
+            #expect((canonical["published"] as? String ?? "") < "2022-01-07T00:00:00Z", "the earliest article is canonical")
+        }
+        let limited = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("dups", "--json", "--limit", "1").stdout.utf8)) as? [Any])
+        #expect(limited.count == 1)
+    }
+
+    @Test("similar: the stored articles closest to a seed article; the other write-up is not among the close ones")
+    func similar() throws {
+        let seed = TestPaths.shared.appendingPathComponent("fixtures/seeds/kazakhstan-web-page.txt").path
+        let matches = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("similar", seed, "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(matches.count == 2)
+        let best = try #require(matches.first?["article"] as? [String: Any])
+        #expect(best["title"] as? String == "Russia-led troops arrive in Kazakhstan as unrest continues")
+        #expect((matches.first?["similarity"] as? Double ?? 0) > 0.8)
+        #expect(matches.allSatisfy { (($0["article"] as? [String: Any])?["title"] as? String ?? "").contains("paratroopers") == false })
+        let none = try work.write("none.txt", "Nothing at all like any stored article: quarterly cheese exports of a small island.")
+        let table = try tidings("similar", none)
+        #expect(table.stdout.hasPrefix("No stored article is at least 0.1 similar."))
+        #expect(try tidings("similar", work.path("missing.txt")).status == 1)
+    }
+
     @Test("show: metadata and text; JSON with the stored HTML; unknown id exits 1")
     func show() throws {
         let list = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("articles", "--json", "--source", "steppe-herald", "--limit", "1").stdout.utf8)) as? [[String: Any]])
@@ -63,8 +97,8 @@ struct CLIEndToEndTests {
         let text = try tidings("show", String(id))
         #expect(text.status == 0)
         #expect(text.stdout.hasPrefix("Russia-led troops arrive in Kazakhstan as unrest continues\n"))
-        #expect(text.stdout.contains("Source     steppe-herald"))
-        #expect(text.stdout.contains("Author     Herald World Desk"))
+        #expect(text.stdout.contains("Source        steppe-herald"))
+        #expect(text.stdout.contains("Author        Herald World Desk"))
         #expect(text.stdout.contains("\n\nThousands of citizens took to the streets in Almaty"))
         #expect(!text.stdout.contains("<p>"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("show", String(id), "--json").stdout.utf8)) as? [String: Any])
@@ -78,15 +112,16 @@ struct CLIEndToEndTests {
     @Test("changes: JSON Lines in seq order with the contract's fields; --since SEQ continues")
     func changes() throws {
         let lines = try tidings("changes", "--json").stdout.split(separator: "\n")
-        #expect(lines.count == 10)
+        #expect(lines.count == 12)
         let rows = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(rows.map { $0["seq"] as? Int } == Array(1...10))
+        #expect(rows.map { $0["seq"] as? Int } == Array(1...12))
         for row in rows {
             for key in ["seq", "time", "event", "source", "article", "url", "title"] { #expect(row.keys.contains(key)) }
         }
         #expect(rows.filter { $0["event"] as? String == "article.added" }.count == 7)
+        #expect(rows.filter { $0["event"] as? String == "article.duplicate" }.count == 2)
         let rest = try tidings("changes", "--json", "--since", "8").stdout.split(separator: "\n")
-        #expect(rest.count == 2)
+        #expect(rest.count == 4)
         let table = try tidings("changes", "--limit", "3")
         #expect(table.stdout.split(separator: "\n").count == 4)
     }
@@ -96,7 +131,8 @@ struct CLIEndToEndTests {
         let text = try tidings("stats").stdout
         #expect(text.contains("Sources    3 configured, 3 enabled, 0 failing"))
         #expect(text.contains("Articles   7 (7 in the last 24h)"))
-        #expect(text.contains("Changes    10 (last seq 10)"))
+        #expect(text.contains("Duplicates 2 in 2 clusters"))
+        #expect(text.contains("Changes    12 (last seq 12)"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("stats", "--json").stdout.utf8)) as? [String: Any])
         #expect(json["articles"] as? Int == 7)
         #expect((json["database_bytes"] as? Int ?? 0) > 0)

@@ -25,6 +25,9 @@ public enum TestPaths {
         return repositoryRoot.appendingPathComponent(".build/debug")
     }()
 
+    /// The team's shared material beside the checkout (`../shared`: seeds, bench, conformance).
+    public static var shared: URL { repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared") }
+
     public static var tidingsd: URL { binaries.appendingPathComponent("tidingsd") }
     public static var tidings: URL { binaries.appendingPathComponent("tidings") }
     public static var feedServerScript: URL { repositoryRoot.appendingPathComponent("Tests/Servers/feed_server.py") }

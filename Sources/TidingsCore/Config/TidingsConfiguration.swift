@@ -43,8 +43,8 @@ public struct DaemonSettings: Sendable, Equatable {
 public struct DedupSettings: Sendable, Equatable {
     public var shingleSize = 5
     public var permutations = 128
-    public var threshold = 0.5
-    public var containment = 0.7
+    public var threshold = 0.2
+    public var containment = 0.6
     public var window = TimeSpan.days(30)
     public var boilerplateRepeats = 3
     public var minimumShingles = 10

@@ -45,7 +45,7 @@ public enum DaemonLauncher {
         }
         let store: Store
         do {
-            store = try Store.open(path: configuration.daemon.databasePath)
+            store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup)
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",

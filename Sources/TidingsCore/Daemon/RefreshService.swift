@@ -21,6 +21,7 @@ public final class RefreshService: Service {
     public func run() async throws {
         let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
         logger.info("scheduler.started", metadata: ["sources": "\(configuration.sources.count)"])
+        var lastPruned = Date.distantPast
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let due: [SourceSettings]
             do {
@@ -39,6 +40,10 @@ public final class RefreshService: Service {
                     "added": "\(reports.reduce(0) { $0 + $1.added })",
                 ])
             }
+            if Date().timeIntervalSince(lastPruned) >= Self.pruneInterval {
+                lastPruned = Date()
+                pruneDedup()
+            }
             guard !Task.isShuttingDownGracefully else { break }
             let wait = secondsUntilNextDue()
             logger.debug("scheduler.sleeping", metadata: ["seconds": "\(Int(wait))"])
@@ -48,6 +53,17 @@ public final class RefreshService: Service {
     }
 
     private static let storeRetryDelay = 30.0
+    /// How often dedup data older than the window is pruned.
+    private static let pruneInterval = 3600.0
+
+    private func pruneDedup() {
+        do {
+            let removed = try store.pruneDedup()
+            if removed > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(removed)"]) }
+        } catch {
+            logger.error("dedup.prune_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+        }
+    }
 
     /// False when a graceful shutdown (or cancellation) cut the sleep short.
     private func sleepUnlessShutdown(seconds: Double) async -> Bool {

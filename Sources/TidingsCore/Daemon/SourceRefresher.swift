@@ -46,7 +46,7 @@ public struct SourceRefresher: Sendable {
                 if let warning { logger.warning("feed.recovered", metadata: ["reason": "\(warning)"]) }
                 logger.info("refresh.done", metadata: [
                     "http.status": "\(outcome.status ?? 0)", "entries": "\(articles.count)",
-                    "added": "\(summary.added.count)",
+                    "added": "\(summary.added.count)", "duplicates": "\(summary.duplicates)",
                 ])
                 return SourceRefreshReport(sourceID: source.id, added: summary.added.count, known: summary.known, failure: nil)
             case .failure(let message):

@@ -117,13 +117,7 @@ struct DedupEngine: Sendable {
         var best: DuplicateMatch?
         var bestScore = 0.0
         for candidate in candidates where candidate.shingleCount >= parameters.minimumShingles {
-            var similarity = fingerprint.signature.similarity(to: candidate.signature)
-            var containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
-            if !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty {
-                let shared = Self.sharedCount(fingerprint.shingles, candidate.shingles)
-                similarity = Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared)
-                containment = Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count))
-            }
+            let (similarity, containment) = overlap(fingerprint, candidate)
             let kind: DuplicateMatch.Kind
             if similarity >= parameters.threshold { kind = .near } else if containment >= parameters.containment {
                 kind = .contained
@@ -136,6 +130,18 @@ struct DedupEngine: Sendable {
             }
         }
         return best
+    }
+
+    /// Jaccard similarity and containment of an article and a candidate: exact from the shingle
+    /// sets when both are at hand, else estimated from the signatures.
+    func overlap(_ fingerprint: DedupFingerprint, _ candidate: DedupCandidate) -> (similarity: Double, containment: Double) {
+        if !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty {
+            let shared = Self.sharedCount(fingerprint.shingles, candidate.shingles)
+            return (Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared),
+                    Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count)))
+        }
+        let similarity = fingerprint.signature.similarity(to: candidate.signature)
+        return (similarity, Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount))
     }
 
     /// How many values two sorted, distinct arrays have in common.

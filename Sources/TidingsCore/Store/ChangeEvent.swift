@@ -4,6 +4,7 @@ import GRDB
 /// The kinds of change recorded in the `changes` table (and mirrored to change-log files).
 public enum ChangeEvent: String, Sendable, Codable, CaseIterable {
     case articleAdded = "article.added"
+    case articleDuplicate = "article.duplicate"
     case sourceAdded = "source.added"
     case sourceRemoved = "source.removed"
     case sourceChanged = "source.changed"

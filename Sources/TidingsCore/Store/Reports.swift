@@ -31,6 +31,8 @@ public struct ArticleSummary: Sendable, Codable, Equatable {
     public var url: String?
     public var published: Date?
     public var firstSeen: Date
+    /// The canonical article this one is a near-duplicate of.
+    public var duplicateOf: Int64?
 }
 
 /// Everything stored about one article, for `tidings show`.
@@ -49,6 +51,9 @@ public struct ArticleDetail: Sendable, Codable, Equatable {
     public var summary: String?
     public var content: String?
     public var text: String
+    /// The canonical article this one is a near-duplicate of, and how similar they are.
+    public var duplicateOf: Int64?
+    public var similarity: Double?
 }
 
 /// One row of the change log: `{"seq", "time", "event", "source", "article", "url", "title", ...details}`.
@@ -89,6 +94,9 @@ public struct StoreStatistics: Sendable, Codable, Equatable {
     public var sourcesFailing: Int
     public var articles: Int
     public var articlesLastDay: Int
+    /// Articles found to be near-duplicates, and the clusters they form.
+    public var duplicates: Int
+    public var duplicateClusters: Int
     public var changes: Int
     public var lastSeq: Int64?
     public var oldestArticle: Date?

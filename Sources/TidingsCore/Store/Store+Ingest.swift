@@ -58,6 +58,8 @@ public struct IngestSummary: Sendable, Equatable {
     public var added: [(articleID: Int64, seq: Int64)] = []
     /// Entries already stored.
     public var known = 0
+    /// New articles found to be duplicates of stored ones.
+    public var duplicates = 0
 
     public static func == (lhs: IngestSummary, rhs: IngestSummary) -> Bool {
         lhs.known == rhs.known && lhs.added.map(\.articleID) == rhs.added.map(\.articleID)
@@ -181,6 +183,12 @@ extension Store {
             let seq = try ChangeRecorder.record(.articleAdded, in: db, at: now, sourceID: sourceID, articleID: articleID,
                                                 url: entry.link, title: title, details: details)
             summary.added.append((articleID, seq))
+            // Judged by when it was published (not in the future), so the window means publication age.
+            let published = min(entry.published ?? entry.updated ?? now, now)
+            if try judgeDuplicate(articleID: articleID, title: title, text: text, sourceID: sourceID, url: entry.link,
+                                  time: published, now: now, in: db) != nil {
+                summary.duplicates += 1
+            }
         }
         return summary
     }

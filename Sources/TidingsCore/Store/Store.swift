@@ -9,14 +9,17 @@ import GRDB
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Judges each new article against the stored ones (the `[dedup]` settings).
+    let dedup: DedupEngine
 
-    private init(pool: DatabasePool, path: String) {
+    private init(pool: DatabasePool, path: String, dedup: DedupSettings) {
         self.pool = pool
         self.path = path
+        self.dedup = DedupEngine(parameters: DedupParameters(settings: dedup))
     }
 
-    /// Opens (creating if needed) and migrates the store at `path`.
-    public static func open(path: String) throws -> Store {
+    /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated with `dedup`.
+    public static func open(path: String, dedup: DedupSettings = DedupSettings()) throws -> Store {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -58,7 +61,7 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(StoreErrorText.describe(error))")
         }
-        return Store(pool: pool, path: path)
+        return Store(pool: pool, path: path, dedup: dedup)
     }
 }
 

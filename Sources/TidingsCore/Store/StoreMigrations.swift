@@ -85,6 +85,45 @@ enum StoreMigrations {
                 ALTER TABLE sources ADD COLUMN gone_at DATETIME;
                 """)
         }
+        migrator.registerMigration("v5-dedup") { db in
+            // Near-duplicate detection: each article's verdict, its fingerprint, the LSH band keys
+            // (the index survives restarts and is not bounded by memory) and per-source line counts
+            // that tell boilerplate. 64-bit hashes are stored as their signed bit pattern.
+            try db.execute(sql: """
+                ALTER TABLE articles ADD COLUMN duplicate_of INTEGER REFERENCES articles(id);
+                ALTER TABLE articles ADD COLUMN similarity REAL;
+                CREATE INDEX articles_by_duplicate ON articles(duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+                CREATE TABLE dedup_fingerprints (
+                    article_id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                    time          REAL NOT NULL,
+                    canonical_id  INTEGER NOT NULL,
+                    exact_hash    INTEGER NOT NULL,
+                    word_count    INTEGER NOT NULL,
+                    shingle_count INTEGER NOT NULL,
+                    signature     BLOB NOT NULL,
+                    shingles      BLOB NOT NULL
+                );
+                CREATE INDEX dedup_fingerprints_by_exact ON dedup_fingerprints(exact_hash);
+
+                CREATE TABLE dedup_bands (
+                    band_key   INTEGER NOT NULL,
+                    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    time       REAL NOT NULL,
+                    PRIMARY KEY (band_key, article_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX dedup_bands_by_time ON dedup_bands(time);
+                CREATE INDEX dedup_bands_by_article ON dedup_bands(article_id);
+
+                CREATE TABLE dedup_lines (
+                    scope_key INTEGER NOT NULL,
+                    line_key  INTEGER NOT NULL,
+                    seen      INTEGER NOT NULL,
+                    last_seen REAL NOT NULL,
+                    PRIMARY KEY (scope_key, line_key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

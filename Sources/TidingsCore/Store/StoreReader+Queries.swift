@@ -48,7 +48,7 @@ extension StoreReader {
     /// Newest first: by publication time, or first sighting when the feed gave none.
     public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
         try read { db in
-            var sql = "SELECT id, source_id, title, url, published_at, first_seen_at FROM articles WHERE 1"
+            var sql = "SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE 1"
             var arguments: StatementArguments = []
             if let source = filter.source {
                 sql += " AND source_id = ?"
@@ -63,10 +63,7 @@ extension StoreReader {
                 sql += " LIMIT ?"
                 arguments += [limit]
             }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ArticleSummary(id: row["id"], source: row["source_id"], title: row["title"], url: row["url"],
-                               published: row["published_at"], firstSeen: row["first_seen_at"])
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ArticleSummary.init(row:))
         }
     }
 
@@ -76,7 +73,8 @@ extension StoreReader {
                 ArticleDetail(id: row["id"], source: row["source_id"], identity: row["identity"], guid: row["guid"],
                               url: row["url"], title: row["title"], author: row["author"], published: row["published_at"],
                               updated: row["updated_at"], firstSeen: row["first_seen_at"], contentHash: row["content_hash"],
-                              summary: row["summary"], content: row["content"], text: row["text"])
+                              summary: row["summary"], content: row["content"], text: row["text"],
+                              duplicateOf: row["duplicate_of"], similarity: row["similarity"])
             }
         }
     }
@@ -125,6 +123,8 @@ extension StoreReader {
                 sourcesFailing: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources WHERE removed_at IS NULL AND consecutive_errors > 0") ?? 0,
                 articles: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,
                 articlesLastDay: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE first_seen_at >= ?", arguments: [dayAgo]) ?? 0,
+                duplicates: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0,
+                duplicateClusters: try Int.fetchOne(db, sql: "SELECT count(DISTINCT duplicate_of) FROM articles") ?? 0,
                 changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0,
                 lastSeq: try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes"),
                 oldestArticle: try Date.fetchOne(db, sql: "SELECT min(first_seen_at) FROM articles"),
@@ -136,5 +136,13 @@ extension StoreReader {
             return total + ((attributes?[.size] as? Int) ?? 0)
         }
         return stats
+    }
+}
+
+extension ArticleSummary {
+    /// From a row with the `articles` columns id, source_id, title, url, published_at, first_seen_at, duplicate_of.
+    init(row: Row) {
+        self.init(id: row["id"], source: row["source_id"], title: row["title"], url: row["url"],
+                  published: row["published_at"], firstSeen: row["first_seen_at"], duplicateOf: row["duplicate_of"])
     }
 }

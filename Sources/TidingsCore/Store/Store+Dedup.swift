@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// The daemon's `DedupIndex`: the store's dedup tables, read and written inside
+/// the transaction that inserts the article, so a verdict and its article
+/// commit together.
+struct StoreDedupIndex: DedupIndex {
+    let db: Database
+
+    func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64> {
+        let scope = Self.scopeKey(source)
+        let statement = try db.cachedStatement(sql: """
+            SELECT 1 FROM dedup_lines WHERE scope_key = ? AND line_key = ? AND seen >= ?
+            """)
+        var found = Set<UInt64>()
+        for line in lines where try Bool.fetchOne(statement, arguments: [scope, Int64(bitPattern: line), repeats]) == true {
+            found.insert(line)
+        }
+        return found
+    }
+
+    func remember(source: String, lines: [UInt64], at time: Double) throws {
+        let scope = Self.scopeKey(source)
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO dedup_lines (scope_key, line_key, seen, last_seen) VALUES (?, ?, 1, ?)
+            ON CONFLICT (scope_key, line_key) DO UPDATE SET seen = seen + 1, last_seen = max(last_seen, excluded.last_seen)
+            """)
+        for line in lines { try statement.execute(arguments: [scope, Int64(bitPattern: line), time]) }
+    }
+
+    func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate? {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT \(Self.columns) FROM dedup_fingerprints
+            WHERE exact_hash = ? AND time >= ? AND word_count > 0 ORDER BY article_id LIMIT 1
+            """, arguments: [Int64(bitPattern: exactHash), notBefore])
+        return row.map(Self.candidate)
+    }
+
+    func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate] {
+        let bucket = try db.cachedStatement(sql: """
+            SELECT article_id FROM dedup_bands WHERE band_key = ? AND time >= ? ORDER BY article_id DESC LIMIT ?
+            """)
+        var ids = Set<Int64>()
+        for key in bandKeys {
+            ids.formUnion(try Int64.fetchAll(bucket, arguments: [Int64(bitPattern: key), notBefore,
+                                                                 MemoryDedupIndex.chainLimit]))
+        }
+        guard !ids.isEmpty else { return [] }
+        let fingerprint = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM dedup_fingerprints WHERE article_id = ?")
+        return try ids.sorted().compactMap { try Row.fetchOne(fingerprint, arguments: [$0]).map(Self.candidate) }
+    }
+
+    func insert(_ article: JudgedArticle) throws {
+        let fingerprint = article.fingerprint
+        try db.execute(sql: """
+            INSERT INTO dedup_fingerprints (article_id, time, canonical_id, exact_hash, word_count, shingle_count,
+                                            signature, shingles)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [article.id, article.time, article.canonicalID, Int64(bitPattern: fingerprint.exactHash),
+                             fingerprint.wordCount, fingerprint.shingleCount, Data(fingerprint.signature.blob),
+                             Data(MinHashSignature(values: fingerprint.shingles).blob)])
+        let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES (?, ?, ?)")
+        for key in article.bandKeys { try band.execute(arguments: [Int64(bitPattern: key), article.id, article.time]) }
+    }
+
+    private static let columns = "article_id, canonical_id, shingle_count, signature, shingles"
+
+    private static func candidate(_ row: Row) -> DedupCandidate {
+        let signature: Data = row["signature"]
+        let shingles: Data = row["shingles"]
+        return DedupCandidate(id: row["article_id"], canonicalID: row["canonical_id"],
+                              signature: MinHashSignature(blob: signature) ?? MinHashSignature(values: []),
+                              shingleCount: row["shingle_count"],
+                              shingles: MinHashSignature(blob: shingles)?.values ?? [])
+    }
+
+    /// The stored key of a line scope (a source, or the shared headline scope).
+    static func scopeKey(_ scope: String) -> Int64 { Int64(bitPattern: StableHash.fnv1a64(scope)) }
+}
+
+extension Store {
+    /// Judges a just-inserted article against the stored ones and records the verdict:
+    /// `duplicate_of` and `similarity` on the article, an `article.duplicate` change row.
+    func judgeDuplicate(articleID: Int64, title: String, text: String, sourceID: String, url: String?,
+                        time: Date, now: Date, in db: Database) throws -> DuplicateMatch? {
+        var index = StoreDedupIndex(db: db)
+        let seconds = time.timeIntervalSince1970
+        let words = try dedup.dropBoilerplate(dedup.normalize(text), title: title, source: sourceID, time: seconds,
+                                              index: &index)
+        guard let match = try dedup.judge(id: articleID, fingerprint: dedup.fingerprint(of: words), time: seconds,
+                                          index: &index) else { return nil }
+        let similarity = (match.similarity * 10000).rounded() / 10000
+        var details: [String: JSONValue] = [
+            "matched": .int(Int(match.matchedID)),
+            "similarity": .double(similarity),
+            "containment": .double((match.containment * 10000).rounded() / 10000),
+            "kind": .string(match.kind.rawValue),
+        ]
+        let canonicalTime = try Double.fetchOne(db, sql: "SELECT time FROM dedup_fingerprints WHERE article_id = ?",
+                                                arguments: [match.canonicalID])
+        if let canonicalTime, seconds < canonicalTime {
+            // Published before the cluster's original (feeds arrive in any order): the earliest
+            // article is canonical, so the cluster moves under this one.
+            let previous = match.canonicalID
+            try db.execute(sql: "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?", arguments: [articleID, previous])
+            try db.execute(sql: "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
+                           arguments: [articleID, similarity, previous])
+            try db.execute(sql: "UPDATE dedup_fingerprints SET canonical_id = ? WHERE canonical_id IN (?, ?)",
+                           arguments: [articleID, previous, articleID])
+            let old = try Row.fetchOne(db, sql: "SELECT source_id, url, title FROM articles WHERE id = ?", arguments: [previous])
+            details["duplicate_of"] = .int(Int(articleID))
+            details["matched"] = .int(Int(articleID))
+            details["reason"] = .string("an earlier original arrived")
+            try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: old?["source_id"], articleID: previous,
+                                      url: old?["url"], title: old?["title"], details: details)
+            return match
+        }
+        details["duplicate_of"] = .int(Int(match.canonicalID))
+        try db.execute(sql: "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
+                       arguments: [match.canonicalID, similarity, articleID])
+        try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: sourceID, articleID: articleID,
+                                  url: url, title: title, details: details)
+        return match
+    }
+
+    /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the
+    /// window, and lines seen too rarely to be boilerplate that were last seen before it.
+    /// Signatures stay (for `tidings similar`). Returns the number of band rows removed.
+    @discardableResult
+    public func pruneDedup(now: Date = Date()) throws -> Int {
+        let cutoff = now.timeIntervalSince1970 - dedup.parameters.window
+        return try pool.write { db in
+            try db.execute(sql: "DELETE FROM dedup_bands WHERE time < ?", arguments: [cutoff])
+            let removed = db.changesCount
+            try db.execute(sql: "UPDATE dedup_fingerprints SET shingles = x'' WHERE time < ? AND length(shingles) > 0",
+                           arguments: [cutoff])
+            try db.execute(sql: "DELETE FROM dedup_lines WHERE last_seen < ? AND seen < ?",
+                           arguments: [cutoff, dedup.parameters.boilerplateRepeats])
+            return removed
+        }
+    }
+}

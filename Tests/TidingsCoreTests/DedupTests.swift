@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+@testable import TidingsCore
+
+@Suite("Dedup: normalization, signatures, verdicts")
+struct DedupTests {
+    let engine = DedupEngine(parameters: DedupParameters(settings: DedupSettings()))
+
+    func words(_ text: String) -> [UInt64] { TextNormalizer.normalize(text).words }
+
+    /// Judges `texts` in order, from one source each unless given, in a fresh in-memory index.
+    func judge(_ articles: [(source: String, title: String, text: String)]) throws -> [DuplicateMatch?] {
+        var index = MemoryDedupIndex(permutations: engine.parameters.permutations)
+        return try articles.enumerated().map { position, article in
+            let kept = try engine.dropBoilerplate(engine.normalize(article.text), title: article.title,
+                                                  source: article.source, time: Double(position), index: &index)
+            return try engine.judge(id: Int64(position), fingerprint: engine.fingerprint(of: kept),
+                                    time: Double(position), index: &index)
+        }
+    }
+
+    func seed(_ name: String) throws -> String {
+        try String(contentsOf: TestPaths.shared.appendingPathComponent("fixtures/seeds/\(name)"), encoding: .utf8)
+    }
+
+    @Test("normalizing: case, typographic quotes and dashes, punctuation, NFKC, accents in either form")
+    func normalization() {
+        let reference = words("dont stop the quick cafe fine 12 abc")
+        #expect(words("Don’t STOP—the “quick” cafe…  ﬁne, 12! ＡＢＣ") == reference)
+        #expect(words("Don't stop -- the \"quick\" cafe; fine (12) abc") == reference)
+        #expect(words("caf\u{E9}") == words("cafe\u{301}"))
+        #expect(words("caf\u{E9}") == words("CAF\u{C9}"))
+        #expect(words("Stra\u{DF}e") == words("STRASSE"))
+        #expect(words("Привет, МИР") == words("привет мир"))
+        #expect(words("caf\u{E9}") != words("cafe"))
+    }
+
+    @Test("HTML: tags stripped, entities decoded, script and style dropped, blocks become lines")
+    func htmlNormalization() {
+        let html = "<div><p>Don&#8217;t stop &mdash; the &ldquo;quick&rdquo; caf&eacute;</p><script>var x = 1;</script>"
+            + "<!-- ad --><p>Second <b>para</b>graph</p><style>p { color: red }</style></div>"
+        let normalized = TextNormalizer.normalize(html)
+        #expect(normalized.words == words("dont stop the quick caf\u{E9} second paragraph"))
+        #expect(normalized.lines.count == 2)
+        #expect(normalized.lines[1].words == 5..<7)
+        #expect(TextNormalizer.normalize("a < b and c > d").words == words("a b and c d"))
+    }
+
+    @Test("lines have the same key however they are formatted")
+    func lineKeys() {
+        let plain = TextNormalizer.normalize("Must Read\n\nSome body text here.")
+        let html = TextNormalizer.normalize("<h2>MUST   read</h2><p>Other text</p>")
+        #expect(plain.lines.count == 2)
+        #expect(plain.lines[0].key == html.lines[0].key)
+        #expect(plain.lines[1].key != html.lines[1].key)
+    }
+
+    @Test("golden: word hashes, shingles, signature values and band keys never change")
+    func golden() {
+        let text = "The quick brown fox jumps over the lazy dog while the cat sleeps on the warm mat."
+        let normalized = words(text)
+        #expect(normalized.count == 17)
+        #expect(normalized[0] == 0xD43F_DDE1_61BB_B564)
+        let shingles = Shingles.of(normalized, size: 5)
+        #expect(shingles.count == 13)
+        #expect(Array(shingles.prefix(3)) == [0x044C_B1E8, 0x2336_4E00, 0x3130_0D50])
+        let fingerprint = engine.fingerprint(of: normalized)
+        #expect(Array(fingerprint.signature.values.prefix(4)) == [0x0707_EBD9, 0x0785_21F8, 0x0B10_450D, 0x0E97_641A])
+        #expect(fingerprint.exactHash == 0xDD34_1ADE_9857_74A6)
+        #expect(LSHBands(bands: 32, rows: 4).key(of: fingerprint.signature, band: 1) == 0x8B2C_2CC0_C67C_B769)
+    }
+
+    @Test("a signature round-trips through its blob")
+    func blob() {
+        let signature = engine.fingerprint(of: words("one two three four five six seven")).signature
+        #expect(signature.blob.count == 512)
+        #expect(MinHashSignature(blob: signature.blob) == signature)
+        #expect(MinHashSignature(blob: [1, 2, 3]) == nil)
+    }
+
+    @Test("the signature estimates Jaccard similarity within sampling error")
+    func estimateAccuracy() {
+        // Two sets of 600 shingles sharing 400: Jaccard 400 / 800 = 0.5.
+        var random = DedupHash.SplitMix64(state: 42)
+        let shared = (0..<400).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+        let left = (shared + (0..<200).map { _ in UInt32(truncatingIfNeeded: random.next()) }).sorted()
+        let right = (shared + (0..<200).map { _ in UInt32(truncatingIfNeeded: random.next()) }).sorted()
+        let hasher = MinHasher(permutations: 128)
+        let estimate = hasher.signature(of: left).similarity(to: hasher.signature(of: right))
+        #expect(abs(estimate - 0.5) < 0.15)  // 3.4 standard deviations at 128 permutations
+        #expect(DedupEngine.sharedCount(left, right) == 400)
+    }
+
+    @Test("LSH banding minimizes false positives plus false negatives around the threshold")
+    func banding() {
+        let low = LSHBands.optimal(threshold: 0.2, permutations: 128)
+        let high = LSHBands.optimal(threshold: 0.8, permutations: 128)
+        #expect(low.bands * low.rows <= 128)
+        #expect(high.bands * high.rows <= 128)
+        #expect(low.rows < high.rows)
+        #expect(low.candidateProbability(at: 0.5) > 0.99)
+        #expect(high.candidateProbability(at: 0.5) < 0.2)
+        #expect(high.candidateProbability(at: 0.95) > 0.99)
+    }
+
+    @Test("the two seed articles (one event, two write-ups) are not duplicates")
+    func seedsAreNotDuplicates() throws {
+        let verdicts = try judge([
+            ("web", "Russia-led troops arrive in Kazakhstan", try seed("kazakhstan-web-page.txt")),
+            ("rewrite", "CSTO troops in Kazakhstan", try seed("kazakhstan-translated-rewrite.txt")),
+        ])
+        #expect(verdicts[1] == nil)
+    }
+
+    @Test("the web-page seed with other site chrome and another headline is a duplicate of it")
+    func seedWithOtherChromeIsDuplicate() throws {
+        let original = try seed("kazakhstan-web-page.txt")
+        var lines = original.components(separatedBy: "\n")
+        let chrome = ["Wednesday, July 3, 2024", "Russia-led troops arrive in Kazakhstan as unrest continues", "Must Read",
+                      "Latest", "More Articles Like This"]
+        lines.removeAll { line in chrome.contains(line.trimmingCharacters(in: .whitespaces)) || line.contains("KF-21") }
+        let copy = (["Skip to main content", "Home | World | Business | Sport", "Moscow's troops land in Almaty amid fuel riots",
+                     "Trending Now", "By Staff Reporter"] + lines
+                    + ["Sign up for our daily newsletter.", "© 2022 Other Site. All rights reserved."]).joined(separator: "\n\n")
+        let verdicts = try judge([
+            ("web", "Russia-led troops arrive in Kazakhstan as unrest continues", original),
+            ("other", "Moscow's troops land in Almaty amid fuel riots", copy),
+        ])
+        let match = try #require(verdicts[1])
+        #expect(match.canonicalID == 0)
+        #expect(match.similarity > 0.6)
+    }
+
+    @Test("exact copies short-circuit; a truncated copy is contained in its original")
+    func exactAndContained() throws {
+        let paragraphs = (0..<30).map { "Paragraph \($0) says that item \($0 * 7) of the council report was agreed by \($0 + 3) votes." }
+        let full = paragraphs.joined(separator: "\n\n")
+        let truncated = paragraphs.prefix(5).joined(separator: "\n\n") + "\n\nRead the full story on our site."
+        let unrelated = (0..<30).map { "Line \($0): the weather in town \($0 * 3) stays mild for \($0 + 9) days." }
+            .joined(separator: "\n\n")
+        let verdicts = try judge([("a", "Report", full), ("b", "Report", full), ("c", "Short", truncated),
+                                  ("d", "Weather", unrelated)])
+        #expect(verdicts[0] == nil)
+        #expect(verdicts[1]?.kind == .exact)
+        #expect(verdicts[2]?.canonicalID == 0)
+        #expect(verdicts[2]?.kind == .contained)
+        #expect((verdicts[2]?.containment ?? 0) > 0.85)
+        #expect(verdicts[3] == nil)
+    }
+
+    @Test("lines a source repeats in every article are boilerplate and do not make its articles alike")
+    func boilerplate() throws {
+        let chrome = (0..<12).map { "Site chrome line number \($0) with subscribe share and follow us links" }
+        func article(_ topic: Int) -> String {
+            let body = (0..<3).map { "Story \(topic) sentence \($0) about subject \(topic * 31 + $0) and nothing else at all." }
+            return (chrome.prefix(6) + body + chrome.suffix(6)).joined(separator: "\n")
+        }
+        let verdicts = try judge((0..<8).map { ("site", "Story \($0)", article($0)) })
+        // The first articles share the unlearned chrome and may match; once it is learned, none does.
+        #expect(verdicts.suffix(4).allSatisfy { $0 == nil })
+        var index = MemoryDedupIndex(permutations: 128)
+        for position in 0..<4 {
+            _ = try engine.dropBoilerplate(engine.normalize(article(position)), title: "", source: "site",
+                                           time: Double(position), index: &index)
+        }
+        let kept = try engine.dropBoilerplate(engine.normalize(article(9)), title: "", source: "site", time: 9, index: &index)
+        #expect(kept == engine.normalize((0..<3).map { "Story 9 sentence \($0) about subject \(9 * 31 + $0) and nothing else at all." }
+            .joined(separator: "\n")).words)
+    }
+
+    @Test("a line that is another article's headline (a teaser) is left out")
+    func teaserHeadlines() throws {
+        var index = MemoryDedupIndex(permutations: 128)
+        _ = try engine.dropBoilerplate(engine.normalize("Body of the first story."), title: "Council approves the new tram line - City Post",
+                                       source: "a", time: 0, index: &index)
+        let kept = try engine.dropBoilerplate(engine.normalize("Body of the second story.\nCouncil approves the new tram line"),
+                                              title: "Other", source: "b", time: 1, index: &index)
+        #expect(kept == words("Body of the second story."))
+    }
+
+    @Test("articles older than the window are not candidates")
+    func window() throws {
+        var settings = DedupSettings()
+        settings.window = .hours(1)
+        let engine = DedupEngine(parameters: DedupParameters(settings: settings))
+        var index = MemoryDedupIndex(permutations: 128)
+        let text = (0..<20).map { "Sentence \($0) of a story that is copied word for word." }.joined(separator: " ")
+        for (position, time) in [0.0, 7200, 7300].enumerated() {
+            let fingerprint = engine.fingerprint(of: engine.normalize(text).words)
+            let match = try engine.judge(id: Int64(position), fingerprint: fingerprint, time: time, index: &index)
+            #expect((match == nil) == (position < 2))
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import Testing
+@testable import TidingsCore
+
+@Suite("JSON Lines record reader")
+struct JSONObjectReaderTests {
+    func members(_ text: String) throws -> [String: JSONObjectReader.Value] {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { try JSONObjectReader.members(of: $0) }
+    }
+
+    @Test("strings with every escape, surrogate pairs, literals and nested values kept as text")
+    func reads() throws {
+        let record = try members(#" { "id": 12, "t": "a\"b\\c\/d\n\t\u00e9\ud83d\ude00", "x": null, "n": {"k": [1, "}"]}, "f": -1.5e3 } "#)
+        #expect(record["id"] == .literal("12"))
+        #expect(record["t"]?.string == "a\"b\\c/d\n\té😀")
+        #expect(record["x"] == .literal("null"))
+        #expect(record["n"] == .literal(#"{"k": [1, "}"]}"#))
+        #expect(record["f"] == .literal("-1.5e3"))
+        #expect(record["t"]?.jsonText == #""a\"b\\c/d\n\té😀""#)
+        #expect(try members("{}").isEmpty)
+    }
+
+    @Test("malformed records say what was expected and where")
+    func failures() {
+        #expect(throws: JSONObjectReader.Failure(offset: 0, expected: "'{'")) { try members("[1]") }
+        #expect(throws: JSONObjectReader.Failure(offset: 5, expected: "':'")) { try members(#"{"a" 1}"#) }
+        #expect(throws: JSONObjectReader.Failure(offset: 9, expected: "a closing '\"'")) { try members(#"{"a": "bc"#) }
+        #expect(throws: JSONObjectReader.Failure(offset: 8, expected: "',' or '}'")) { try members(#"{"a": 1 2}"#) }
+        #expect(throws: JSONObjectReader.Failure(offset: 11, expected: "four hex digits after '\\u'")) { try members(#"{"a": "\u12"}"#) }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// `tidings dedup` over generated corpora, scored by the shared scorer; and its input errors.
+@Suite("Dedup end to end", .serialized)
+struct DedupEndToEndTests {
+    let work = TemporaryDirectory("tidings-dedup")
+
+    func python(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/python3"), arguments, timeout: 300)
+    }
+
+    @Test("a 3,000-article generated corpus: precision ≥ 0.995 and F1 ≥ 0.97 by the shared scorer")
+    func corpusQuality() throws {
+        let bench = TestPaths.shared.appendingPathComponent("bench")
+        let prefix = work.path("corpus")
+        let generated = try python([bench.appendingPathComponent("gen_corpus.py").path, "--docs", "3000", "--seed", "7",
+                                    "--out", prefix])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let run = try ProcessRunner.tidings(["dedup", "--input", prefix + ".jsonl", "--output", work.path("pred.jsonl")])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("dedup: 3000 articles, "))
+        let verdicts = try String(contentsOfFile: work.path("pred.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(verdicts.count == 3000)
+        let scored = try python([bench.appendingPathComponent("score_dedup.py").path, prefix + ".labels.jsonl",
+                                 work.path("pred.jsonl"), "--json"])
+        let score = try #require(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        let precision = score["precision"] as? Double ?? 0
+        let f1 = score["f1"] as? Double ?? 0
+        print("dedup quality on 3,000 generated articles: precision \(precision), recall \(score["recall"] ?? 0), F1 \(f1)")
+        #expect(precision >= 0.995)
+        #expect(f1 >= 0.97)
+        #expect(score["unknown_ids_in_pred"] as? Int == 0)
+    }
+
+    @Test("verdicts: in input order, duplicate_of names the earliest copy, numeric ids echoed as numbers")
+    func verdictShape() throws {
+        let body = (0..<40).map { "Sentence \($0) of the wire story about harbour cranes and \($0 * 11) containers." }
+            .joined(separator: " ")
+        let lines = [
+            #"{"id": 10, "source": "a", "published": "2024-03-01T10:00:00Z", "text": "\#(body)"}"#,
+            "",
+            #"{"id": "x", "source": "b", "published": "2024-03-01T11:00:00Z", "html": "<p>\#(body)</p><p>Advertisement</p>"}"#,
+            #"{"id": "y", "source": "c", "published": "2024-03-01T12:00:00Z", "text": "Something else entirely, about the weather in the hills."}"#,
+        ]
+        let input = try work.write("in.jsonl", lines.joined(separator: "\n") + "\n")
+        let run = try ProcessRunner.tidings(["dedup", "--input", input])
+        #expect(run.status == 0, "\(run.stderr)")
+        let verdicts = try run.stdout.split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        #expect(verdicts.count == 3)
+        #expect(verdicts[0]["id"] as? Int == 10)
+        #expect(verdicts[0]["duplicate_of"] is NSNull)
+        #expect(verdicts[1]["id"] as? String == "x")
+        #expect(verdicts[1]["duplicate_of"] as? Int == 10)
+        #expect((verdicts[1]["similarity"] as? Double ?? 0) > 0.9)
+        #expect(verdicts[2]["duplicate_of"] is NSNull)
+    }
+
+    @Test("bad input names the file and line and what was expected; verdicts before it are kept")
+    func badInput() throws {
+        let good = #"{"id": "a", "text": "one two three four five six"}"#
+        for (line, expected) in [
+            (#"{"id": "b", "text": "unterminated"#, "in.jsonl:2: not a JSON object: expected a closing '\"'"),
+            (#"{"id": "b", "title": "no text"}"#, "in.jsonl:2: expected a \"text\" or \"html\" string member"),
+            (#"{"text": "no id"}"#, "in.jsonl:2: expected an \"id\" member"),
+            (#"{"id": "b", "published": "yesterday-ish", "text": "x"}"#, "in.jsonl:2: expected \"published\" to be a date"),
+            ("[1, 2]", "in.jsonl:2: not a JSON object: expected '{' at byte 1"),
+        ] {
+            let input = try work.write("in.jsonl", good + "\n" + line + "\n")
+            let output = work.path("out.jsonl")
+            let run = try ProcessRunner.tidings(["dedup", "--input", input, "--output", output])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains(expected), "\(run.stderr)")
+            #expect(run.stderr.contains("verdicts before that line were written"))
+        }
+        let missing = try ProcessRunner.tidings(["dedup", "--input", work.path("nope.jsonl")])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read \(work.path("nope.jsonl")): No such file or directory"))
+    }
+}
