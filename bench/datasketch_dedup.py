@@ -20,7 +20,7 @@ try:
     import xxhash
 
     def hashfunc(data):
-        return xxhash.xxh64_intdigest(data)
+        return xxhash.xxh32_intdigest(data)
 except ImportError:  # datasketch's default (sha1) is slower but equivalent
     hashfunc = None
 

@@ -44,6 +44,8 @@ def main():
     parser.add_argument("--scorer", required=True)
     parser.add_argument("--peer-python", default=sys.executable)
     parser.add_argument("--work", default=".bench")
+    parser.add_argument("--peer-settings", default="0.5,0.25:0.25",
+                        help="datasketch runs: comma-separated THRESHOLD[:VERIFY] (0.25:0.25 takes ~10 minutes here)")
     args = parser.parse_args()
     corpus, labels = args.corpus + ".jsonl", args.corpus + ".labels.jsonl"
     with open(corpus, "rb") as handle:
@@ -51,7 +53,9 @@ def main():
     peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasketch_dedup.py")
 
     runs = [("tidings dedup", [args.tidings, "--config", args.config, "dedup", "--input", corpus, "--output"])]
-    for threshold, verify in [(0.5, None), (0.25, 0.25)]:
+    for setting in args.peer_settings.split(","):
+        threshold, _, verify = setting.partition(":")
+        threshold, verify = float(threshold), float(verify) if verify else None
         name = "datasketch t=%.2f" % threshold + (" v=%.2f" % verify if verify else "")
         command = [args.peer_python, peer, "--input", corpus, "--threshold", str(threshold)]
         if verify:
@@ -64,6 +68,7 @@ def main():
         seconds, peak = measured(command + [predictions])
         result = score(args.scorer, labels, predictions)
         rows.append((name, seconds, peak, result))
+        print("  ran %s: %.1f s, %.0f MB, F1 %.4f" % (name, seconds, peak, result["f1"]), file=sys.stderr, flush=True)
 
     print("dedup: %s, %d articles" % (os.path.basename(corpus), articles))
     print("  %-26s %8s %10s %9s %7s %7s %7s  %s" % ("system", "seconds", "articles/s", "peak MB", "P", "R", "F1",
