@@ -18,16 +18,14 @@ struct ArticlesCommand: ParsableCommand {
     var since: String?
 
     func run() throws {
-        var filter = ArticleFilter(source: source, limit: listing.effectiveLimit.map { $0 + 1 })
+        var filter = ArticleFilter(source: source, limit: listing.fetchLimit)
         if let since {
             guard case .time(let date) = try SinceValue(parsing: since) else {
                 throw ValidationError("--since expects a time or a span for articles, not a sequence number.")
             }
             filter.since = date
         }
-        var articles = try root.openStore().articles(filter)
-        let more = listing.effectiveLimit.map { articles.count > $0 } ?? false
-        if let limit = listing.effectiveLimit { articles = Array(articles.prefix(limit)) }
+        let (articles, cut) = listing.page(try root.openStore().articles(filter))
         if listing.json {
             Output.line(JSONOutput.encode(articles))
             return
@@ -45,8 +43,6 @@ struct ArticlesCommand: ParsableCommand {
                           article.duplicateOf.map(String.init) ?? "", article.title])
         }
         Output.line(table.render(width: Terminal.width))
-        if more, listing.limit == nil {
-            Output.line("(first \(ListingOptions.defaultTableLimit) shown; use --limit N or --json for more)")
-        }
+        listing.noteCut(cut)
     }
 }

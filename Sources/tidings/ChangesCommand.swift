@@ -24,10 +24,7 @@ struct ChangesCommand: ParsableCommand {
         case .time(let date)?: sinceTime = date
         case nil: break
         }
-        let limit = listing.effectiveLimit
-        var changes = try store.changes(afterSeq: afterSeq, since: sinceTime, limit: limit.map { $0 + 1 })
-        let more = limit.map { changes.count > $0 } ?? false
-        if let limit { changes = Array(changes.prefix(limit)) }
+        let (changes, cut) = listing.page(try store.changes(afterSeq: afterSeq, since: sinceTime, limit: listing.fetchLimit))
         if listing.json {
             for change in changes { Output.line(change.json.jsonText) }
             return
@@ -45,13 +42,18 @@ struct ChangesCommand: ParsableCommand {
                           change.article.map(String.init) ?? "-", Self.detail(change)])
         }
         Output.line(table.render(width: Terminal.width))
-        if more, listing.limit == nil {
+        if cut, listing.limit == nil {
             let last = changes.last?.seq ?? 0
             Output.line("(first \(ListingOptions.defaultTableLimit) shown; continue with --since \(last))")
         }
     }
 
     private static func detail(_ change: ChangeRecord) -> String {
+        if change.event == ChangeEvent.articleDuplicate.rawValue, case .int(let original)? = change.details["duplicate_of"] {
+            var similarity = ""
+            if case .double(let value)? = change.details["similarity"] { similarity = String(format: " (%.2f)", value) }
+            return "of \(original)\(similarity): \(change.title ?? "")"
+        }
         if let title = change.title, !title.isEmpty { return title }
         if case .string(let reason)? = change.details["reason"] { return reason }
         if let url = change.url { return url }

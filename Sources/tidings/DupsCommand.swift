@@ -16,10 +16,7 @@ struct DupsCommand: ParsableCommand {
     @OptionGroup var listing: ListingOptions
 
     func run() throws {
-        let limit = listing.effectiveLimit
-        var clusters = try root.openStore().duplicateClusters(limit: limit.map { $0 + 1 })
-        let more = limit.map { clusters.count > $0 } ?? false
-        if let limit { clusters = Array(clusters.prefix(limit)) }
+        let (clusters, cut) = listing.page(try root.openStore().duplicateClusters(limit: listing.fetchLimit))
         if listing.json {
             Output.line(JSONOutput.encode(clusters))
             return
@@ -38,8 +35,6 @@ struct DupsCommand: ParsableCommand {
             }
         }
         Output.line(table.render(width: Terminal.width))
-        if more, listing.limit == nil {
-            Output.line("(first \(ListingOptions.defaultTableLimit) clusters shown; use --limit N or --json for more)")
-        }
+        listing.noteCut(cut, of: "clusters ")
     }
 }

@@ -35,11 +35,8 @@ struct SimilarCommand: ParsableCommand {
             throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        let limit = listing.effectiveLimit
-        var matches = try root.openStore().similarArticles(to: text, settings: try root.dedupSettings(), minimum: minimum,
-                                                           limit: limit.map { $0 + 1 })
-        let more = limit.map { matches.count > $0 } ?? false
-        if let limit { matches = Array(matches.prefix(limit)) }
+        let (matches, cut) = listing.page(try root.openStore().similarArticles(
+            to: text, settings: try root.dedupSettings(), minimum: minimum, limit: listing.fetchLimit))
         if listing.json {
             Output.line(JSONOutput.encode(matches))
             return
@@ -57,8 +54,6 @@ struct SimilarCommand: ParsableCommand {
                           String(format: "%.2f", match.containment), match.article.title])
         }
         Output.line(table.render(width: Terminal.width))
-        if more, listing.limit == nil {
-            Output.line("(first \(ListingOptions.defaultTableLimit) shown; use --limit N or --json for more)")
-        }
+        listing.noteCut(cut)
     }
 }

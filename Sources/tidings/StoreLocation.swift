@@ -52,6 +52,22 @@ struct ListingOptions: ParsableArguments {
     static let defaultTableLimit = 50
 
     var effectiveLimit: Int? { json ? limit : (limit ?? Self.defaultTableLimit) }
+
+    /// How many rows to fetch: one more than shown, to know whether the page was cut.
+    var fetchLimit: Int? { effectiveLimit.map { $0 + 1 } }
+
+    /// The rows a listing shows of `rows` (fetched with `fetchLimit`), and whether some were cut.
+    func page<Row>(_ rows: [Row]) -> (rows: [Row], cut: Bool) {
+        guard let limit = effectiveLimit else { return (rows, false) }
+        return (Array(rows.prefix(limit)), rows.count > limit)
+    }
+
+    /// Under a table cut at the default limit: how to see the rest.
+    func noteCut(_ cut: Bool, of what: String = "") {
+        if cut, limit == nil {
+            Output.line("(first \(Self.defaultTableLimit) \(what)shown; use --limit N or --json for more)")
+        }
+    }
 }
 
 /// Parses `--since` values: a sequence number or a time (`2026-01-06`, `2026-01-06T09:30:00Z`, `3h`, `2d` ago).
