@@ -23,10 +23,13 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // The MinHash inner loop, compiled for AVX2 and chosen at run time.
+        .target(name: "CMinHash"),
         .target(
             name: "TidingsCore",
             dependencies: [
                 "CCurl",
+                "CMinHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -33,7 +33,7 @@ struct DedupCommand: ParsableCommand {
         guard outputDescriptor >= 0 else { throw CLIFailure(message: "cannot write \(output): \(String(cString: strerror(errno)))") }
         defer { if output != "-" { close(outputDescriptor) } }
 
-        var corpus = CorpusDedup(parameters: DedupParameters(settings: settings))
+        let corpus = CorpusDedup(parameters: DedupParameters(settings: settings))
         let started = Date()
         let showProgress = isatty(STDERR_FILENO) == 1
         do {

@@ -8,7 +8,7 @@ import Foundation
 /// Articles are judged in input order, in batches: normalizing and MinHash run
 /// on all cores, boilerplate counting and LSH judging run in order, so the
 /// result is the same as judging one article at a time.
-public struct CorpusDedup {
+public final class CorpusDedup: @unchecked Sendable {
     /// What a run did.
     public struct Summary: Sendable, Equatable {
         public var articles = 0
@@ -26,9 +26,19 @@ public struct CorpusDedup {
     }
 
     let engine: DedupEngine
+    // Touched by one stage at a time: boilerplate counting and judging never overlap
+    // (`run` waits for a batch's judging before counting the next batch's lines).
     private var index: MemoryDedupIndex
     private var previousTime = 0.0
-    public private(set) var summary = Summary()
+    /// Every judged article's id as JSON text, by position (duplicates name their original).
+    private var ids: [String] = []
+    private var judged = Summary()
+    private let judging = DispatchQueue(label: "tidings.dedup.judging")
+    /// Set on the judging queue when a batch cannot be judged or written.
+    private var judgingFailure: (any Error)?
+
+    /// What the run has judged so far.
+    public var summary: Summary { judging.sync { judged } }
 
     public init(parameters: DedupParameters) {
         engine = DedupEngine(parameters: parameters)
@@ -37,36 +47,61 @@ public struct CorpusDedup {
 
     /// Judges every line of `input` (a file descriptor) and writes the verdicts to `output`.
     /// `progress` is called after each batch with the running summary.
-    public mutating func run(input: Int32, inputName: String, output: Int32,
-                             progress: (Summary) -> Void = { _ in }) throws {
+    ///
+    /// A pipeline of two: while one batch is judged (in order, on its own queue), the next is
+    /// read and normalized on the other cores.
+    public func run(input: Int32, inputName: String, output: Int32, progress: (Summary) -> Void = { _ in }) throws {
         var reader = LineBatchReader(descriptor: input)
         var lineNumber = 0
         while let batch = try reader.nextBatch(maxLines: 4096) {
             let firstLine = lineNumber + 1
             lineNumber += batch.count
-            var verdicts = [UInt8]()
-            try judge(batch, firstLine: firstLine, inputName: inputName, into: &verdicts)
-            try Self.write(verdicts, to: output)
-            progress(summary)
+            var prepared = prepare(batch)
+            judging.sync {}  // the previous batch is judged and written
+            if let judgingFailure { throw judgingFailure }
+            progress(judged)
+            try dropBoilerplate(&prepared, firstLine: firstLine, inputName: inputName)
+            let engine = self.engine
+            Parallel.forEach(&prepared) { _, slot in
+                guard !slot.blank else { return }
+                slot.fingerprint = engine.fingerprint(of: slot.words)
+                slot.words = []
+            }
+            let batchToJudge = prepared
+            judging.async {
+                do {
+                    try Self.write(try self.judge(batchToJudge), to: output)
+                } catch {
+                    self.judgingFailure = error
+                }
+            }
         }
+        judging.sync {}
+        if let judgingFailure { throw judgingFailure }
+        progress(judged)
     }
 
     private struct Prepared {
         var id = ""
         var source = ""
-        var title = ""
         var time: Double?
-        var text = NormalizedText()
+        var text = PreparedText(text: NormalizedText(), headlineKeys: [])
         var words: [UInt64] = []
         var fingerprint: DedupFingerprint?
         var error: String?
         var blank = false
     }
 
-    private mutating func judge(_ lines: [[UInt8]], firstLine: Int, inputName: String, into verdicts: inout [UInt8]) throws {
+    /// Stage 1, on all cores: parse each line and normalize its text.
+    private func prepare(_ lines: [[UInt8]]) -> [Prepared] {
         let engine = self.engine
         var prepared = [Prepared](repeating: Prepared(), count: lines.count)
         Parallel.forEach(&prepared) { position, slot in slot = Self.prepare(lines[position], engine: engine) }
+        return prepared
+    }
+
+    /// Stage 2, in order: report bad lines, date each article, drop each source's boilerplate.
+    private func dropBoilerplate(_ prepared: inout [Prepared], firstLine: Int, inputName: String) throws {
         for position in prepared.indices where !prepared[position].blank {
             if let error = prepared[position].error {
                 throw InputError(path: inputName, line: firstLine + position, message: error)
@@ -75,23 +110,25 @@ public struct CorpusDedup {
             let time = prepared[position].time ?? previousTime
             prepared[position].time = time
             previousTime = time
-            prepared[position].words = try engine.dropBoilerplate(prepared[position].text, title: prepared[position].title, source: prepared[position].source,
+            prepared[position].words = try engine.dropBoilerplate(prepared[position].text, source: prepared[position].source,
                                                                   time: time, index: &index)
-            prepared[position].text = NormalizedText()
+            prepared[position].text = PreparedText(text: NormalizedText(), headlineKeys: [])
         }
-        Parallel.forEach(&prepared) { _, slot in
-            guard !slot.blank else { return }
-            slot.fingerprint = engine.fingerprint(of: slot.words); slot.words = [] }
+    }
+
+    /// Stage 4, in order on the judging queue: the verdicts of a batch as JSON Lines.
+    private func judge(_ prepared: [Prepared]) throws -> [UInt8] {
+        var verdicts = [UInt8]()
         for item in prepared where !item.blank {
-            let position = Int64(summary.articles)
-            let match = try engine.judge(id: position, fingerprint: item.fingerprint!, time: item.time!, index: &index)
-            summary.articles += 1
+            guard let fingerprint = item.fingerprint, let time = item.time else { continue }
+            let match = try engine.judge(id: Int64(judged.articles), fingerprint: fingerprint, time: time, index: &index)
+            judged.articles += 1
             verdicts.append(contentsOf: "{\"id\":\(item.id),\"duplicate_of\":".utf8)
             if let match {
                 switch match.kind {
-                case .exact: summary.exact += 1
-                case .near: summary.near += 1
-                case .contained: summary.contained += 1
+                case .exact: judged.exact += 1
+                case .near: judged.near += 1
+                case .contained: judged.contained += 1
                 }
                 verdicts.append(contentsOf: ids[Int(match.canonicalID)].utf8)
                 verdicts.append(contentsOf: ",\"similarity\":\(Self.rounded(match.similarity)),\"kind\":\"\(match.kind.rawValue)\"}\n".utf8)
@@ -100,10 +137,8 @@ public struct CorpusDedup {
             }
             ids.append(item.id)
         }
+        return verdicts
     }
-
-    /// Every judged article's id as JSON text, by position (duplicates name their original).
-    private var ids: [String] = []
 
     private static func prepare(_ line: [UInt8], engine: DedupEngine) -> Prepared {
         var prepared = Prepared()
@@ -126,7 +161,6 @@ public struct CorpusDedup {
         }
         prepared.id = id.jsonText
         prepared.source = members["source"]?.string ?? ""
-        prepared.title = members["title"]?.string ?? ""
         if let published = members["published"]?.string, !published.isEmpty {
             guard let date = FeedDate.parse(published) else {
                 prepared.error = "expected \"published\" to be a date such as 2024-03-01T12:00:00Z, found \"\(published)\""
@@ -138,7 +172,7 @@ public struct CorpusDedup {
             prepared.error = "expected a \"text\" or \"html\" string member"
             return prepared
         }
-        prepared.text = engine.normalize(text)
+        prepared.text = engine.prepare(text, title: members["title"]?.string ?? "")
         return prepared
     }
 
@@ -170,7 +204,12 @@ struct LineBatchReader {
         var lines: [[UInt8]] = []
         var start = 0
         while lines.count < maxLines {
-            if let newline = pending[start...].firstIndex(of: 0x0A) {
+            let newline = pending.withUnsafeBufferPointer { buffer -> Int? in
+                guard start < buffer.count,
+                      let found = memchr(buffer.baseAddress! + start, 0x0A, buffer.count - start) else { return nil }
+                return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress!
+            }
+            if let newline {
                 lines.append(Array(pending[start..<newline]))
                 start = newline + 1
                 continue

@@ -1,5 +1,11 @@
 import Foundation
 
+/// An article's text after step 1: normalized, with its headline's keys.
+struct PreparedText: Sendable {
+    var text: NormalizedText
+    var headlineKeys: [UInt64]
+}
+
 /// What dedup keeps of one article's text: its MinHash signature, how many
 /// distinct shingles it had, and a hash of its exact normalized words.
 struct DedupFingerprint: Sendable, Equatable {
@@ -38,19 +44,23 @@ struct DedupEngine: Sendable {
         hasher = MinHasher(permutations: parameters.permutations)
     }
 
-    /// Step 1 (no state): the text's normalized words and lines.
-    func normalize(_ text: String) -> NormalizedText { TextNormalizer.normalize(text) }
+    /// Step 1 (no state, any thread): the text's normalized words and lines, and the line keys
+    /// a teaser for this article elsewhere would have.
+    func prepare(_ text: String, title: String) -> PreparedText {
+        PreparedText(text: TextNormalizer.normalize(text), headlineKeys: Self.headlineKeys(of: title))
+    }
 
     /// Step 2 (per source, in order): drops the lines the source repeats and the lines that are
     /// another article's headline (teasers for other stories), then counts this article's lines and title.
-    func dropBoilerplate(_ text: NormalizedText, title: String, source: String, time: Double,
+    func dropBoilerplate(_ prepared: PreparedText, source: String, time: Double,
                          index: inout some DedupIndex) throws -> [UInt64] {
-        var seen = Set<UInt64>()
+        let text = prepared.text
+        var seen = Set<UInt64>(minimumCapacity: text.lines.count)
         let keys = text.lines.map(\.key).filter { seen.insert($0).inserted }
         var excluded = try index.boilerplate(source: source, lines: keys, repeats: parameters.boilerplateRepeats)
         excluded.formUnion(try index.boilerplate(source: Self.headlines, lines: keys, repeats: 1))
         try index.remember(source: source, lines: keys, at: time)
-        try index.remember(source: Self.headlines, lines: Self.headlineKeys(of: title), at: time)
+        try index.remember(source: Self.headlines, lines: prepared.headlineKeys, at: time)
         let kept = text.words(excludingLines: excluded)
         // Never judge an article by nothing: when the source's chrome is all there is, keep it all.
         return kept.count >= parameters.shingleSize ? kept : text.words
@@ -132,20 +142,26 @@ struct DedupEngine: Sendable {
         return best
     }
 
-    /// Jaccard similarity and containment of an article and a candidate: exact from the shingle
-    /// sets when both are at hand, else estimated from the signatures.
+    /// Jaccard similarity and containment of an article and a candidate: estimated from the
+    /// signatures, then measured exactly on the shingle sets when both are at hand and the
+    /// estimate is within sampling error of a verdict (most candidates are far from one).
     func overlap(_ fingerprint: DedupFingerprint, _ candidate: DedupCandidate) -> (similarity: Double, containment: Double) {
-        if !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty {
-            let shared = Self.sharedCount(fingerprint.shingles, candidate.shingles)
-            return (Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared),
-                    Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count)))
-        }
         let similarity = fingerprint.signature.similarity(to: candidate.signature)
-        return (similarity, Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount))
+        let containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
+        let plausible = similarity >= parameters.threshold - Self.estimateMargin
+            || containment >= parameters.containment - 2 * Self.estimateMargin
+        guard plausible, !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty else { return (similarity, containment) }
+        let shared = Self.sharedCount(fingerprint.shingles[...], candidate.shingles)
+        return (Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared),
+                Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count)))
     }
 
+    /// Four standard deviations of a 128-permutation estimate at similarity 0.5: an estimate
+    /// further than this below a threshold is not measured exactly.
+    static let estimateMargin = 0.18
+
     /// How many values two sorted, distinct arrays have in common.
-    static func sharedCount(_ left: [UInt32], _ right: [UInt32]) -> Int {
+    static func sharedCount(_ left: ArraySlice<UInt32>, _ right: ArraySlice<UInt32>) -> Int {
         var shared = 0
         var i = 0
         var j = 0

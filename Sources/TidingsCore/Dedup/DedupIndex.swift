@@ -3,10 +3,11 @@ struct DedupCandidate: Sendable {
     var id: Int64
     /// The canonical article of its cluster: itself when it is an original.
     var canonicalID: Int64
-    var signature: MinHashSignature
+    /// The signature's values (a slice: the memory index lends them without copying).
+    var signature: ArraySlice<UInt32>
     var shingleCount: Int
     /// The sorted distinct shingles when the index keeps them (exact verification), else empty.
-    var shingles: [UInt32] = []
+    var shingles: ArraySlice<UInt32> = []
 }
 
 /// Where the detector keeps what it has seen: per-source line counts for

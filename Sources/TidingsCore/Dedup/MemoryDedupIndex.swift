@@ -14,7 +14,7 @@ struct MemoryDedupIndex: DedupIndex {
     private var times: [Double] = []
     private var canonicalIDs: [Int32] = []
     private var exact: [UInt64: Int32] = [:]
-    private var lineCounts: [UInt64: UInt32] = [:]
+    private var lineCounts = LineCounts()
     private var buckets = BandBuckets()
     /// Per article, the judging round it was last collected in (avoids a Set per query).
     private var collectedIn: [UInt32] = []
@@ -25,7 +25,7 @@ struct MemoryDedupIndex: DedupIndex {
     mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) -> Set<UInt64> {
         let sourceKey = StableHash.fnv1a64(source)
         var found = Set<UInt64>()
-        for line in lines where lineCounts[DedupHash.combine(sourceKey, line), default: 0] >= repeats {
+        for line in lines where lineCounts.count(of: DedupHash.combine(sourceKey, line)) >= repeats {
             found.insert(line)
         }
         return found
@@ -33,7 +33,7 @@ struct MemoryDedupIndex: DedupIndex {
 
     mutating func remember(source: String, lines: [UInt64], at time: Double) {
         let sourceKey = StableHash.fnv1a64(source)
-        for line in lines { lineCounts[DedupHash.combine(sourceKey, line), default: 0] += 1 }
+        for line in lines { lineCounts.increment(DedupHash.combine(sourceKey, line)) }
     }
 
     func exactMatch(_ exactHash: UInt64, notBefore: Double) -> DedupCandidate? {
@@ -80,9 +80,9 @@ struct MemoryDedupIndex: DedupIndex {
     private func candidate(at position: Int) -> DedupCandidate {
         let start = position * permutations
         return DedupCandidate(id: Int64(position), canonicalID: Int64(canonicalIDs[position]),
-                              signature: MinHashSignature(values: Array(signatures[start..<(start + permutations)])),
+                              signature: signatures[start..<(start + permutations)],
                               shingleCount: Int(shingleCounts[position]),
-                              shingles: Array(shingleSets[shingleStarts[position]..<shingleStarts[position + 1]]))
+                              shingles: shingleSets[shingleStarts[position]..<shingleStarts[position + 1]])
     }
 }
 
@@ -144,6 +144,54 @@ struct BandBuckets {
             while heads[slot] >= 0 { slot = (slot + 1) & mask }
             keys[slot] = oldKeys[index]
             heads[slot] = oldHeads[index]
+        }
+    }
+}
+
+/// Open-addressing counts keyed by an already well-mixed 64-bit hash (no re-hashing, no
+/// per-entry allocation): how many articles of a source had a line.
+struct LineCounts {
+    private var keys = [UInt64](repeating: 0, count: 1 << 16)
+    private var counts = [UInt32](repeating: 0, count: 1 << 16)
+    private var used = 0
+
+    func count(of key: UInt64) -> UInt32 {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while counts[slot] > 0 {
+            if keys[slot] == key { return counts[slot] }
+            slot = (slot + 1) & mask
+        }
+        return 0
+    }
+
+    mutating func increment(_ key: UInt64) {
+        if (used + 1) * 10 > keys.count * 7 { grow() }
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while counts[slot] > 0 {
+            if keys[slot] == key {
+                counts[slot] &+= 1
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        keys[slot] = key
+        counts[slot] = 1
+        used += 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldCounts = counts
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        counts = [UInt32](repeating: 0, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for index in oldKeys.indices where oldCounts[index] > 0 {
+            var slot = Int(truncatingIfNeeded: oldKeys[index]) & mask
+            while counts[slot] > 0 { slot = (slot + 1) & mask }
+            keys[slot] = oldKeys[index]
+            counts[slot] = oldCounts[index]
         }
     }
 }

@@ -1,3 +1,5 @@
+import CMinHash
+
 /// A MinHash signature: for each of `count` fixed permutations of the 32-bit
 /// shingle space, the least permuted shingle. The share of equal slots of two
 /// signatures estimates the Jaccard similarity of the two shingle sets.
@@ -7,12 +9,15 @@ public struct MinHashSignature: Sendable, Equatable {
     public init(values: [UInt32]) { self.values = values }
 
     /// Estimated Jaccard similarity: the share of equal slots.
-    public func similarity(to other: MinHashSignature) -> Double {
-        let count = min(values.count, other.values.count)
+    public func similarity(to other: MinHashSignature) -> Double { similarity(to: other.values[...]) }
+
+    /// The same against signature values held elsewhere.
+    func similarity(to other: ArraySlice<UInt32>) -> Double {
+        let count = min(values.count, other.count)
         guard count > 0 else { return 0 }
         var equal = 0
         values.withUnsafeBufferPointer { left in
-            other.values.withUnsafeBufferPointer { right in
+            other.withUnsafeBufferPointer { right in
                 for index in 0..<count where left[index] == right[index] { equal += 1 }
             }
         }
@@ -48,50 +53,42 @@ public struct MinHashSignature: Sendable, Equatable {
 /// Computes signatures with one hash per shingle and cheap derived
 /// permutations: permutation i maps a shingle x to `a[i] * x + b[i]` modulo
 /// 2^32 (`a[i]` odd, so each is a bijection), with `a` and `b` drawn from a
-/// fixed seed. The loop runs 16 permutations a step on SIMD vectors.
+/// fixed seed. The loop over permutations is the C kernel in `CMinHash`,
+/// vectorized (AVX2 where the CPU has it).
 struct MinHasher: Sendable {
-    typealias Lane = SIMD16<UInt32>
     let permutations: Int
-    private let multipliers: [Lane]
-    private let increments: [Lane]
+    private let multipliers: [UInt32]
+    private let increments: [UInt32]
 
     init(permutations: Int) {
         precondition(permutations > 0)
         self.permutations = permutations
         var random = DedupHash.SplitMix64(state: DedupHash.seed)
-        let lanes = (permutations + Lane.scalarCount - 1) / Lane.scalarCount
-        var multipliers = [Lane](repeating: .zero, count: lanes)
-        var increments = [Lane](repeating: .zero, count: lanes)
-        for index in 0..<(lanes * Lane.scalarCount) {
+        // Drawn in blocks of 16 (the first layout's SIMD width), so signatures keep their values.
+        let drawn = (permutations + 15) / 16 * 16
+        var multipliers = [UInt32]()
+        var increments = [UInt32]()
+        for _ in 0..<drawn {
             let draw = random.next()
-            multipliers[index / Lane.scalarCount][index % Lane.scalarCount] = UInt32(truncatingIfNeeded: draw) | 1
-            increments[index / Lane.scalarCount][index % Lane.scalarCount] = UInt32(truncatingIfNeeded: draw >> 32)
+            multipliers.append(UInt32(truncatingIfNeeded: draw) | 1)
+            increments.append(UInt32(truncatingIfNeeded: draw >> 32))
         }
-        self.multipliers = multipliers
-        self.increments = increments
+        self.multipliers = Array(multipliers.prefix(permutations))
+        self.increments = Array(increments.prefix(permutations))
     }
 
     func signature(of shingles: [UInt32]) -> MinHashSignature {
-        var minima = [Lane](repeating: Lane(repeating: .max), count: multipliers.count)
-        minima.withUnsafeMutableBufferPointer { minima in
+        var minima = [UInt32](repeating: .max, count: permutations)
+        shingles.withUnsafeBufferPointer { shingles in
             multipliers.withUnsafeBufferPointer { multipliers in
                 increments.withUnsafeBufferPointer { increments in
-                    for shingle in shingles {
-                        let value = Lane(repeating: shingle)
-                        for lane in 0..<minima.count {
-                            let permuted = multipliers[lane] &* value &+ increments[lane]
-                            minima[lane].replace(with: permuted, where: permuted .< minima[lane])
-                        }
+                    minima.withUnsafeMutableBufferPointer { minima in
+                        tidings_minhash(shingles.baseAddress, shingles.count, multipliers.baseAddress,
+                                        increments.baseAddress, minima.baseAddress, permutations)
                     }
                 }
             }
         }
-        var values = [UInt32]()
-        values.reserveCapacity(minima.count * Lane.scalarCount)
-        for lane in minima {
-            for index in 0..<Lane.scalarCount { values.append(lane[index]) }
-        }
-        values.removeLast(values.count - permutations)
-        return MinHashSignature(values: values)
+        return MinHashSignature(values: minima)
     }
 }

@@ -69,9 +69,9 @@ struct StoreDedupIndex: DedupIndex {
         let signature: Data = row["signature"]
         let shingles: Data = row["shingles"]
         return DedupCandidate(id: row["article_id"], canonicalID: row["canonical_id"],
-                              signature: MinHashSignature(blob: signature) ?? MinHashSignature(values: []),
+                              signature: MinHashSignature(blob: signature)?.values[...] ?? [],
                               shingleCount: row["shingle_count"],
-                              shingles: MinHashSignature(blob: shingles)?.values ?? [])
+                              shingles: MinHashSignature(blob: shingles)?.values[...] ?? [])
     }
 
     /// The stored key of a line scope (a source, or the shared headline scope).
@@ -85,7 +85,7 @@ extension Store {
                         time: Date, now: Date, in db: Database) throws -> DuplicateMatch? {
         var index = StoreDedupIndex(db: db)
         let seconds = time.timeIntervalSince1970
-        let words = try dedup.dropBoilerplate(dedup.normalize(text), title: title, source: sourceID, time: seconds,
+        let words = try dedup.dropBoilerplate(dedup.prepare(text, title: title), source: sourceID, time: seconds,
                                               index: &index)
         guard let match = try dedup.judge(id: articleID, fingerprint: dedup.fingerprint(of: words), time: seconds,
                                           index: &index) else { return nil }

@@ -59,7 +59,7 @@ extension StoreReader {
     public func similarArticles(to text: String, settings: DedupSettings, minimum: Double,
                                 limit: Int?) throws -> [SimilarArticle] {
         let engine = DedupEngine(parameters: DedupParameters(settings: settings))
-        let probe = engine.fingerprint(of: engine.normalize(text).words)
+        let probe = engine.fingerprint(of: TextNormalizer.normalize(text).words)
         guard probe.shingleCount > 0 else { return [] }
         return try read { db in
             var scored: [(id: Int64, similarity: Double, containment: Double)] = []
@@ -69,8 +69,8 @@ extension StoreReader {
                 let shinglesBlob: Data = row["shingles"]
                 let candidate = DedupCandidate(
                     id: row["article_id"], canonicalID: row["article_id"],
-                    signature: MinHashSignature(blob: signatureBlob) ?? MinHashSignature(values: []),
-                    shingleCount: row["shingle_count"], shingles: MinHashSignature(blob: shinglesBlob)?.values ?? [])
+                    signature: MinHashSignature(blob: signatureBlob)?.values[...] ?? [],
+                    shingleCount: row["shingle_count"], shingles: MinHashSignature(blob: shinglesBlob)?.values[...] ?? [])
                 let (similarity, containment) = engine.overlap(probe, candidate)
                 if similarity >= minimum || containment >= max(minimum, engine.parameters.containment) {
                     scored.append((candidate.id, similarity, containment))

@@ -1,0 +1,13 @@
+#ifndef TIDINGS_CMINHASH_H
+#define TIDINGS_CMINHASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// MinHash kernel: for each permutation i, lowers minima[i] to the least
+/// (a[i] * x + b[i]) mod 2^32 over the shingles x. Uses AVX2 when the CPU has
+/// it (checked at run time), plain C otherwise; the results are identical.
+void tidings_minhash(const uint32_t *shingles, size_t count, const uint32_t *a, const uint32_t *b,
+                     uint32_t *minima, size_t permutations);
+
+#endif
