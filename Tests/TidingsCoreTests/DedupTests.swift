@@ -11,7 +11,7 @@ struct DedupTests {
 
     /// Judges `texts` in order, from one source each unless given, in a fresh in-memory index.
     func judge(_ articles: [(source: String, title: String, text: String)]) throws -> [DuplicateMatch?] {
-        var index = MemoryDedupIndex(permutations: engine.parameters.permutations)
+        var index = MemoryDedupIndex()
         return try articles.enumerated().map { position, article in
             let kept = try engine.dropBoilerplate(engine.prepare(article.text, title: article.title),
                                                   source: article.source, time: Double(position), index: &index)
@@ -159,7 +159,7 @@ struct DedupTests {
         let verdicts = try judge((0..<8).map { ("site", "Story \($0)", article($0)) })
         // The first articles share the unlearned chrome and may match; once it is learned, none does.
         #expect(verdicts.suffix(4).allSatisfy { $0 == nil })
-        var index = MemoryDedupIndex(permutations: 128)
+        var index = MemoryDedupIndex()
         for position in 0..<4 {
             _ = try engine.dropBoilerplate(engine.prepare(article(position), title: ""), source: "site",
                                            time: Double(position), index: &index)
@@ -171,7 +171,7 @@ struct DedupTests {
 
     @Test("a line that is another article's headline (a teaser) is left out")
     func teaserHeadlines() throws {
-        var index = MemoryDedupIndex(permutations: 128)
+        var index = MemoryDedupIndex()
         _ = try engine.dropBoilerplate(engine.prepare("Body of the first story.", title: "Council approves the new tram line - City Post"),
                                        source: "a", time: 0, index: &index)
         let kept = try engine.dropBoilerplate(engine.prepare("Body of the second story.\nCouncil approves the new tram line",
@@ -184,7 +184,7 @@ struct DedupTests {
         var settings = DedupSettings()
         settings.window = .hours(1)
         let engine = DedupEngine(parameters: DedupParameters(settings: settings))
-        var index = MemoryDedupIndex(permutations: 128)
+        var index = MemoryDedupIndex()
         let text = (0..<20).map { "Sentence \($0) of a story that is copied word for word." }.joined(separator: " ")
         for (position, time) in [0.0, 7200, 7300].enumerated() {
             let fingerprint = engine.fingerprint(of: TextNormalizer.normalize(text).words)

@@ -42,7 +42,7 @@ public final class CorpusDedup: @unchecked Sendable {
 
     public init(parameters: DedupParameters) {
         engine = DedupEngine(parameters: parameters)
-        index = MemoryDedupIndex(permutations: parameters.permutations)
+        index = MemoryDedupIndex()
     }
 
     /// Judges every line of `input` (a file descriptor) and writes the verdicts to `output`.

@@ -6,11 +6,9 @@ struct MemoryDedupIndex: DedupIndex {
     /// articles share says nothing, and walking it would make judging quadratic.
     static let chainLimit = 256
 
-    private let permutations: Int
-    private var signatures: [UInt32] = []
+    private var signatures = ChunkedValues()
     private var shingleCounts: [Int32] = []
-    private var shingleSets: [UInt32] = []
-    private var shingleStarts: [Int] = [0]
+    private var shingleSets = ChunkedValues()
     private var times: [Double] = []
     private var canonicalIDs: [Int32] = []
     private var exact: [UInt64: Int32] = [:]
@@ -20,7 +18,6 @@ struct MemoryDedupIndex: DedupIndex {
     private var collectedIn: [UInt32] = []
     private var round: UInt32 = 0
 
-    init(permutations: Int) { self.permutations = permutations }
 
     mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) -> Set<UInt64> {
         let sourceKey = StableHash.fnv1a64(source)
@@ -64,10 +61,9 @@ struct MemoryDedupIndex: DedupIndex {
     mutating func insert(_ article: JudgedArticle) {
         let position = Int32(times.count)
         precondition(article.id == Int64(position), "MemoryDedupIndex ids are judging positions")
-        signatures.append(contentsOf: article.fingerprint.signature.values)
+        signatures.append(article.fingerprint.signature.values)
         shingleCounts.append(Int32(article.fingerprint.shingleCount))
-        shingleSets.append(contentsOf: article.fingerprint.shingles)
-        shingleStarts.append(shingleSets.count)
+        shingleSets.append(article.fingerprint.shingles)
         times.append(article.time)
         canonicalIDs.append(Int32(article.canonicalID))
         collectedIn.append(0)
@@ -78,33 +74,35 @@ struct MemoryDedupIndex: DedupIndex {
     }
 
     private func candidate(at position: Int) -> DedupCandidate {
-        let start = position * permutations
         return DedupCandidate(id: Int64(position), canonicalID: Int64(canonicalIDs[position]),
-                              signature: signatures[start..<(start + permutations)],
+                              signature: signatures[position],
                               shingleCount: Int(shingleCounts[position]),
-                              shingles: shingleSets[shingleStarts[position]..<shingleStarts[position + 1]])
+                              shingles: shingleSets[position])
     }
 }
 
 /// Open-addressing hash table from band key to the newest entry of its chain;
-/// entries link to the previous article with the same key.
+/// entries link to the previous article with the same key. Keys are kept as
+/// their low 32 bits (which also place them): two band keys that collide there
+/// only add a candidate, which verification drops.
 struct BandBuckets {
-    private var keys: [UInt64]
+    private var keys: [UInt32]
     private var heads: [Int32]
     private var entryArticles: [Int32] = []
     private var entryNext: [Int32] = []
     private var used = 0
 
     init(capacity: Int = 1 << 16) {
-        keys = [UInt64](repeating: 0, count: capacity)
+        keys = [UInt32](repeating: 0, count: capacity)
         heads = [Int32](repeating: -1, count: capacity)
     }
 
     func head(of key: UInt64) -> Int32 {
         let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: key) & mask
+        let short = UInt32(truncatingIfNeeded: key)
+        var slot = Int(short) & mask
         while heads[slot] >= 0 {
-            if keys[slot] == key { return heads[slot] }
+            if keys[slot] == short { return heads[slot] }
             slot = (slot + 1) & mask
         }
         return -1
@@ -114,20 +112,21 @@ struct BandBuckets {
     func next(of entry: Int32) -> Int32 { entryNext[Int(entry)] }
 
     mutating func add(key: UInt64, article: Int32) {
-        if (used + 1) * 10 > keys.count * 7 { grow() }
+        if (used + 1) * 10 > keys.count * 6 { grow() }
         let entry = Int32(entryArticles.count)
         entryArticles.append(article)
         let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: key) & mask
+        let short = UInt32(truncatingIfNeeded: key)
+        var slot = Int(short) & mask
         while heads[slot] >= 0 {
-            if keys[slot] == key {
+            if keys[slot] == short {
                 entryNext.append(heads[slot])
                 heads[slot] = entry
                 return
             }
             slot = (slot + 1) & mask
         }
-        keys[slot] = key
+        keys[slot] = short
         heads[slot] = entry
         entryNext.append(-1)
         used += 1
@@ -136,11 +135,11 @@ struct BandBuckets {
     private mutating func grow() {
         let oldKeys = keys
         let oldHeads = heads
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        keys = [UInt32](repeating: 0, count: oldKeys.count * 2)
         heads = [Int32](repeating: -1, count: oldKeys.count * 2)
         let mask = keys.count - 1
         for index in oldKeys.indices where oldHeads[index] >= 0 {
-            var slot = Int(truncatingIfNeeded: oldKeys[index]) & mask
+            var slot = Int(oldKeys[index]) & mask
             while heads[slot] >= 0 { slot = (slot + 1) & mask }
             keys[slot] = oldKeys[index]
             heads[slot] = oldHeads[index]
@@ -193,5 +192,34 @@ struct LineCounts {
             keys[slot] = oldKeys[index]
             counts[slot] = oldCounts[index]
         }
+    }
+}
+
+/// Runs of 32-bit values (one per article) kept in fixed-size chunks: growing never copies
+/// what is stored (a flat array's doubling would briefly hold it twice), and a run is lent
+/// out as a slice without copying.
+struct ChunkedValues {
+    private static let chunkCapacity = 1 << 20
+    private var chunks: [[UInt32]] = []
+    private var chunkOf: [Int32] = []
+    private var startOf: [Int32] = []
+    private var countOf: [Int32] = []
+
+    mutating func append(_ values: [UInt32]) {
+        if chunks.isEmpty || chunks[chunks.count - 1].count + values.count > chunks[chunks.count - 1].capacity {
+            var chunk = [UInt32]()
+            chunk.reserveCapacity(max(Self.chunkCapacity, values.count))
+            chunks.append(chunk)
+        }
+        let last = chunks.count - 1
+        chunkOf.append(Int32(last))
+        startOf.append(Int32(chunks[last].count))
+        countOf.append(Int32(values.count))
+        chunks[last].append(contentsOf: values)
+    }
+
+    subscript(item: Int) -> ArraySlice<UInt32> {
+        let start = Int(startOf[item])
+        return chunks[Int(chunkOf[item])][start..<(start + Int(countOf[item]))]
     }
 }
