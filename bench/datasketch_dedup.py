@@ -45,15 +45,18 @@ def main():
     verify = args.threshold if args.verify is None else args.verify
     lsh = MinHashLSH(threshold=args.threshold, num_perm=128)
     signatures, original = {}, {}
+    # Permutations drawn once and shared, shingles hashed in one batch: datasketch's fast path.
+    template = MinHash(num_perm=128, hashfunc=hashfunc) if hashfunc else MinHash(num_perm=128)
+    permutations, scheme = template.permutations, template.scheme
     with open(args.input, encoding="utf-8") as source, open(args.output, "w", encoding="utf-8") as sink:
         for line in source:
             if not line.strip():
                 continue
             doc = json.loads(line)
             key = str(doc["id"])
-            minhash = MinHash(num_perm=128, hashfunc=hashfunc) if hashfunc else MinHash(num_perm=128)
-            for shingle in shingles(doc.get("text") or doc.get("html") or ""):
-                minhash.update(shingle.encode("utf-8"))
+            minhash = (MinHash(num_perm=128, hashfunc=hashfunc, permutations=permutations, scheme=scheme) if hashfunc
+                       else MinHash(num_perm=128, permutations=permutations, scheme=scheme))
+            minhash.update_batch([shingle.encode("utf-8") for shingle in shingles(doc.get("text") or doc.get("html") or "")])
             best, best_score = None, verify
             for candidate in lsh.query(minhash):
                 score = minhash.jaccard(signatures[candidate])
