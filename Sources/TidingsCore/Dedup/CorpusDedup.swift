@@ -149,7 +149,7 @@ public final class CorpusDedup: @unchecked Sendable {
         let members: [String: JSONObjectReader.Value]
         do {
             members = try line.withUnsafeBufferPointer { buffer throws(JSONObjectReader.Failure) in
-                try JSONObjectReader.members(of: buffer)
+                try JSONObjectReader.members(of: buffer, asBytes: Self.textMembers)
             }
         } catch {
             prepared.error = "not a JSON object: \(error)"
@@ -168,13 +168,16 @@ public final class CorpusDedup: @unchecked Sendable {
             }
             prepared.time = date.timeIntervalSince1970
         }
-        guard let text = members["text"]?.string ?? members["html"]?.string else {
+        guard case .utf8(let text)? = members["text"] ?? members["html"] else {
             prepared.error = "expected a \"text\" or \"html\" string member"
             return prepared
         }
-        prepared.text = engine.prepare(text, title: members["title"]?.string ?? "")
+        prepared.text = text.withUnsafeBufferPointer { engine.prepare(utf8: $0, title: members["title"]?.string ?? "") }
         return prepared
     }
+
+    /// The members whose text is read as bytes (never made into a String).
+    private static let textMembers: Set<String> = ["text", "html"]
 
     private static func rounded(_ value: Double) -> String { String(format: "%.4f", value) }
 
@@ -242,20 +245,20 @@ struct LineBatchReader {
     }
 }
 
-/// Runs a body over every element of an array on all cores.
+/// Runs a body over every element of an array on all cores, in blocks handed out as
+/// threads come free (a core busy with other work then simply takes fewer blocks).
 enum Parallel {
     static func forEach<Element>(_ elements: inout [Element], _ body: (Int, inout Element) -> Void) {
         let count = elements.count
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count / 64))
+        let block = 32
+        let blocks = (count + block - 1) / block
         elements.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let shared = buffer
             withoutActuallyEscaping(body) { body in
                 nonisolated(unsafe) let body = body
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    var position = worker
-                    while position < count {
+                DispatchQueue.concurrentPerform(iterations: blocks) { blockIndex in
+                    for position in (blockIndex * block)..<min(count, (blockIndex + 1) * block) {
                         body(position, &shared[position])
-                        position += workers
                     }
                 }
             }

@@ -50,6 +50,11 @@ struct DedupEngine: Sendable {
         PreparedText(text: TextNormalizer.normalize(text), headlineKeys: Self.headlineKeys(of: title))
     }
 
+    /// The same for text as UTF-8 bytes.
+    func prepare(utf8 text: UnsafeBufferPointer<UInt8>, title: String) -> PreparedText {
+        PreparedText(text: TextNormalizer.normalize(utf8: text), headlineKeys: Self.headlineKeys(of: title))
+    }
+
     /// Step 2 (per source, in order): drops the lines the source repeats and the lines that are
     /// another article's headline (teasers for other stories), then counts this article's lines and title.
     func dropBoilerplate(_ prepared: PreparedText, source: String, time: Double,

@@ -103,12 +103,41 @@ enum TextNormalizer {
             wordLength += 1
         }
 
+        /// ASCII letters and digits, lower-cased; 0 for every other byte.
+        private static let wordBytes: [UInt8] = (0..<256).map { value in
+            switch value {
+            case 0x61...0x7A, 0x30...0x39: UInt8(value)
+            case 0x41...0x5A: UInt8(value | 0x20)
+            default: 0
+            }
+        }
+
         mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>) {
+            Self.wordBytes.withUnsafeBufferPointer { scan(bytes, wordBytes: $0) }
+        }
+
+        private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, wordBytes: UnsafeBufferPointer<UInt8>) {
             result.words.reserveCapacity(bytes.count / 5)
             var index = 0
             let count = bytes.count
             while index < count {
                 let byte = bytes[index]
+                var mapped = wordBytes[Int(byte)]
+                if mapped != 0 {
+                    // A run of ASCII word bytes: hashed and buffered without leaving this loop.
+                    var state = wordState
+                    var length = wordLength
+                    repeat {
+                        state = (state ^ UInt64(mapped)) &* 0x0000_0100_0000_01b3
+                        if length < Self.wordCapacity { word[length] = mapped }
+                        length += 1
+                        index += 1
+                        mapped = index < count ? wordBytes[Int(bytes[index])] : 0
+                    } while mapped != 0
+                    wordState = state
+                    wordLength = length
+                    continue
+                }
                 if byte < 0x80 {
                     switch byte {
                     case 0x61...0x7A, 0x30...0x39: add(byte); index += 1

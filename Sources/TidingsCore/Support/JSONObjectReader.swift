@@ -12,25 +12,41 @@ struct JSONObjectReader {
     enum Value: Equatable {
         case string(String)
         case literal(String)
+        /// A string member asked for as bytes: its decoded UTF-8, not validated.
+        case utf8([UInt8])
 
-        var string: String? { if case .string(let text) = self { text } else { nil } }
+        var string: String? {
+            switch self {
+            case .string(let text): text
+            case .utf8(let bytes): String(decoding: bytes, as: UTF8.self)
+            case .literal: nil
+            }
+        }
         /// The value as JSON text (a string quoted again).
         var jsonText: String {
             switch self {
             case .string(let text): JSONValue.string(text).jsonText
             case .literal(let text): text
+            case .utf8(let bytes): JSONValue.string(String(decoding: bytes, as: UTF8.self)).jsonText
             }
         }
     }
 
-    static func members(of line: UnsafeBufferPointer<UInt8>) throws(Failure) -> [String: Value] {
-        var reader = Cursor(bytes: line)
+    /// The members of the object on `line`; string members named in `asBytes` come as `.utf8`.
+    static func members(of line: UnsafeBufferPointer<UInt8>, asBytes: Set<String> = []) throws(Failure) -> [String: Value] {
+        var reader = Cursor(bytes: line, asBytes: asBytes)
         return try reader.object()
     }
 
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
+        let asBytes: Set<String>
         var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>, asBytes: Set<String>) {
+            self.bytes = bytes
+            self.asBytes = asBytes
+        }
 
         mutating func object() throws(Failure) -> [String: Value] {
             skipSpace()
@@ -46,7 +62,7 @@ struct JSONObjectReader {
                 try expect(0x3A, "':'")
                 skipSpace()
                 if peek == 0x22 {
-                    members[name] = .string(try string())
+                    members[name] = asBytes.contains(name) ? .utf8(try stringBytes()) : .string(try string())
                 } else {
                     let start = index
                     try skipValue()
@@ -72,23 +88,20 @@ struct JSONObjectReader {
 
         /// A string at `index` (on its opening quote), escapes decoded.
         mutating func string() throws(Failure) -> String {
+            String(decoding: try stringBytes(), as: UTF8.self)
+        }
+
+        /// The UTF-8 of a string at `index` (on its opening quote), escapes decoded.
+        mutating func stringBytes() throws(Failure) -> [UInt8] {
             index += 1
-            let start = index
-            while let byte = peek, byte != 0x22, byte != 0x5C { index += 1 }
-            if peek == 0x22 {
-                defer { index += 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            }
             var decoded = [UInt8]()
-            decoded.reserveCapacity(bytes.count - start)
-            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
             while true {
                 let run = index
                 while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
                 if index > run { decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
                 guard let byte = peek else { throw Failure(offset: index, expected: "a closing '\"'") }
                 index += 1
-                if byte == 0x22 { return String(decoding: decoded, as: UTF8.self) }
+                if byte == 0x22 { return decoded }
                 guard let escape = peek else { throw Failure(offset: index, expected: "an escape") }
                 index += 1
                 switch escape {
@@ -107,7 +120,7 @@ struct JSONObjectReader {
                             scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         }
                     }
-                    decoded.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
+                    decoded.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")!)
                 default: throw Failure(offset: index - 1, expected: "a valid escape after '\\'")
                 }
             }
