@@ -100,6 +100,7 @@ bench: release bench-deps
 	@test -f $(BENCH_CORPUS).jsonl || python3 $(SHARED)/bench/gen_corpus.py --docs 100000 --seed 1 --out $(BENCH_CORPUS)
 	$(BENCH_VENV)/bin/python bench/dedup_bench.py --tidings $(RELEASE_BIN)/tidings --corpus $(BENCH_CORPUS) \
 	  --scorer $(SHARED)/bench/score_dedup.py --work $(BENCH_DIR)
+	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
 
 clean:
 	rm -rf .build .tidings-demo $(BENCH_DIR)
