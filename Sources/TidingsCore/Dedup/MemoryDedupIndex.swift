@@ -81,68 +81,51 @@ struct MemoryDedupIndex: DedupIndex {
     }
 }
 
-/// Open-addressing hash table from band key to the newest entry of its chain;
-/// entries link to the previous article with the same key. Keys are kept as
-/// their low 32 bits (which also place them): two band keys that collide there
-/// only add a candidate, which verification drops.
+/// Band key → the articles that had it, newest first: a chained hash table whose chains
+/// run through the entries themselves (4 bytes a slot, 12 bytes an entry). Keys are kept
+/// as their low 32 bits: two band keys that collide there only add a candidate, which
+/// verification drops.
 struct BandBuckets {
-    private var keys: [UInt32]
-    private var heads: [Int32]
+    private var heads: [Int32] = [Int32](repeating: -1, count: 1 << 16)
+    private var entryKeys: [UInt32] = []
     private var entryArticles: [Int32] = []
     private var entryNext: [Int32] = []
-    private var used = 0
 
-    init(capacity: Int = 1 << 16) {
-        keys = [UInt32](repeating: 0, count: capacity)
-        heads = [Int32](repeating: -1, count: capacity)
-    }
-
+    /// The newest entry with `key`, or -1.
     func head(of key: UInt64) -> Int32 {
-        let mask = keys.count - 1
-        let short = UInt32(truncatingIfNeeded: key)
-        var slot = Int(short) & mask
-        while heads[slot] >= 0 {
-            if keys[slot] == short { return heads[slot] }
-            slot = (slot + 1) & mask
-        }
-        return -1
+        first(UInt32(truncatingIfNeeded: key), from: heads[Int(UInt32(truncatingIfNeeded: key)) & (heads.count - 1)])
     }
 
     func article(of entry: Int32) -> Int32 { entryArticles[Int(entry)] }
-    func next(of entry: Int32) -> Int32 { entryNext[Int(entry)] }
 
-    mutating func add(key: UInt64, article: Int32) {
-        if (used + 1) * 10 > keys.count * 6 { grow() }
-        let entry = Int32(entryArticles.count)
-        entryArticles.append(article)
-        let mask = keys.count - 1
-        let short = UInt32(truncatingIfNeeded: key)
-        var slot = Int(short) & mask
-        while heads[slot] >= 0 {
-            if keys[slot] == short {
-                entryNext.append(heads[slot])
-                heads[slot] = entry
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-        keys[slot] = short
-        heads[slot] = entry
-        entryNext.append(-1)
-        used += 1
+    /// The next older entry with the same key, or -1.
+    func next(of entry: Int32) -> Int32 { first(entryKeys[Int(entry)], from: entryNext[Int(entry)]) }
+
+    private func first(_ key: UInt32, from start: Int32) -> Int32 {
+        var entry = start
+        while entry >= 0, entryKeys[Int(entry)] != key { entry = entryNext[Int(entry)] }
+        return entry
     }
 
+    mutating func add(key: UInt64, article: Int32) {
+        if entryKeys.count >= heads.count { grow() }
+        let short = UInt32(truncatingIfNeeded: key)
+        let slot = Int(short) & (heads.count - 1)
+        let entry = Int32(entryKeys.count)
+        entryKeys.append(short)
+        entryArticles.append(article)
+        entryNext.append(heads[slot])
+        heads[slot] = entry
+    }
+
+    /// Doubles the slots and relinks every entry, oldest first, so chains stay newest first.
     private mutating func grow() {
-        let oldKeys = keys
-        let oldHeads = heads
-        keys = [UInt32](repeating: 0, count: oldKeys.count * 2)
-        heads = [Int32](repeating: -1, count: oldKeys.count * 2)
-        let mask = keys.count - 1
-        for index in oldKeys.indices where oldHeads[index] >= 0 {
-            var slot = Int(oldKeys[index]) & mask
-            while heads[slot] >= 0 { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[index]
-            heads[slot] = oldHeads[index]
+        heads = [Int32](repeating: -1, count: heads.count * 2)
+        let mask = heads.count - 1
+        for entry in entryKeys.indices {
+            let slot = Int(entryKeys[entry]) & mask
+            entryNext[entry] = heads[slot]
+            heads[slot] = Int32(entry)
         }
     }
 }
