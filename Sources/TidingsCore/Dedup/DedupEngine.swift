@@ -13,6 +13,8 @@ struct DedupFingerprint: Sendable, Equatable {
     var shingleCount: Int
     /// The distinct shingles, sorted: verification measures overlap exactly with them.
     var shingles: [UInt32]
+    /// Their top 16 bits, for comparing with an index that keeps only those.
+    var shingleTops: [UInt16]
     var exactHash: UInt64
     /// Words left after boilerplate lines were dropped.
     var wordCount: Int
@@ -103,7 +105,7 @@ struct DedupEngine: Sendable {
     func fingerprint(of words: [UInt64]) -> DedupFingerprint {
         let shingles = Shingles.of(words, size: parameters.shingleSize)
         return DedupFingerprint(signature: hasher.signature(of: shingles), shingleCount: shingles.count,
-                                shingles: shingles, exactHash: Shingles.exactHash(of: words), wordCount: words.count)
+                                shingles: shingles, shingleTops: Shingles.tops(of: shingles), exactHash: Shingles.exactHash(of: words), wordCount: words.count)
     }
 
     func bandKeys(of signature: MinHashSignature) -> [UInt64] {
@@ -155,10 +157,20 @@ struct DedupEngine: Sendable {
         let containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
         let plausible = similarity >= parameters.threshold - Self.estimateMargin
             || containment >= parameters.containment - 2 * Self.estimateMargin
-        guard plausible, !fingerprint.shingles.isEmpty, !candidate.shingles.isEmpty else { return (similarity, containment) }
-        let shared = Self.sharedCount(fingerprint.shingles[...], candidate.shingles)
-        return (Double(shared) / Double(fingerprint.shingles.count + candidate.shingles.count - shared),
-                Double(shared) / Double(min(fingerprint.shingles.count, candidate.shingles.count)))
+        guard plausible, !fingerprint.shingles.isEmpty else { return (similarity, containment) }
+        let shared: Int
+        let candidateCount: Int
+        if !candidate.shingles.isEmpty {
+            shared = Self.sharedCount(fingerprint.shingles[...], candidate.shingles)
+            candidateCount = candidate.shingles.count
+        } else if !candidate.shingleTops.isEmpty {
+            shared = Self.sharedCount(fingerprint.shingleTops[...], candidate.shingleTops)
+            candidateCount = candidate.shingleTops.count
+        } else {
+            return (similarity, containment)
+        }
+        return (Double(shared) / Double(fingerprint.shingles.count + candidateCount - shared),
+                Double(shared) / Double(min(fingerprint.shingles.count, candidateCount)))
     }
 
     /// Four standard deviations of a 128-permutation estimate at similarity 0.5: an estimate
@@ -166,7 +178,7 @@ struct DedupEngine: Sendable {
     static let estimateMargin = 0.18
 
     /// How many values two sorted, distinct arrays have in common.
-    static func sharedCount(_ left: ArraySlice<UInt32>, _ right: ArraySlice<UInt32>) -> Int {
+    static func sharedCount<Value: FixedWidthInteger>(_ left: ArraySlice<Value>, _ right: ArraySlice<Value>) -> Int {
         var shared = 0
         var i = 0
         var j = 0

@@ -8,6 +8,8 @@ struct DedupCandidate: Sendable {
     var shingleCount: Int
     /// The sorted distinct shingles when the index keeps them (exact verification), else empty.
     var shingles: ArraySlice<UInt32> = []
+    /// Or their top 16 bits (half the memory; chance collisions add about n·m/65536 to the overlap).
+    var shingleTops: ArraySlice<UInt16> = []
 }
 
 /// Where the detector keeps what it has seen: per-source line counts for

@@ -6,9 +6,10 @@ struct MemoryDedupIndex: DedupIndex {
     /// articles share says nothing, and walking it would make judging quadratic.
     static let chainLimit = 256
 
-    private var signatures = ChunkedValues()
+    private var signatures = ChunkedValues<UInt32>()
     private var shingleCounts: [Int32] = []
-    private var shingleSets = ChunkedValues()
+    /// The top 16 bits of each article's shingles: exact enough to verify, half the memory.
+    private var shingleTops = ChunkedValues<UInt16>()
     private var times: [Double] = []
     private var canonicalIDs: [Int32] = []
     private var exact: [UInt64: Int32] = [:]
@@ -63,7 +64,7 @@ struct MemoryDedupIndex: DedupIndex {
         precondition(article.id == Int64(position), "MemoryDedupIndex ids are judging positions")
         signatures.append(article.fingerprint.signature.values)
         shingleCounts.append(Int32(article.fingerprint.shingleCount))
-        shingleSets.append(article.fingerprint.shingles)
+        shingleTops.append(article.fingerprint.shingleTops)
         times.append(article.time)
         canonicalIDs.append(Int32(article.canonicalID))
         collectedIn.append(0)
@@ -77,7 +78,7 @@ struct MemoryDedupIndex: DedupIndex {
         return DedupCandidate(id: Int64(position), canonicalID: Int64(canonicalIDs[position]),
                               signature: signatures[position],
                               shingleCount: Int(shingleCounts[position]),
-                              shingles: shingleSets[position])
+                              shingleTops: shingleTops[position])
     }
 }
 
@@ -178,19 +179,19 @@ struct LineCounts {
     }
 }
 
-/// Runs of 32-bit values (one per article) kept in fixed-size chunks: growing never copies
+/// Runs of values (one run per article) kept in fixed-size chunks: growing never copies
 /// what is stored (a flat array's doubling would briefly hold it twice), and a run is lent
 /// out as a slice without copying.
-struct ChunkedValues {
-    private static let chunkCapacity = 1 << 20
-    private var chunks: [[UInt32]] = []
+struct ChunkedValues<Value> {
+    private static var chunkCapacity: Int { 1 << 20 }
+    private var chunks: [[Value]] = []
     private var chunkOf: [Int32] = []
     private var startOf: [Int32] = []
     private var countOf: [Int32] = []
 
-    mutating func append(_ values: [UInt32]) {
+    mutating func append(_ values: [Value]) {
         if chunks.isEmpty || chunks[chunks.count - 1].count + values.count > chunks[chunks.count - 1].capacity {
-            var chunk = [UInt32]()
+            var chunk = [Value]()
             chunk.reserveCapacity(max(Self.chunkCapacity, values.count))
             chunks.append(chunk)
         }
@@ -201,7 +202,7 @@ struct ChunkedValues {
         chunks[last].append(contentsOf: values)
     }
 
-    subscript(item: Int) -> ArraySlice<UInt32> {
+    subscript(item: Int) -> ArraySlice<Value> {
         let start = Int(startOf[item])
         return chunks[Int(chunkOf[item])][start..<(start + Int(countOf[item]))]
     }

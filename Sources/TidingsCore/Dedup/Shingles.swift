@@ -18,6 +18,9 @@ enum Shingles {
         return shingles.uniqued()
     }
 
+    /// The top 16 bits of sorted shingles: still sorted (with repeats where two shingles share them).
+    static func tops(of shingles: [UInt32]) -> [UInt16] { shingles.map { UInt16(truncatingIfNeeded: $0 >> 16) } }
+
     /// Hash of the whole word sequence: equal for texts that normalize to the same words.
     static func exactHash(of words: [UInt64]) -> UInt64 {
         var hash = DedupHash.seed
