@@ -6,18 +6,8 @@ import TidingsTestSupport
 /// The parser must never trap, whatever the bytes: a crash would take the daemon down.
 @Suite("Parser robustness")
 struct FeedParserRobustnessTests {
-    /// A small deterministic generator (SplitMix64), so failures reproduce.
-    struct Seeded {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
-    }
+    /// A small deterministic generator (dedup's SplitMix64), so failures reproduce.
+    typealias Seeded = DedupHash.SplitMix64
 
     static let snippets: [[UInt8]] = ["<", ">", "&", "&#", "&#x", ";", "\"", "'", "]]>", "<![CDATA[", "<!--", "-->", "</",
                                       "/>", "<?", "?>", "<!DOCTYPE x [", "<a:b xmlns:a=\"u\">", "\u{0}", "\r", "\u{FEFF}",

@@ -34,5 +34,8 @@ enum DedupHash {
             value = (value ^ (value >> 27)) &* 0x94d0_49bb_1331_11eb
             return value ^ (value >> 31)
         }
+
+        /// A number in 0..<bound (0 when bound is not positive).
+        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
     }
 }
