@@ -5,7 +5,7 @@ import TidingsCore
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Show totals: sources, articles, changes, store size, articles per source."
+        abstract: "Show totals: sources, articles, duplicates, changes, store size, articles per source."
     )
 
     @ParentCommand var root: Tidings
