@@ -227,28 +227,14 @@ enum TextNormalizer {
             return end
         }
 
-        /// A character reference at `start` (`&`), decoded and consumed; unknown ones are text.
+        /// A character reference at `start` (`&`), decoded and consumed; anything else is text.
         private mutating func reference(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
-            var index = start + 1
-            var end = index
-            while end < bytes.count, end - index < 32, Self.isNameByte(bytes[end]) || bytes[end] == 0x23 { end += 1 }
-            let hasSemicolon = end < bytes.count && bytes[end] == 0x3B
-            let body = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
-            var replacement: String?
-            if body.hasPrefix("#") {
-                let digits = body.dropFirst()
-                let value = digits.first == "x" || digits.first == "X" ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
-                replacement = value.flatMap(Unicode.Scalar.init).map { String(Character($0)) }
-            } else {
-                replacement = HTMLEntityTable.byName[body]
-            }
-            guard let replacement, !body.isEmpty else {
+            guard let (replacement, length) = HTMLEntities.reference(in: bytes, at: start) else {
                 endWord()
                 return start + 1
             }
-            index = end + (hasSemicolon ? 1 : 0)
             for scalar in replacement.unicodeScalars { consume(scalar) }
-            return index
+            return start + length
         }
 
         private static func isNameByte(_ byte: UInt8) -> Bool {

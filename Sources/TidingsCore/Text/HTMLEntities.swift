@@ -3,60 +3,77 @@
 public enum HTMLEntities {
     public static func decode(_ text: String) -> String {
         guard text.utf8.contains(0x26) else { return text }
-        var output = String.UnicodeScalarView()
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "&", let (replacement, length) = reference(in: scalars, at: index) {
-                output.append(contentsOf: replacement.unicodeScalars)
-                index += length
-            } else {
-                output.append(scalar)
-                index += 1
+        var text = text
+        let decoded = text.withUTF8 { bytes in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 0x26, let (replacement, length) = reference(in: bytes, at: index) {
+                    output.append(contentsOf: replacement.utf8)
+                    index += length
+                } else {
+                    output.append(bytes[index])
+                    index += 1
+                }
             }
+            return output
         }
-        return String(output)
+        return String(decoding: decoded, as: UTF8.self)
     }
 
-    /// The replacement and the length consumed of a reference starting at `start` (`&`).
-    private static func reference(in scalars: [Unicode.Scalar], at start: Int) -> (String, Int)? {
+    /// The replacement of the reference at `start` (on its `&`) in UTF-8 `bytes`, and how many
+    /// bytes it takes; `nil` when there is none there (the `&` is then text).
+    static func reference(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (String, Int)? {
         var index = start + 1
-        guard index < scalars.count else { return nil }
-        if scalars[index] == "#" {
+        let count = bytes.count
+        guard index < count else { return nil }
+        if bytes[index] == 0x23 {  // #
             index += 1
-            var radix = 10
-            if index < scalars.count, scalars[index] == "x" || scalars[index] == "X" {
+            var radix: UInt32 = 10
+            if index < count, bytes[index] | 0x20 == 0x78 {  // x, X
                 radix = 16
                 index += 1
             }
-            var digits = ""
-            while index < scalars.count, digits.count < 8, scalars[index].properties.isASCIIHexDigit,
-                  radix == 16 || ("0"..."9").contains(scalars[index]) {
-                digits.unicodeScalars.append(scalars[index])
+            var value: UInt32 = 0
+            var digits = 0
+            while index < count, digits < 8, let digit = hexValue(bytes[index]), digit < radix {
+                value = value * radix + digit
                 index += 1
+                digits += 1
             }
-            guard let value = UInt32(digits, radix: radix) else { return nil }
-            if index < scalars.count, scalars[index] == ";" { index += 1 }
+            guard digits > 0 else { return nil }
+            if index < count, bytes[index] == 0x3B { index += 1 }
             return (String(numericScalar(value)), index - start)
         }
-        var name = ""
-        while index < scalars.count, name.count < 32, scalars[index].properties.isAlphabetic || ("0"..."9").contains(scalars[index]) {
-            name.unicodeScalars.append(scalars[index])
-            index += 1
-        }
-        guard !name.isEmpty else { return nil }
-        if index < scalars.count, scalars[index] == ";", let value = HTMLEntityTable.byName[name] {
+        let nameStart = index
+        while index < count, index - nameStart < 32, isASCIIAlphanumeric(bytes[index]) { index += 1 }
+        guard index > nameStart else { return nil }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self)
+        if index < count, bytes[index] == 0x3B, let value = HTMLEntityTable.byName[name] {
             return (value, index + 1 - start)
         }
         // Legacy references without ';': the longest known prefix wins (`&copy2024` is "©2024").
-        for length in stride(from: name.count, through: 2, by: -1) {
+        for length in stride(from: name.utf8.count, through: 2, by: -1) {
             let prefix = String(name.prefix(length))
             if HTMLEntityTable.legacyNames.contains(prefix), let value = HTMLEntityTable.byName[prefix] {
                 return (value, 1 + length)
             }
         }
         return nil
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 0x30...0x39: UInt32(byte - 0x30)
+        case 0x41...0x46: UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: UInt32(byte - 0x61 + 10)
+        default: nil
+        }
     }
 
     /// Code points the way browsers map them: Windows-1252 for 0x80–0x9F, U+FFFD for invalid ones.
