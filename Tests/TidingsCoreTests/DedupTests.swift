@@ -96,6 +96,7 @@ struct DedupTests {
     func banding() {
         let low = LSHBands.optimal(threshold: 0.2, permutations: 128)
         let high = LSHBands.optimal(threshold: 0.8, permutations: 128)
+        #expect(low == LSHBands(bands: 28, rows: 2), "the README's figure for the default threshold")
         #expect(low.bands * low.rows <= 128)
         #expect(high.bands * high.rows <= 128)
         #expect(low.rows < high.rows)

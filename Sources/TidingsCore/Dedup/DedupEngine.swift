@@ -173,6 +173,10 @@ struct DedupEngine: Sendable {
                 Double(shared) / Double(min(fingerprint.shingles.count, candidateCount)))
     }
 
+    /// A band bucket is read at most this deep (newest first): a band key that thousands of
+    /// articles share says nothing, and reading it all would make judging quadratic.
+    static let bucketLimit = 256
+
     /// Four standard deviations of a 128-permutation estimate at similarity 0.5: an estimate
     /// further than this below a threshold is not measured exactly.
     static let estimateMargin = 0.18

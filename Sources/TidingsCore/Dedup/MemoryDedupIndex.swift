@@ -2,10 +2,6 @@
 /// signatures and an open-addressing table of band keys, each bucket a chain
 /// of articles, newest first. Ids are positions (0, 1, 2, …) in judging order.
 struct MemoryDedupIndex: DedupIndex {
-    /// A bucket chain is followed at most this far: a band key that thousands of
-    /// articles share says nothing, and walking it would make judging quadratic.
-    static let chainLimit = 256
-
     private var signatures = ChunkedValues<UInt32>()
     private var shingleCounts: [Int32] = []
     /// The top 16 bits of each article's shingles: exact enough to verify, half the memory.
@@ -46,7 +42,7 @@ struct MemoryDedupIndex: DedupIndex {
         for key in bandKeys {
             var entry = buckets.head(of: key)
             var walked = 0
-            while entry >= 0, walked < Self.chainLimit {
+            while entry >= 0, walked < DedupEngine.bucketLimit {
                 let position = Int(buckets.article(of: entry))
                 if collectedIn[position] != stamp, times[position] >= notBefore {
                     collectedIn[position] = stamp

@@ -25,7 +25,18 @@ public struct MinHashSignature: Sendable, Equatable {
     }
 
     /// Little-endian 32-bit values: 4 bytes a permutation.
-    public var blob: [UInt8] {
+    public var blob: [UInt8] { UInt32Blob.encode(values) }
+
+    /// Reads `blob`; `nil` when the length is not a whole number of values.
+    public init?<Bytes: Collection>(blob: Bytes) where Bytes.Element == UInt8 {
+        guard let values = UInt32Blob.decode(blob) else { return nil }
+        self.values = values
+    }
+}
+
+/// 32-bit values as little-endian bytes: how signatures and shingle sets are stored.
+enum UInt32Blob {
+    static func encode(_ values: [UInt32]) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(values.count * 4)
         for value in values {
@@ -37,16 +48,16 @@ public struct MinHashSignature: Sendable, Equatable {
         return bytes
     }
 
-    /// Reads `blob`; `nil` when the length is not a whole number of values.
-    public init?<Bytes: Collection>(blob: Bytes) where Bytes.Element == UInt8 {
-        guard blob.count % 4 == 0 else { return nil }
+    /// `nil` when the length is not a multiple of 4.
+    static func decode<Bytes: Collection>(_ bytes: Bytes) -> [UInt32]? where Bytes.Element == UInt8 {
+        guard bytes.count % 4 == 0 else { return nil }
         var values = [UInt32]()
-        values.reserveCapacity(blob.count / 4)
-        var iterator = blob.makeIterator()
+        values.reserveCapacity(bytes.count / 4)
+        var iterator = bytes.makeIterator()
         while let b0 = iterator.next(), let b1 = iterator.next(), let b2 = iterator.next(), let b3 = iterator.next() {
             values.append(UInt32(b0) | UInt32(b1) << 8 | UInt32(b2) << 16 | UInt32(b3) << 24)
         }
-        self.values = values
+        return values
     }
 }
 

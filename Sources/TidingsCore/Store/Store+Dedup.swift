@@ -43,7 +43,7 @@ struct StoreDedupIndex: DedupIndex {
         var ids = Set<Int64>()
         for key in bandKeys {
             ids.formUnion(try Int64.fetchAll(bucket, arguments: [Int64(bitPattern: key), notBefore,
-                                                                 MemoryDedupIndex.chainLimit]))
+                                                                 DedupEngine.bucketLimit]))
         }
         guard !ids.isEmpty else { return [] }
         let fingerprint = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM dedup_fingerprints WHERE article_id = ?")
@@ -58,7 +58,7 @@ struct StoreDedupIndex: DedupIndex {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [article.id, article.time, article.canonicalID, Int64(bitPattern: fingerprint.exactHash),
                              fingerprint.wordCount, fingerprint.shingleCount, Data(fingerprint.signature.blob),
-                             Data(MinHashSignature(values: fingerprint.shingles).blob)])
+                             Data(UInt32Blob.encode(fingerprint.shingles))])
         let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES (?, ?, ?)")
         for key in article.bandKeys { try band.execute(arguments: [Int64(bitPattern: key), article.id, article.time]) }
     }
@@ -69,9 +69,9 @@ struct StoreDedupIndex: DedupIndex {
         let signature: Data = row["signature"]
         let shingles: Data = row["shingles"]
         return DedupCandidate(id: row["article_id"], canonicalID: row["canonical_id"],
-                              signature: MinHashSignature(blob: signature)?.values[...] ?? [],
+                              signature: UInt32Blob.decode(signature)?[...] ?? [],
                               shingleCount: row["shingle_count"],
-                              shingles: MinHashSignature(blob: shingles)?.values[...] ?? [])
+                              shingles: UInt32Blob.decode(shingles)?[...] ?? [])
     }
 
     /// The stored key of a line scope (a source, or the shared headline scope).

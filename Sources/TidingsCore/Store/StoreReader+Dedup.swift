@@ -69,8 +69,8 @@ extension StoreReader {
                 let shinglesBlob: Data = row["shingles"]
                 let candidate = DedupCandidate(
                     id: row["article_id"], canonicalID: row["article_id"],
-                    signature: MinHashSignature(blob: signatureBlob)?.values[...] ?? [],
-                    shingleCount: row["shingle_count"], shingles: MinHashSignature(blob: shinglesBlob)?.values[...] ?? [])
+                    signature: UInt32Blob.decode(signatureBlob)?[...] ?? [],
+                    shingleCount: row["shingle_count"], shingles: UInt32Blob.decode(shinglesBlob)?[...] ?? [])
                 let (similarity, containment) = engine.overlap(probe, candidate)
                 if similarity >= minimum || containment >= max(minimum, engine.parameters.containment) {
                     scored.append((candidate.id, similarity, containment))

@@ -1,0 +1,22 @@
+import Foundation
+
+/// Runs a body over every element of an array on all cores, in blocks handed out as
+/// threads come free (a core busy with other work then simply takes fewer blocks).
+enum Parallel {
+    static func forEach<Element>(_ elements: inout [Element], _ body: (Int, inout Element) -> Void) {
+        let count = elements.count
+        let block = 32
+        let blocks = (count + block - 1) / block
+        elements.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let shared = buffer
+            withoutActuallyEscaping(body) { body in
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: blocks) { blockIndex in
+                    for position in (blockIndex * block)..<min(count, (blockIndex + 1) * block) {
+                        body(position, &shared[position])
+                    }
+                }
+            }
+        }
+    }
+}
