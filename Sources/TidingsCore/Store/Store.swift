@@ -49,10 +49,6 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // The dedup index is read at random (band keys): a larger page cache and memory-mapped
-            // reads keep its cost flat as the store grows to millions of articles.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         let pool: DatabasePool
         do {
