@@ -2,7 +2,8 @@
  *
  * Swift cannot call C variadic functions, so every form of curl_easy_setopt
  * and curl_easy_getinfo that Tidings uses gets one small
- * static inline wrapper here. Nothing else belongs in this file. */
+ * static inline wrapper here, and the multi interface's message reading
+ * (CURLMsg holds a union). Nothing else belongs in this file. */
 #ifndef TIDINGS_CCURL_SHIM_H
 #define TIDINGS_CCURL_SHIM_H
 
@@ -51,6 +52,24 @@ static inline CURLcode tidings_easy_getinfo_string(CURL *handle, CURLINFO info, 
 
 static inline CURLcode tidings_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
     return curl_easy_getinfo(handle, info, value);
+}
+
+static inline CURLMcode tidings_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/* The next finished transfer, if any: returns 1 and fills easy and result, or 0. */
+static inline int tidings_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
+    int queued = 0;
+    CURLMsg *message;
+    while ((message = curl_multi_info_read(multi, &queued)) != NULL) {
+        if (message->msg == CURLMSG_DONE) {
+            *easy = message->easy_handle;
+            *result = message->data.result;
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* CURLVERSION_NOW is a macro alias that Swift does not import. */

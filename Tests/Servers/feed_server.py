@@ -123,6 +123,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 drops SYNs when many clients connect at once
+    # (each then waits a 1 s retransmit): the tests open dozens in parallel.
+    request_queue_size = 256
 
 
 def main():

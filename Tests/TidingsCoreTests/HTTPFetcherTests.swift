@@ -123,4 +123,36 @@ struct HTTPFetcherTests {
         #expect(error.kind == .cancelled)
         #expect(Date().timeIntervalSince(started) < 15, "aborted, not waited out")
     }
+
+    @Test("connections are reused: a second fetch from the same server opens none")
+    func connectionReuse() async throws {
+        let first = try await fetch(server.url("/files/feed.xml")).get()
+        let second = try await fetch(server.url("/files/feed.xml")).get()
+        #expect(first.httpVersion == .http1_1)
+        #expect(first.newConnections == 1)
+        #expect(second.newConnections == 0)
+    }
+
+    @Test("many transfers at once all complete while slow ones are still in flight")
+    func concurrentTransfers() async throws {
+        let slow = (0..<6).map { _ in Task { await fetch(server.url("/slow?seconds=60")) } }
+        try await Task.sleep(for: .milliseconds(300))
+        let feed = server.url("/files/feed.xml")
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<40 {
+                group.addTask { (try? await fetch(feed).get().status) ?? -1 }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 40))
+        // Still in flight: cancelling them now is what ends them.
+        slow.forEach { $0.cancel() }
+        for task in slow {
+            guard case .failure(let error) = await task.value else {
+                Issue.record("a 60-second transfer cannot have completed")
+                continue
+            }
+            #expect(error.kind == .cancelled)
+        }
+    }
 }

@@ -19,7 +19,7 @@ enum CurlGlobal {
 
 /// An owning wrapper around one `CURL *` easy handle: created in `init`,
 /// cleaned up in `deinit`, never shared between threads while in use.
-final class CurlEasy {
+final class CurlEasy: @unchecked Sendable {
     let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
 

@@ -1,3 +1,4 @@
+import CCurl
 import Foundation
 
 /// What to fetch and with which extra headers.
@@ -56,6 +57,10 @@ public struct FetchResponse: Sendable {
     public var redirectCount: Int
     /// Status of each response in the redirect chain, the final one last.
     public var statusChain: [Int] = []
+    /// Connections opened for this transfer: 0 when an open one was reused.
+    public var newConnections = 0
+    /// The protocol of the final response.
+    public var httpVersion: HTTPVersion = .unknown
 
     /// Where the resource now lives, when every redirect on the way was permanent (301/308).
     /// A chain with any temporary redirect (302/303/307) does not move a source.
@@ -71,6 +76,21 @@ public struct FetchResponse: Sendable {
     }
 
     public var isSuccess: Bool { (200..<300).contains(status) }
+}
+
+/// The HTTP protocol version a response came over.
+public enum HTTPVersion: String, Sendable {
+    case http1_0 = "HTTP/1.0", http1_1 = "HTTP/1.1", http2 = "HTTP/2", http3 = "HTTP/3", unknown = ""
+
+    init(curl value: Int) {
+        switch value {
+        case CURL_HTTP_VERSION_1_0: self = .http1_0
+        case CURL_HTTP_VERSION_1_1: self = .http1_1
+        case CURL_HTTP_VERSION_2_0: self = .http2
+        case CURL_HTTP_VERSION_3: self = .http3
+        default: self = .unknown
+        }
+    }
 }
 
 /// Why a transfer did not complete, in words a user can act on.

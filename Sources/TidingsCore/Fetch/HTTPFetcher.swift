@@ -3,10 +3,11 @@ import Foundation
 
 /// Fetches one URL with libcurl under a `FetchPolicy`.
 ///
-/// A transfer blocks in `curl_easy_perform`, so it runs on a thread of its own
-/// and never on Swift's cooperative pool; cancelling the calling task aborts it.
-/// Redirects go only to http and https; a `file:` URL is read only when it is
-/// the URL asked for.
+/// Transfers run on the process's `TransferEngine` (one libcurl multi handle
+/// on a thread of its own), never on Swift's cooperative pool; connections are
+/// reused across fetches and HTTP/2 is used where a server offers it.
+/// Cancelling the calling task aborts its transfer. Redirects go only to http
+/// and https; a `file:` URL is read only when it is the URL asked for.
 public struct HTTPFetcher: Sendable {
     public let policy: FetchPolicy
 
@@ -17,30 +18,33 @@ public struct HTTPFetcher: Sendable {
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchError> {
         let state = TransferState(maxBodyBytes: policy.maxBodySize.bytes, maxHeaderBytes: policy.maxHeaderBytes)
         let policy = self.policy
+        let engine = TransferEngine.shared
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let thread = Thread {
-                    continuation.resume(returning: HTTPFetcher.perform(request, policy: policy, state: state))
+                if state.isCancelled {
+                    return continuation.resume(returning: .failure(FetchError(kind: .cancelled, message: "cancelled before start")))
                 }
-                thread.name = "tidings-fetch"
-                thread.start()
+                let easy: CurlEasy
+                do {
+                    easy = try CurlEasy()
+                    try HTTPFetcher.configure(easy, request: request, policy: policy, state: state)
+                } catch {
+                    return continuation.resume(returning: .failure(FetchError(kind: .other, message: "\(error)")))
+                }
+                engine.start(easy, state: state) { code in
+                    continuation.resume(returning: HTTPFetcher.result(of: code, easy: easy, request: request,
+                                                                      policy: policy, state: state))
+                }
             }
         } onCancel: {
             state.cancel()
+            engine.wakeUp()
         }
     }
 
-    private static func perform(_ request: FetchRequest, policy: FetchPolicy,
-                                state: TransferState) -> Result<FetchResponse, FetchError> {
-        if state.isCancelled { return .failure(FetchError(kind: .cancelled, message: "cancelled before start")) }
-        let easy: CurlEasy
-        do {
-            easy = try CurlEasy()
-            try configure(easy, request: request, policy: policy, state: state)
-        } catch {
-            return .failure(FetchError(kind: .other, message: "\(error)"))
-        }
-        let code = withExtendedLifetime(state) { easy.perform() }
+    /// The response (or error) of a finished transfer, read while its handle is still alive.
+    private static func result(of code: CURLcode, easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,
+                               state: TransferState) -> Result<FetchResponse, FetchError> {
         guard code == CURLE_OK else {
             return .failure(FetchErrorMapping.error(for: code, request: request, policy: policy, state: state))
         }
@@ -50,7 +54,8 @@ public struct HTTPFetcher: Sendable {
         return .success(FetchResponse(
             status: status, reason: isFile ? "OK" : state.reason, requestedURL: request.url,
             effectiveURL: effective, headers: state.headers, body: state.body,
-            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses))
+            redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses,
+            newConnections: easy.info(long: CURLINFO_NUM_CONNECTS), httpVersion: HTTPVersion(curl: easy.info(long: CURLINFO_HTTP_VERSION))))
     }
 
     private static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,
@@ -71,6 +76,9 @@ public struct HTTPFetcher: Sendable {
         try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: policy.maxBodySize.bytes)
         try easy.set(CURLOPT_SSL_VERIFYPEER, true)
         try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        try easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)  // HTTP/2 over TLS where offered
+        try easy.set(CURLOPT_PIPEWAIT, true)  // prefer multiplexing on an HTTP/2 connection to opening another
+
         try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(state.errorBuffer))
         try easy.set(CURLOPT_WRITEFUNCTION, callback: TransferCallbacks.write)
         try easy.set(CURLOPT_WRITEDATA, pointer: userdata)
