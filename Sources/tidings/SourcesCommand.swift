@@ -31,10 +31,20 @@ struct SourcesCommand: ParsableCommand {
             table.append([
                 source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
                 HumanTime.relative(source.lastSuccess, now: now),
-                ["removed", "disabled", "gone"].contains(source.state) ? "-" : HumanTime.relative(source.nextDue, now: now),
+                ["removed", "disabled", "gone"].contains(source.state) ? "-" : Self.nextDue(source, now: now),
                 String(source.consecutiveErrors), source.lastError ?? source.warning.map { "warning: \($0)" } ?? "",
             ])
         }
         Output.line(table.render(width: Terminal.width))
+    }
+
+    /// "in 42m (adaptive: every 45m)", "in 3m (retry-after)".
+    static func nextDue(_ source: SourceStatus, now: Date) -> String {
+        let when = HumanTime.relative(source.nextDue, now: now)
+        guard let reason = source.dueReason else { return when }
+        if reason == DueReason.adaptive.rawValue, let learnt = source.learntInterval {
+            return "\(when) (adaptive: every \(HumanTime.span(learnt)))"
+        }
+        return "\(when) (\(reason))"
     }
 }

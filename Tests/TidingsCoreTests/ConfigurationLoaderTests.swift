@@ -195,6 +195,8 @@ struct ConfigurationLoaderTests {
         ("[daemon]\nlog_level = \"loud\"", "daemon.log_level: expected one of \"trace\""),
         ("[dedup]\nthreshold = 1.5", "dedup.threshold: expected a number between 0 and 1 (exclusive), found 1.5"),
         ("[dedup]\nshingle_size = 40", "dedup.shingle_size: expected an integer from 1 to 16, found 40"),
+        ("[daemon]\nmin_interval = \"1h\"\nmax_interval = \"30m\"",
+         "daemon.max_interval: expected a time span of at least min_interval (1h), found 30m"),
         ("daemon = 3", "daemon: expected table, found integer 3"),
         ("source = \"x\"", "source: expected array of tables ([[source]]), found string \"x\""),
         ("[[source]]\nid = \"x\"\nurl = \"https://x.example\"\nheaders = { \"Bad Name\" = \"v\" }",
@@ -203,6 +205,17 @@ struct ConfigurationLoaderTests {
     func rangeErrors(text: String, expected: String) {
         let messages = errors(text)
         #expect(messages.contains { $0.contains(expected) }, "\(messages)")
+    }
+
+    @Test("sources without an interval of their own are adaptive, unless adaptive_interval is off")
+    func adaptiveSources() throws {
+        let source = "[[source]]\nid = \"a\"\nurl = \"https://a.example/\"\n[[source]]\nid = \"b\"\nurl = \"https://b.example/\"\ninterval = \"20m\"\n"
+        let sources = try load(source).configuration.sources
+        #expect(sources.map(\.adaptive) == [true, false])
+        #expect(sources.map(\.interval) == [.hours(1), .minutes(20)])
+        #expect(try load("[daemon]\nadaptive_interval = false\n" + source).configuration.sources.map(\.adaptive) == [false, false])
+        let raised = try load("[daemon]\nmin_interval = \"8h\"\n").configuration.daemon
+        #expect(raised.maxInterval == .hours(8), "the default max_interval follows a larger min_interval")
     }
 
     @Test("unknown keys warn with the closest known key, and the file still loads")

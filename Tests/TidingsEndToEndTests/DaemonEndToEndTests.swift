@@ -25,7 +25,7 @@ struct DaemonEndToEndTests {
         let config = try demoConfig()
         let first = try ProcessRunner.tidingsd(["--config", config, "--once"])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("once.done added=7 failed=0 sources=3"), "\(first.stderr)")
+        #expect(first.stderr.contains("once.done added=7 deferred=0 failed=0 sources=3"), "\(first.stderr)")
 
         let db = work.path("state/tidings.db")
         let listed = try ProcessRunner.tidings(["--db", db, "articles", "--json"])
@@ -40,13 +40,13 @@ struct DaemonEndToEndTests {
         let changesBefore = try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout
         let second = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
         #expect(second.status == 0)
-        #expect(second.stderr.contains("once.done added=0 failed=0 sources=3"), "\(second.stderr)")
+        #expect(second.stderr.contains("once.done added=0 deferred=0 failed=0 sources=3"), "\(second.stderr)")
         let after = try #require(try json(ProcessRunner.tidings(["--db", db, "articles", "--json"]).stdout) as? [[String: Any]])
         #expect(after.count == 7)
         #expect(try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout == changesBefore, "no new change rows")
 
         let third = try ProcessRunner.tidingsd(["--config", config, "--once"])
-        #expect(third.stderr.contains("once.done added=0 failed=0 sources=0"), "nothing is due yet: \(third.stderr)")
+        #expect(third.stderr.contains("once.done added=0 deferred=0 failed=0 sources=0"), "nothing is due yet: \(third.stderr)")
     }
 
     @Test("a malformed feed, a 404 and an unreachable server each leave a readable error; the good feed is ingested")
@@ -100,7 +100,7 @@ struct DaemonEndToEndTests {
         #expect(byID["malformed"]?["articles"] as? Int == 1)
         #expect(byID["malformed"]?["warning"] as? String
                 == "feed recovered: not well-formed XML at line 4, column 22: an end tag that does not match the open element")
-        #expect(byID["garbage"]?["state"] as? String == "failing")
+        #expect(byID["garbage"]?["state"] as? String == "backing-off")
         #expect(byID["garbage"]?["last_error"] as? String == "malformed feed at line 1, column 1: no XML element found (is this XML at all?)")
         #expect(byID["missing"]?["last_error"] as? String == "HTTP 404 Not Found from \(server.url("/files/nothing-here.xml"))")
         #expect(byID["missing"]?["last_status"] as? Int == 404)

@@ -59,11 +59,35 @@ struct RedirectAndGoneTests {
         let before = Date()
         #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
         let limited = try source()
-        #expect(limited["state"] as? String == "failing")
+        #expect(limited["state"] as? String == "backing-off")
+        #expect(limited["due_reason"] as? String == "retry-after")
         #expect((limited["last_error"] as? String)?.contains("HTTP 429 Too Many Requests") == true)
         #expect((limited["last_error"] as? String)?.contains("server asks to retry after") == true)
         let due = try #require((limited["next_due"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
         #expect(due.timeIntervalSince(before) > 1700 && due.timeIntervalSince(before) < 1900, "\(due)")
+    }
+
+    @Test("Retry-After holds the whole origin: other sources there are not requested and wait as long; other origins are fetched")
+    func retryAfterHoldsTheOrigin() throws {
+        try site.write("feed.xml", "<rss><channel><title>t</title><item><guid>1</guid><title>one</title></item></channel></rss>")
+        let server = try FeedServer(root: site.url)
+        let file = try work.write("tidings.toml", tidingsConfig(database: "state/tidings.db", sources: [
+            ("a-limited", server.url("/status/503?retry-after=900")),
+            ("b-same-origin", server.url("/files/feed.xml")),
+            ("c-elsewhere", site.url.appendingPathComponent("feed.xml").absoluteString),
+        ]))
+        let before = Date()
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once", "--all"]).status == 0)
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once", "--all"]).status == 0)
+        #expect(server.requests.map { String($0.split(separator: " ")[1]) } == ["/status/503?retry-after=900"],
+                "one request to the origin in two runs: \(server.requests)")
+        let sources = try TidingsJSON.sources(db: work.path("state/tidings.db"))
+        let held = try #require(sources["b-same-origin"])
+        #expect(held["due_reason"] as? String == "retry-after")
+        #expect(held["articles"] as? Int == 0)
+        let due = try #require((held["next_due"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) })
+        #expect(due.timeIntervalSince(before) > 850 && due.timeIntervalSince(before) < 950, "\(due)")
+        #expect(sources["c-elsewhere"]?["articles"] as? Int == 1)
     }
 
     @Test("410 Gone stops polling, even with --all, until the source's settings change")

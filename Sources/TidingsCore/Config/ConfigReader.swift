@@ -61,11 +61,11 @@ final class ConfigReader {
             configuration.dedup = DedupSettingsReader(reader: self)
                 .read(values(of: dedup, scope: ConfigScope(table: .dedup, index: nil)))
         }
-        configuration.sources = readSources(root, defaultInterval: configuration.daemon.defaultInterval)
+        configuration.sources = readSources(root, daemon: configuration.daemon)
         return configuration
     }
 
-    private func readSources(_ root: TOMLTable, defaultInterval: TimeSpan) -> [SourceSettings] {
+    private func readSources(_ root: TOMLTable, daemon: DaemonSettings) -> [SourceSettings] {
         guard let value = root["source"] else { return [] }
         guard let array = value.array else {
             report(.error, "expected array of tables ([[source]]), found \(describe(value))", keyPath: "source",
@@ -74,7 +74,7 @@ final class ConfigReader {
         }
         var sources: [SourceSettings] = []
         var firstLineOfID: [String: Int] = [:]
-        let sourceReader = SourceSettingsReader(reader: self, directory: directory, defaultInterval: defaultInterval)
+        let sourceReader = SourceSettingsReader(reader: self, directory: directory, daemon: daemon)
         for (index, element) in array.enumerated() {
             let scope = ConfigScope(table: .source, index: index)
             guard let table = element.table else {

@@ -41,13 +41,24 @@ struct DaemonSettingsReader {
         settings.timeout = positiveSpan(values, "timeout") ?? settings.timeout
         settings.defaultInterval = positiveSpan(values, "default_interval") ?? settings.defaultInterval
         settings.minInterval = positiveSpan(values, "min_interval") ?? settings.minInterval
+        settings.maxInterval = positiveSpan(values, "max_interval") ?? settings.maxInterval
         settings.maxBackoff = positiveSpan(values, "max_backoff") ?? settings.maxBackoff
+        if case .boolean(let adaptive)? = values["adaptive_interval"] { settings.adaptiveInterval = adaptive }
         if case .byteCount(let size)? = values["max_body_size"] {
             if size.bytes >= 1024 { settings.maxBodySize = size } else {
                 reader.report(.error, "expected at least 1KiB, found \(size)", scope: scope, key: "max_body_size")
             }
         }
         if case .string(let level)? = values["log_level"] { settings.logLevel = level }
+        if settings.maxInterval.seconds < settings.minInterval.seconds {
+            // Only a max_interval given below min_interval is an error; the default follows min_interval up.
+            if values["max_interval"] == nil {
+                settings.maxInterval = settings.minInterval
+            } else {
+                reader.report(.error, "expected a time span of at least min_interval (\(settings.minInterval)), "
+                              + "found \(settings.maxInterval)", scope: scope, key: "max_interval")
+            }
+        }
         return settings
     }
 
@@ -113,7 +124,7 @@ struct DedupSettingsReader {
 struct SourceSettingsReader {
     let reader: ConfigReader
     let directory: URL
-    let defaultInterval: TimeSpan
+    let daemon: DaemonSettings
 
     /// `nil` when a required key is missing or invalid (already reported).
     func read(_ values: [String: ConfigValue], scope: ConfigScope) -> SourceSettings? {
@@ -149,13 +160,17 @@ struct SourceSettingsReader {
         }
         guard valid, let url else { return nil }
 
-        var source = SourceSettings(id: id, url: url, interval: defaultInterval)
+        var source = SourceSettings(id: id, url: url, interval: daemon.defaultInterval)
+        source.adaptive = daemon.adaptiveInterval
         if case .string(let title)? = values["title"] { source.title = title }
         if case .string(let kind)? = values["kind"], let parsed = SourceKind(rawValue: kind) { source.kind = parsed }
         if case .boolean(let enabled)? = values["enabled"] { source.enabled = enabled }
         if case .strings(let tags)? = values["tags"] { source.tags = tags }
         if case .timeSpan(let span)? = values["interval"] {
-            if span.seconds > 0 { source.interval = span } else {
+            if span.seconds > 0 {
+                source.interval = span
+                source.adaptive = false  // an interval of its own is kept as given
+            } else {
                 reader.report(.error, "expected a time span of at least 1s, found \(span)", scope: scope, key: "interval")
             }
         }

@@ -33,6 +33,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxBodySize = ByteCount.mebibytes(16)
     public var defaultInterval = TimeSpan.hours(1)
     public var minInterval = TimeSpan.minutes(15)
+    /// Sources without an interval of their own adapt to how often they publish.
+    public var adaptiveInterval = true
+    /// The longest interval adaptive scheduling gives a quiet source.
+    public var maxInterval = TimeSpan.hours(6)
     public var maxBackoff = TimeSpan.hours(24)
     public var logLevel = "info"
 
@@ -70,6 +74,14 @@ public struct SourceSettings: Sendable, Equatable, Codable {
     public var tags: [String]
     /// Extra request headers, sorted by name.
     public var headers: [HTTPHeaderField]
+    /// Whether the interval follows the source's publishing rate (it sets no
+    /// interval of its own and `[daemon] adaptive_interval` is on). Derived
+    /// from the daemon's settings, so not part of the stored settings.
+    public var adaptive = false
+
+    private enum CodingKeys: String, CodingKey {
+        case id, url, title, kind, interval, enabled, tags, headers
+    }
 
     public init(id: String, url: URL, title: String = "", kind: SourceKind = .feed,
                 interval: TimeSpan = .hours(1), enabled: Bool = true, tags: [String] = [],

@@ -27,15 +27,24 @@ public struct SourceRefresher: Sendable {
         let configured = Set(source.headers.map { $0.name.lowercased() })
         let conditional = state.validators.requestHeaders.filter { !configured.contains($0.name.lowercased()) }
         let url = state.movedTo ?? source.url
+        if let origin = FetchOrigin.of(url), let held = try? store.originHold(on: origin, at: Date()) {
+            // The server told another source on this origin to come back later: so does this one.
+            logger.info("refresh.deferred", metadata: ["origin": "\(origin)", "until": "\(ISO8601.string(held))"])
+            do {
+                try store.postpone(source.id, until: held, reason: .retryAfter)
+            } catch {
+                logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+            }
+            return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil, deferredUntil: held)
+        }
         let fetched = await fetcher.fetch(FetchRequest(url: url, headers: source.headers + conditional))
         if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
         }
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
-                                       isHTTP: !source.url.isFileURL)
-        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, previousErrors: state.consecutiveErrors,
-                                   validators: state.validators)
+                                       isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
+        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
         }
@@ -66,14 +75,17 @@ public struct SourceRefresher: Sendable {
         }
     }
 
-    /// Interprets a fetch result: HTTP errors, parse errors and successes.
+    /// Interprets a fetch result: HTTP errors, parse errors and successes, and when to come back.
     static func outcome(of fetched: Result<FetchResponse, FetchError>, for source: SourceSettings,
-                        schedule: RefreshSchedule, previousErrors: Int,
-                        validators: FetchValidators = FetchValidators(), now: Date = Date()) -> RefreshOutcome {
+                        schedule: RefreshSchedule, state: SourceFetchState, now: Date = Date()) -> RefreshOutcome {
+        func outcome(_ result: RefreshOutcome.Result, status: Int?, next: NextRefresh) -> RefreshOutcome {
+            RefreshOutcome(sourceID: source.id, status: status, result: result, finishedAt: now, nextDueAt: next.date,
+                           dueReason: next.reason)
+        }
         func failure(_ message: String, status: Int?, retryAfter: Date? = nil) -> RefreshOutcome {
-            RefreshOutcome(sourceID: source.id, status: status, result: .failure(message: message), finishedAt: now,
-                           nextDueAt: schedule.nextAfterFailure(now: now, consecutiveErrors: previousErrors + 1,
-                                                                retryAfter: retryAfter))
+            outcome(.failure(message: message), status: status,
+                    next: schedule.nextAfterFailure(now: now, consecutiveErrors: state.consecutiveErrors + 1,
+                                                    retryAfter: retryAfter))
         }
         let response: FetchResponse
         switch fetched {
@@ -81,20 +93,11 @@ public struct SourceRefresher: Sendable {
         case .success(let value): response = value
         }
         if response.status == 410 {
-            return RefreshOutcome(sourceID: source.id, status: 410, result: .gone(
-                message: "HTTP 410 Gone from \(response.effectiveURL.absoluteString): polling stopped "
-                    + "(change the source's settings to try again)"), finishedAt: now, nextDueAt: now)
+            return outcome(.gone(message: "HTTP 410 Gone from \(response.effectiveURL.absoluteString): polling stopped "
+                                    + "(change the source's settings to try again)"),
+                           status: 410, next: NextRefresh(date: now, reason: .interval))
         }
-        let hinted = ServerHints.floor(ttlMinutes: nil, cacheControl: response.header("Cache-Control"),
-                                       expires: response.header("Expires"), now: now)
-        if response.status == 304 {
-            // Not modified: nothing to parse; a 304 may carry fresher validators.
-            return RefreshOutcome(sourceID: source.id, status: 304, result: .unchanged, finishedAt: now,
-                                  nextDueAt: schedule.nextAfterSuccess(now: now, floor: hinted),
-                                  validators: validators.updated(by: response, bodyHash: nil),
-                                  movedTo: response.permanentLocation)
-        }
-        guard response.isSuccess else {
+        guard response.isSuccess || response.status == 304 else {
             let reason = response.reason.isEmpty ? HTTPStatusText.reason(response.status) : response.reason
             var message = "HTTP \(response.status) \(reason) from \(response.effectiveURL.absoluteString)"
             var retryAfter: Date?
@@ -102,16 +105,26 @@ public struct SourceRefresher: Sendable {
                 retryAfter = ServerHints.retryAfter(response.header("Retry-After"), now: now)
                 if let retryAfter { message += " (server asks to retry after \(ISO8601.string(retryAfter)))" }
             }
-            return failure(message, status: response.status, retryAfter: retryAfter)
+            var result = failure(message, status: response.status, retryAfter: retryAfter)
+            if let retryAfter, let origin = FetchOrigin.of(response.effectiveURL) {
+                result.originHold = OriginHold(origin: origin, until: min(retryAfter, result.nextDueAt), status: response.status)
+            }
+            return result
         }
+        func unchanged(bodyHash: String?) -> RefreshOutcome {
+            let hint = ServerHints.floor(ttlMinutes: nil, cacheControl: response.header("Cache-Control"),
+                                         expires: response.header("Expires"), now: now)
+            var result = outcome(.unchanged, status: response.status,
+                                 next: schedule.nextAfterSuccess(now: now, learnt: state.learntInterval, hint: hint))
+            result.validators = state.validators.updated(by: response, bodyHash: bodyHash)
+            result.movedTo = response.permanentLocation
+            return result
+        }
+        // Not modified: nothing to parse; a 304 may carry fresher validators.
+        if response.status == 304 { return unchanged(bodyHash: nil) }
         let bodyHash = StableHash.hex(response.body)
-        if bodyHash == validators.bodyHash {
-            // Byte-identical to the last body: nothing can have changed.
-            return RefreshOutcome(sourceID: source.id, status: response.status, result: .unchanged, finishedAt: now,
-                                  nextDueAt: schedule.nextAfterSuccess(now: now, floor: hinted),
-                                  validators: validators.updated(by: response, bodyHash: bodyHash),
-                                  movedTo: response.permanentLocation)
-        }
+        // Byte-identical to the last body: nothing can have changed.
+        if bodyHash == state.validators.bodyHash { return unchanged(bodyHash: bodyHash) }
         let feed: ParsedFeed
         do {
             feed = try FeedParser.parse(response.body, baseURL: response.effectiveURL, contentType: response.header("Content-Type"))
@@ -120,15 +133,18 @@ public struct SourceRefresher: Sendable {
         }
         let identities = EntryIdentity.assign(feed.entries)
         let articles = zip(identities, feed.entries).map { IncomingArticle(identity: $0, entry: $1) }
-        return RefreshOutcome(sourceID: source.id, status: response.status,
-                              result: .success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
-                                               warning: feed.bozoReason.map { "feed recovered: \($0)" }),
-                              finishedAt: now,
-                              nextDueAt: schedule.nextAfterSuccess(now: now, floor: ServerHints.floor(
-                                  ttlMinutes: feed.ttlMinutes, cacheControl: response.header("Cache-Control"),
-                                  expires: response.header("Expires"), now: now)),
-                              validators: validators.updated(by: response, bodyHash: bodyHash),
-                              movedTo: response.permanentLocation)
+        let learnt = PublishingRate.interval(itemDates: feed.entries.compactMap { $0.published ?? $0.updated },
+                                             now: now, policy: schedule.policy)
+        let hint = ServerHints.floor(ttlMinutes: feed.ttlMinutes, cacheControl: response.header("Cache-Control"),
+                                     expires: response.header("Expires"), now: now)
+        var result = outcome(.success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
+                                      warning: feed.bozoReason.map { "feed recovered: \($0)" }),
+                             status: response.status,
+                             next: schedule.nextAfterSuccess(now: now, learnt: learnt ?? state.learntInterval, hint: hint))
+        result.learntInterval = learnt
+        result.validators = state.validators.updated(by: response, bodyHash: bodyHash)
+        result.movedTo = response.permanentLocation
+        return result
     }
 }
 
@@ -138,6 +154,8 @@ public struct SourceRefreshReport: Sendable {
     public var added: Int
     public var known: Int
     public var failure: String?
+    /// Not fetched: a Retry-After on its origin holds it until then.
+    public var deferredUntil: Date?
 }
 
 /// Reason phrases for servers that send none (HTTP/2 has no reason phrase).

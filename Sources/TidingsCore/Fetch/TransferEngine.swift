@@ -20,6 +20,8 @@ final class TransferEngine: @unchecked Sendable {
         let finish: @Sendable (CURLcode) -> Void
     }
 
+    static let idleConnections = 256
+
     /// `CURLM *`: touched only by the engine's thread, except for `curl_multi_wakeup` (thread-safe).
     private let multi: UnsafeMutableRawPointer
     private let submissions = Mutex<[Submission]>([])
@@ -30,6 +32,9 @@ final class TransferEngine: @unchecked Sendable {
         self.multi = multi
         // Several requests to one HTTP/2 host share a connection.
         _ = tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
+        // Idle connections kept for reuse (libcurl closes them after two idle minutes anyway). The
+        // default, four per transfer in progress, shrinks to nothing between two refresh cycles.
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.idleConnections)
         let thread = Thread { [self] in run() }
         thread.name = "tidings-curl"
         thread.start()

@@ -37,6 +37,12 @@ public enum HumanTime {
         return seconds < 0 ? "\(text) ago" : "in \(text)"
     }
 
+    /// A duration in seconds in its two largest units: `45m`, `1h5m`, `3d2h`.
+    public static func span(_ seconds: Double) -> String {
+        let span = TimeSpan(seconds: Int(seconds.rounded()))
+        return span.seconds < 60 ? "\(span.seconds)s" : coarse(span)
+    }
+
     /// The two largest units: `1h5m`, `3d2h`.
     private static func coarse(_ span: TimeSpan) -> String {
         var rest = span.seconds

@@ -8,7 +8,8 @@ public struct SourceStatus: Sendable, Codable, Equatable {
     public var url: String
     public var title: String
     public var kind: String
-    /// `ok`, `failing`, `new` (never fetched), `gone` (answered 410, no longer polled),
+    /// `ok`, `backing-off` (failing; retried with growing delays, never given up),
+    /// `new` (never fetched), `gone` (answered 410, no longer polled),
     /// `disabled` or `removed` (no longer configured).
     public var state: String
     public var tags: [String]
@@ -16,6 +17,10 @@ public struct SourceStatus: Sendable, Codable, Equatable {
     public var lastAttempt: Date?
     public var lastSuccess: Date?
     public var nextDue: Date?
+    /// Why it is due then: `new`, `interval`, `adaptive`, `ttl`, `max-age`, `expires`, `retry-after`, `backoff`.
+    public var dueReason: String?
+    /// The interval learnt from the feed's publishing rate, in seconds (adaptive sources).
+    public var learntInterval: Double?
     public var consecutiveErrors: Int
     public var lastError: String?
     /// What was wrong with the last feed that was still read (recovered XML, bad bytes).

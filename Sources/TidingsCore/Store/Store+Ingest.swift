@@ -34,6 +34,12 @@ public struct RefreshOutcome: Sendable {
     public var result: Result
     public var finishedAt: Date
     public var nextDueAt: Date
+    /// Why the source is due at `nextDueAt`.
+    public var dueReason: DueReason
+    /// The interval learnt from the feed's publishing rate (nil: keep what is stored).
+    public var learntInterval: Double?
+    /// A Retry-After that holds every source on the origin until then.
+    public var originHold: OriginHold?
     /// Validators and body fingerprint to keep for the next conditional request
     /// (nil: keep what is stored).
     public var validators: FetchValidators?
@@ -41,15 +47,24 @@ public struct RefreshOutcome: Sendable {
     public var movedTo: URL?
 
     public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date,
-                validators: FetchValidators? = nil, movedTo: URL? = nil) {
+                dueReason: DueReason = .interval, validators: FetchValidators? = nil, movedTo: URL? = nil) {
         self.sourceID = sourceID
         self.status = status
         self.result = result
         self.finishedAt = finishedAt
         self.nextDueAt = nextDueAt
+        self.dueReason = dueReason
         self.validators = validators
         self.movedTo = movedTo
     }
+}
+
+/// A server's Retry-After on 429/503, holding every source on its origin.
+public struct OriginHold: Sendable, Equatable {
+    /// Scheme, host and port: "https://example.org:443".
+    public var origin: String
+    public var until: Date
+    public var status: Int
 }
 
 /// What storing a refresh did.
@@ -90,7 +105,7 @@ extension Store {
             case .gone(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt_at = ?, last_status = 410, last_error = ?, gone_at = ?,
-                        next_due_at = NULL
+                        next_due_at = NULL, due_reason = NULL
                     WHERE id = ?
                     """, arguments: [outcome.finishedAt, message, outcome.finishedAt, outcome.sourceID])
                 try ChangeRecorder.record(.sourceGone, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
@@ -98,9 +113,10 @@ extension Store {
             case .failure(let message):
                 try db.execute(sql: """
                     UPDATE sources SET last_attempt_at = ?, last_status = ?, last_error = ?,
-                        consecutive_errors = consecutive_errors + 1, next_due_at = ?
+                        consecutive_errors = consecutive_errors + 1, next_due_at = ?, due_reason = ?
                     WHERE id = ?
-                    """, arguments: [outcome.finishedAt, outcome.status, message, outcome.nextDueAt, outcome.sourceID])
+                    """, arguments: [outcome.finishedAt, outcome.status, message, outcome.nextDueAt,
+                                     outcome.dueReason.rawValue, outcome.sourceID])
                 if previousErrors == 0 {
                     var details: [String: JSONValue] = ["reason": .string(message)]
                     if let status = outcome.status { details["status"] = .int(status) }
@@ -118,6 +134,15 @@ extension Store {
                                                                       "to": .string(movedTo)])
                 }
             }
+            if let hold = outcome.originHold {
+                try db.execute(sql: """
+                    INSERT INTO origin_holds (origin, until, status) VALUES (?, ?, ?)
+                    ON CONFLICT (origin) DO UPDATE SET until = max(until, excluded.until), status = excluded.status
+                    """, arguments: [hold.origin, hold.until, hold.status])
+            }
+            if let learnt = outcome.learntInterval {
+                try db.execute(sql: "UPDATE sources SET learnt_interval = ? WHERE id = ?", arguments: [learnt, outcome.sourceID])
+            }
             if let validators = outcome.validators {
                 try db.execute(sql: "UPDATE sources SET etag = ?, last_modified = ?, body_hash = ? WHERE id = ?",
                                arguments: [validators.etag, validators.lastModified, validators.bodyHash, outcome.sourceID])
@@ -131,12 +156,13 @@ extension Store {
     public func fetchState(of sourceID: String) throws -> SourceFetchState {
         try pool.read { db in
             let row = try Row.fetchOne(db, sql: """
-                SELECT etag, last_modified, body_hash, current_url, consecutive_errors FROM sources WHERE id = ?
+                SELECT etag, last_modified, body_hash, current_url, consecutive_errors, learnt_interval
+                FROM sources WHERE id = ?
                 """, arguments: [sourceID])
             return SourceFetchState(
                 validators: FetchValidators(etag: row?["etag"], lastModified: row?["last_modified"], bodyHash: row?["body_hash"]),
                 movedTo: (row?["current_url"] as String?).flatMap(URL.init(string:)),
-                consecutiveErrors: row?["consecutive_errors"] ?? 0)
+                consecutiveErrors: row?["consecutive_errors"] ?? 0, learntInterval: row?["learnt_interval"])
         }
     }
 
@@ -144,9 +170,10 @@ extension Store {
     private func markSucceeded(_ outcome: RefreshOutcome, previousErrors: Int, in db: Database) throws {
         try db.execute(sql: """
             UPDATE sources SET last_attempt_at = ?, last_success_at = ?, last_status = ?, last_error = NULL,
-                consecutive_errors = 0, next_due_at = ?
+                consecutive_errors = 0, next_due_at = ?, due_reason = ?
             WHERE id = ?
-            """, arguments: [outcome.finishedAt, outcome.finishedAt, outcome.status, outcome.nextDueAt, outcome.sourceID])
+            """, arguments: [outcome.finishedAt, outcome.finishedAt, outcome.status, outcome.nextDueAt,
+                             outcome.dueReason.rawValue, outcome.sourceID])
         if previousErrors > 0 {
             try ChangeRecorder.record(.sourceRecovered, in: db, at: outcome.finishedAt, sourceID: outcome.sourceID,
                                       details: ["after_errors": .int(previousErrors)])
@@ -200,4 +227,6 @@ public struct SourceFetchState: Sendable {
     /// Set after a permanent redirect: fetch here instead of the configured URL.
     public var movedTo: URL?
     public var consecutiveErrors: Int
+    /// The interval learnt from the feed's publishing rate, once there is one.
+    public var learntInterval: Double?
 }

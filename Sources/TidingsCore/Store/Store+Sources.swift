@@ -23,8 +23,8 @@ extension Store {
                 let settings = SourceSettingsJSON.encode(source)
                 guard let row = storedByID.removeValue(forKey: source.id) else {
                     try db.execute(sql: """
-                        INSERT INTO sources (id, url, title, kind, enabled, settings_json, added_at, next_due_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO sources (id, url, title, kind, enabled, settings_json, added_at, next_due_at, due_reason)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new')
                         """, arguments: [source.id, source.url.absoluteString, source.title, source.kind.rawValue,
                                          source.enabled, settings, now, now])
                     try ChangeRecorder.record(.sourceAdded, in: db, at: now, sourceID: source.id,
@@ -42,8 +42,8 @@ extension Store {
                 let newDue = wasRemoved ? now : min(oldDue ?? now, now.addingTimeInterval(source.interval.timeInterval))
                 try db.execute(sql: """
                     UPDATE sources SET url = ?, title = ?, kind = ?, enabled = ?, settings_json = ?,
-                        removed_at = NULL, next_due_at = ?, etag = NULL, last_modified = NULL, body_hash = NULL,
-                        current_url = NULL, gone_at = NULL
+                        removed_at = NULL, next_due_at = ?, due_reason = 'new', etag = NULL, last_modified = NULL,
+                        body_hash = NULL, current_url = NULL, gone_at = NULL, learnt_interval = NULL
                     WHERE id = ?
                     """, arguments: [source.url.absoluteString, source.title, source.kind.rawValue, source.enabled,
                                      settings, newDue, source.id])
@@ -90,6 +90,24 @@ extension Store {
                 ORDER BY next_due_at IS NOT NULL, next_due_at LIMIT 1
                 """) else { return nil }
             return (row["next_due_at"] as Date?) ?? .distantPast
+        }
+    }
+
+    /// The Retry-After hold on `origin` still in force at `now`, if any.
+    public func originHold(on origin: String, at now: Date) throws -> Date? {
+        try pool.read { db in
+            try Date.fetchOne(db, sql: "SELECT until FROM origin_holds WHERE origin = ? AND until > ?",
+                              arguments: [origin, now])
+        }
+    }
+
+    /// Moves a source's next refresh to `date` without fetching it (another
+    /// source on its origin was told to retry later); expired holds are dropped.
+    public func postpone(_ sourceID: String, until date: Date, reason: DueReason, now: Date = Date()) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE sources SET next_due_at = ?, due_reason = ? WHERE id = ?",
+                           arguments: [date, reason.rawValue, sourceID])
+            try db.execute(sql: "DELETE FROM origin_holds WHERE until <= ?", arguments: [now])
         }
     }
 }

@@ -124,6 +124,19 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-schedule-reasons-and-origin-holds") { db in
+            // Why each source is due when it is, the interval learnt from its publishing rate,
+            // and Retry-After holds that apply to every source on one origin (scheme, host, port).
+            try db.execute(sql: """
+                ALTER TABLE sources ADD COLUMN due_reason TEXT;
+                ALTER TABLE sources ADD COLUMN learnt_interval REAL;
+                CREATE TABLE origin_holds (
+                    origin TEXT PRIMARY KEY,
+                    until  DATETIME NOT NULL,
+                    status INTEGER
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -32,15 +32,15 @@ extension StoreReader {
                 let state: String = if (row["removed_at"] as Date?) != nil { "removed" }
                     else if !(row["enabled"] as Bool) { "disabled" }
                     else if (row["gone_at"] as Date?) != nil { "gone" }
-                    else if errors > 0 { "failing" }
+                    else if errors > 0 { "backing-off" }
                     else if (row["last_success_at"] as Date?) == nil { "new" }
                     else { "ok" }
                 return SourceStatus(
                     id: id, url: row["url"], title: configuredTitle.isEmpty ? (row["feed_title"] ?? "") : configuredTitle,
                     kind: row["kind"], state: state, tags: tags, lastStatus: row["last_status"],
                     lastAttempt: row["last_attempt_at"], lastSuccess: row["last_success_at"], nextDue: row["next_due_at"],
-                    consecutiveErrors: errors, lastError: row["last_error"], warning: row["last_warning"],
-                    articles: counts[id] ?? 0)
+                    dueReason: row["due_reason"], learntInterval: row["learnt_interval"], consecutiveErrors: errors,
+                    lastError: row["last_error"], warning: row["last_warning"], articles: counts[id] ?? 0)
             }
         }
     }
