@@ -13,6 +13,10 @@ Routes:
   /gzip/NAME                  a file from --root, gzip-encoded
   /big?bytes=N                N bytes of XML-ish filler
   /slow?seconds=S             a body trickling one byte every 0.2 s for S seconds
+  /endless                    a 200 whose body never ends (no Content-Length)
+  /gzip-bomb?mb=N             a small gzip body that inflates to N MiB of zeros
+  /reset?bytes=N              promises 1 MB, sends N bytes of a feed, then resets the connection
+  /huge-headers?mb=N          N MiB of response headers before a small feed
 
 With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME".
 """
@@ -21,10 +25,27 @@ import gzip
 import http.server
 import json
 import os
+import socket
 import socketserver
+import struct
 import sys
 import time
 import urllib.parse
+import zlib
+
+FEED_START = b'<?xml version="1.0"?><rss version="2.0"><channel><title>cut</title><item><title>one</title>'
+_bombs = {}
+
+
+def gzip_bomb(mebibytes):
+    """gzip of `mebibytes` MiB of zeros (about 1 KiB compressed per MiB), built once."""
+    if mebibytes not in _bombs:
+        compressor = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip container
+        zeros = bytes(1 << 20)
+        parts = [compressor.compress(zeros) for _ in range(mebibytes)]
+        parts.append(compressor.flush())
+        _bombs[mebibytes] = b"".join(parts)
+    return _bombs[mebibytes]
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -97,6 +118,54 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     time.sleep(0.2)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            return None
+        if path == "/endless":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            chunk = b"<!-- and on -->" * 4096
+            try:
+                self.wfile.write(FEED_START)
+                while True:
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
+            return None
+        if path == "/gzip-bomb":
+            body = gzip_bomb(int(query.get("mb", ["1024"])[0]))
+            return self.send_body(200, body, "application/rss+xml", {"Content-Encoding": "gzip"})
+        if path == "/reset":
+            count = int(query.get("bytes", ["2000"])[0])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write((FEED_START + b" " * count)[:count])
+            self.wfile.flush()
+            # SO_LINGER with a zero timeout: close() sends a TCP reset instead of a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return None
+        if path == "/huge-headers":
+            total = int(float(query.get("mb", ["10"])[0]) * (1 << 20))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            line = "x" * 1000
+            try:
+                for index in range(total // 1024 + 1):
+                    self.send_header("X-Filler-%d" % index, line)
+                    if index % 256 == 0:
+                        self.flush_headers()
+                body = FEED_START + b"</item></channel></rss>"
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
             return None
         if path == "/echo-headers":
             body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()

@@ -14,21 +14,11 @@ struct ParserAttackTests {
         let output: String
     }
 
-    /// Runs `tidings parse FILE` under a small Python wrapper that reports the child's peak RSS.
+    /// Runs `tidings parse FILE` with its peak memory measured.
     func parse(_ name: String, _ contents: String) throws -> Measured {
         let path = try work.write(name, contents)
-        let wrapper = """
-            import resource, subprocess, sys
-            result = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-            sys.stdout.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024) + "\\n")
-            sys.stdout.write(str(result.returncode) + "\\n")
-            sys.stdout.write(result.stdout.decode("utf-8", "replace"))
-            """
-        let run = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"),
-                                        ["python3", "-c", wrapper, TestPaths.tidings.path, "parse", path], timeout: 300)
-        let lines = run.stdout.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
-        return Measured(status: Int32(lines[1]) ?? -1, peakMegabytes: Int(lines[0]) ?? -1,
-                        output: lines.count > 2 ? String(lines[2]) : "")
+        let run = try ProcessRunner.measured(TestPaths.tidings, ["parse", path], timeout: 300)
+        return Measured(status: run.result.status, peakMegabytes: run.peakMegabytes, output: run.result.stdout)
     }
 
     func json(_ text: String) throws -> [String: Any] {

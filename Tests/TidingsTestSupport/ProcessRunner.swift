@@ -52,6 +52,31 @@ public enum ProcessRunner {
     }
 }
 
+/// A finished child process and its peak resident memory.
+public struct MeasuredResult: Sendable {
+    public let result: ProcessResult
+    public let peakMegabytes: Int
+}
+
+extension ProcessRunner {
+    /// Runs `executable` under a small Python wrapper that reports the child's
+    /// peak RSS (`ru_maxrss` of its only child), so that memory bounds can be checked.
+    public static func measured(_ executable: URL, _ arguments: [String], timeout: TimeInterval = 120) throws -> MeasuredResult {
+        let scratch = TemporaryDirectory("tidings-rss")
+        let peakFile = scratch.url.appendingPathComponent("peak").path
+        let wrapper = """
+            import resource, subprocess, sys
+            code = subprocess.run(sys.argv[2:]).returncode
+            open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024))
+            sys.exit(code if code >= 0 else 128 - code)
+            """
+        let result = try run(URL(fileURLWithPath: "/usr/bin/env"),
+                             ["python3", "-c", wrapper, peakFile, executable.path] + arguments, timeout: timeout)
+        let peak = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap { Int($0) } ?? -1
+        return MeasuredResult(result: result, peakMegabytes: peak)
+    }
+}
+
 /// A child process left running in the background (a daemon under test); killed when released.
 public final class BackgroundProcess: @unchecked Sendable {
     public let process = Process()

@@ -37,6 +37,12 @@ struct DaemonSettingsReader {
                 reader.report(.error, "expected a time span of 0s or more, found \(span)", scope: scope, key: "host_spacing")
             }
         }
+        if case .integer(let value)? = values["low_speed_limit"] {
+            if value >= 0 { settings.lowSpeedLimit = value } else {
+                reader.report(.error, "expected bytes per second, 0 or more, found \(value)", scope: scope, key: "low_speed_limit")
+            }
+        }
+        settings.lowSpeedTime = positiveSpan(values, "low_speed_time") ?? settings.lowSpeedTime
         settings.connectTimeout = positiveSpan(values, "connect_timeout") ?? settings.connectTimeout
         settings.timeout = positiveSpan(values, "timeout") ?? settings.timeout
         settings.defaultInterval = positiveSpan(values, "default_interval") ?? settings.defaultInterval

@@ -30,6 +30,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var hostSpacing = TimeSpan(seconds: 1)
     public var connectTimeout = TimeSpan(seconds: 15)
     public var timeout = TimeSpan(seconds: 60)
+    /// A transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` is aborted (0: never).
+    public var lowSpeedLimit = 64
+    public var lowSpeedTime = TimeSpan(seconds: 30)
     public var maxBodySize = ByteCount.mebibytes(16)
     public var defaultInterval = TimeSpan.hours(1)
     public var minInterval = TimeSpan.minutes(15)

@@ -37,6 +37,8 @@ public struct FetchPolicy: Sendable {
     public init(_ settings: DaemonSettings) {
         self.init(userAgent: settings.userAgent, connectTimeout: settings.connectTimeout,
                   timeout: settings.timeout, maxBodySize: settings.maxBodySize)
+        lowSpeedBytesPerSecond = settings.lowSpeedLimit
+        lowSpeedTime = settings.lowSpeedTime
     }
 }
 
