@@ -170,6 +170,13 @@ struct HTMLTextTests {
         #expect(HTMLText.plainText(fromHTML: html) == "Title\n\nFirst paragraph & bold — ☺ é\n\nSecond\nline\n\ntail")
     }
 
+    @Test("spaces collapse within lines, lines stay, any blank run is one paragraph break; no-break spaces are spaces, letters are not")
+    func collapse() {
+        #expect(HTMLText.collapse("  one \t two\u{A0}\u{A0}three \r\nfour\n \n\n\n  five  ") == "one two three\nfour\n\nfive")
+        #expect(HTMLText.collapse("à la carte, Ġ and \u{2003}em") == "à la carte, Ġ and \u{2003}em", "U+00E0 ends in byte A0 too")
+        #expect(HTMLText.collapse(" \n\t\n ") == "")
+    }
+
     @Test("unknown and legacy entities")
     func entities() {
         #expect(HTMLEntities.decode("&copy2022 &bogus; &amp &lt;b&gt; &#150; &#0;") == "©2022 &bogus; & <b> – \u{FFFD}")

@@ -32,11 +32,11 @@ struct StoreDedupTests {
     }
 
     @Test("a copy from another source points to the original, with an article.duplicate change row")
-    func copyIsRecorded() throws {
+    func copyIsRecorded() async throws {
         let store = try open()
         let now = Date()
-        try store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now))
-        let summary = try store.record(outcome("b", [("two", now.addingTimeInterval(-1800), Array(Self.story.dropLast(2)))], at: now))
+        try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now))
+        let summary = try await store.record(outcome("b", [("two", now.addingTimeInterval(-1800), Array(Self.story.dropLast(2)))], at: now))
         #expect(summary.duplicates == 1)
         let reader = try StoreReader.open(path: path)
         let clusters = try reader.duplicateClusters()
@@ -51,12 +51,12 @@ struct StoreDedupTests {
     }
 
     @Test("an earlier original that arrives later becomes the canonical article of the cluster")
-    func earlierOriginalTakesOver() throws {
+    func earlierOriginalTakesOver() async throws {
         let store = try open()
         let now = Date()
-        try store.record(outcome("a", [("late", now.addingTimeInterval(-600), Self.story)], at: now))
-        try store.record(outcome("b", [("later", now.addingTimeInterval(-300), Self.story + ["An update paragraph."])], at: now))
-        try store.record(outcome("c", [("earliest", now.addingTimeInterval(-7200), Self.story)], at: now))
+        try await store.record(outcome("a", [("late", now.addingTimeInterval(-600), Self.story)], at: now))
+        try await store.record(outcome("b", [("later", now.addingTimeInterval(-300), Self.story + ["An update paragraph."])], at: now))
+        try await store.record(outcome("c", [("earliest", now.addingTimeInterval(-7200), Self.story)], at: now))
         let reader = try StoreReader.open(path: path)
         let clusters = try reader.duplicateClusters()
         #expect(clusters.count == 1)
@@ -67,29 +67,29 @@ struct StoreDedupTests {
     }
 
     @Test("the dedup index survives a restart: a copy after reopening is still found")
-    func survivesRestart() throws {
+    func survivesRestart() async throws {
         let now = Date()
         do {
             let store = try open()
-            try store.record(outcome("a", [("one", now, Self.story)], at: now))
+            try await store.record(outcome("a", [("one", now, Self.story)], at: now))
         }
         let reopened = try Store.open(path: path)
-        let summary = try reopened.record(outcome("b", [("two", now, Array(Self.story.reversed()))], at: now))
+        let summary = try await reopened.record(outcome("b", [("two", now, Array(Self.story.reversed()))], at: now))
         #expect(summary.duplicates == 1)
     }
 
     @Test("pruning drops band keys and shingles older than the window, never articles or verdicts")
-    func pruning() throws {
+    func pruning() async throws {
         var settings = DedupSettings()
         settings.window = .days(1)
         let store = try Store.open(path: path, dedup: settings)
         try store.syncSources([SourceSettings(id: "a", url: URL(string: "https://a.example/feed")!, interval: .hours(1))])
         let now = Date()
-        try store.record(outcome("a", [("old", now.addingTimeInterval(-3 * 86400), Self.story),
+        try await store.record(outcome("a", [("old", now.addingTimeInterval(-3 * 86400), Self.story),
                                        ("new", now, ["A different story about the weather in the hills this week."])], at: now))
         let removed = try store.pruneDedup(now: now)
         #expect(removed > 0)
-        let counts = try store.pool.read { db in
+        let counts = try await store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) = 0") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(DISTINCT article_id) FROM dedup_bands") ?? 0)

@@ -79,11 +79,11 @@ struct StoreTests {
     }
 
     @Test("syncing sources records added, changed and removed, and keeps articles of removed sources")
-    func syncSources() throws {
+    func syncSources() async throws {
         let store = try Store.open(path: path)
         var report = try store.syncSources([source("a"), source("b")])
         #expect(report == SourceSyncReport(added: ["a", "b"], changed: [], removed: []))
-        try store.record(success("b", ["one"]))
+        try await store.record(success("b", ["one"]))
         report = try store.syncSources([source("a", interval: .minutes(10))])
         #expect(report == SourceSyncReport(added: [], changed: ["a"], removed: ["b"]))
         report = try store.syncSources([source("a", interval: .minutes(10))])
@@ -100,12 +100,12 @@ struct StoreTests {
     }
 
     @Test("a refresh stores new articles with one article.added each; the same feed again adds nothing")
-    func ingestIsIdempotent() throws {
+    func ingestIsIdempotent() async throws {
         let store = try Store.open(path: path)
         try store.syncSources([source("a")])
-        let first = try store.record(success("a", ["one", "two"]))
+        let first = try await store.record(success("a", ["one", "two"]))
         #expect(first.added.count == 2)
-        let again = try store.record(success("a", ["one", "two", "three"]))
+        let again = try await store.record(success("a", ["one", "two", "three"]))
         #expect(again.added.count == 1)
         #expect(again.known == 2)
         let reader = try StoreReader.open(path: path)
@@ -122,20 +122,20 @@ struct StoreTests {
     }
 
     @Test("the same identity in two sources is two articles: identity is per source")
-    func identityIsPerSource() throws {
+    func identityIsPerSource() async throws {
         let store = try Store.open(path: path)
         try store.syncSources([source("a"), source("b")])
-        try store.record(success("a", ["same"]))
-        try store.record(success("b", ["same"]))
+        try await store.record(success("a", ["same"]))
+        try await store.record(success("b", ["same"]))
         #expect(try StoreReader.open(path: path).articles().count == 2)
     }
 
     @Test("failures are kept on the source; source.failed once, source.recovered when it works again")
-    func failureAndRecovery() throws {
+    func failureAndRecovery() async throws {
         let store = try Store.open(path: path)
         try store.syncSources([source("a")])
         for _ in 0..<3 {
-            try store.record(RefreshOutcome(sourceID: "a", status: 404, result: .failure(message: "HTTP 404 Not Found from x"),
+            try await store.record(RefreshOutcome(sourceID: "a", status: 404, result: .failure(message: "HTTP 404 Not Found from x"),
                                             finishedAt: Date(), nextDueAt: Date()))
         }
         let reader = try StoreReader.open(path: path)
@@ -144,7 +144,7 @@ struct StoreTests {
         #expect(status.consecutiveErrors == 3)
         #expect(status.lastError == "HTTP 404 Not Found from x")
         #expect(status.lastStatus == 404)
-        try store.record(success("a", ["one"]))
+        try await store.record(success("a", ["one"]))
         status = try #require(try reader.sources().first)
         #expect(status.state == "ok")
         #expect(status.lastError == nil)
@@ -161,14 +161,14 @@ struct StoreTests {
     }
 
     @Test("due sources: new ones at once, then after their interval; disabled and removed never")
-    func dueSources() throws {
+    func dueSources() async throws {
         let store = try Store.open(path: path)
         var disabled = source("c")
         disabled.enabled = false
         try store.syncSources([source("a"), source("b"), disabled])
         let now = Date()
         #expect(try store.dueSources(at: now) == ["a", "b"])
-        try store.record(success("a", [], at: now))
+        try await store.record(success("a", [], at: now))
         #expect(try store.dueSources(at: now) == ["b"])
         #expect(try store.dueSources(at: now.addingTimeInterval(3601)) == ["b", "a"], "longest overdue first")
         #expect(try store.dueSources(at: now, includeNotDue: true) == ["b", "a"])

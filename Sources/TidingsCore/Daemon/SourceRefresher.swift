@@ -44,12 +44,13 @@ public struct SourceRefresher: Sendable {
         }
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
                                        isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
-        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
+        var outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
+        store.prepareNewArticles(of: &outcome)
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
         }
         do {
-            let summary = try store.record(outcome)
+            let summary = try await store.record(outcome)
             switch outcome.result {
             case .success(_, _, let articles, let warning):
                 if let warning { logger.warning("feed.recovered", metadata: ["reason": "\(warning)"]) }

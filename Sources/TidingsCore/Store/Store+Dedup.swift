@@ -81,13 +81,16 @@ struct StoreDedupIndex: DedupIndex {
 extension Store {
     /// Judges a just-inserted article against the stored ones and records the verdict:
     /// `duplicate_of` and `similarity` on the article, an `article.duplicate` change row.
-    func judgeDuplicate(articleID: Int64, title: String, text: String, sourceID: String, url: String?,
+    func judgeDuplicate(articleID: Int64, prepared: PreparedArticle, sourceID: String, url: String?,
                         time: Date, now: Date, in db: Database) throws -> DuplicateMatch? {
         var index = StoreDedupIndex(db: db)
         let seconds = time.timeIntervalSince1970
-        let words = try dedup.dropBoilerplate(dedup.prepare(text, title: title), source: sourceID, time: seconds,
-                                              index: &index)
-        guard let match = try dedup.judge(id: articleID, fingerprint: dedup.fingerprint(of: words), time: seconds,
+        let title = prepared.title
+        let words = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
+        // Dropping lines only removes words: the same count means the whole text, already fingerprinted.
+        let fingerprint = words.count == prepared.dedupText.text.words.count
+            ? prepared.wholeFingerprint : dedup.fingerprint(of: words)
+        guard let match = try dedup.judge(id: articleID, fingerprint: fingerprint, time: seconds,
                                           index: &index) else { return nil }
         let similarity = (match.similarity * 10000).rounded() / 10000
         var details: [String: JSONValue] = [
@@ -125,18 +128,39 @@ extension Store {
 
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the
     /// window, and lines seen too rarely to be boilerplate that were last seen before it.
-    /// Signatures stay (for `tidings similar`). Returns the number of band rows removed.
+    /// Signatures stay (for `tidings similar`). Works in batches of `batchSize` articles, one
+    /// short transaction each, so ingest never waits long. Returns the number of band rows removed.
     @discardableResult
-    public func pruneDedup(now: Date = Date()) throws -> Int {
+    public func pruneDedup(now: Date = Date(), batchSize: Int = 500) throws -> Int {
         let cutoff = now.timeIntervalSince1970 - dedup.parameters.window
-        return try pool.write { db in
-            try db.execute(sql: "DELETE FROM dedup_bands WHERE time < ?", arguments: [cutoff])
-            let removed = db.changesCount
-            try db.execute(sql: "UPDATE dedup_fingerprints SET shingles = x'' WHERE time < ? AND length(shingles) > 0",
-                           arguments: [cutoff])
+        var removed = 0
+        while true {
+            let (articles, rows) = try pool.write { db -> (Int, Int) in
+                let expired = try Row.fetchAll(db, sql: """
+                    SELECT article_id, signature FROM dedup_fingerprints
+                    WHERE time < ? AND length(shingles) > 0 LIMIT ?
+                    """, arguments: [cutoff, batchSize])
+                let band = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
+                let forget = try db.cachedStatement(sql: "UPDATE dedup_fingerprints SET shingles = x'' WHERE article_id = ?")
+                var rows = 0
+                for row in expired {
+                    let articleID: Int64 = row["article_id"]
+                    let signature = MinHashSignature(values: UInt32Blob.decode(row["signature"] as Data) ?? [])
+                    for key in dedup.bandKeys(of: signature) {
+                        try band.execute(arguments: [Int64(bitPattern: key), articleID])
+                        rows += db.changesCount
+                    }
+                    try forget.execute(arguments: [articleID])
+                }
+                return (expired.count, rows)
+            }
+            removed += rows
+            if articles < batchSize { break }
+        }
+        try pool.write { db in
             try db.execute(sql: "DELETE FROM dedup_lines WHERE last_seen < ? AND seen < ?",
                            arguments: [cutoff, dedup.parameters.boilerplateRepeats])
-            return removed
         }
+        return removed
     }
 }

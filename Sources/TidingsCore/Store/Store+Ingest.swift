@@ -5,15 +5,38 @@ import GRDB
 public struct IncomingArticle: Sendable {
     public var identity: String
     public var entry: FeedEntry
+    /// What storing it needs that takes CPU: done before the write transaction
+    /// (concurrently, by `prepare`), or inside it when nobody did.
+    var prepared: PreparedArticle?
 
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
         self.entry = entry
     }
 
-    /// The article's plain text. Computed only for new articles: most entries of a
-    /// refreshed feed are already stored.
-    var text: String { (entry.content ?? entry.summary)?.plainText ?? "" }
+    /// Computes text, hash and dedup fingerprint now, outside any transaction.
+    mutating func prepare(with engine: DedupEngine) {
+        prepared = PreparedArticle(entry, engine: engine)
+    }
+}
+
+/// The CPU-bound part of storing an article. Only new articles are prepared:
+/// most entries of a refreshed feed are already stored.
+struct PreparedArticle: Sendable {
+    let title: String
+    let text: String
+    let contentHash: String
+    let dedupText: PreparedText
+    /// The fingerprint of all its words: the one used unless the source's boilerplate drops some.
+    let wholeFingerprint: DedupFingerprint
+
+    init(_ entry: FeedEntry, engine: DedupEngine) {
+        title = entry.plainTitle ?? ""
+        text = (entry.content ?? entry.summary)?.plainText ?? ""
+        contentHash = StableHash.hex(title + "\u{1F}" + text)
+        dedupText = engine.prepare(text, title: title)
+        wholeFingerprint = engine.fingerprint(of: dedupText.text.words)
+    }
 }
 
 /// How one refresh of a source went, as stored.
@@ -86,8 +109,12 @@ extension Store {
     /// `article.added` rows, the source's fetch state, and `source.failed` /
     /// `source.recovered` when the source changes between working and failing.
     @discardableResult
-    public func record(_ outcome: RefreshOutcome) throws -> IngestSummary {
-        try pool.write { db in
+    ///
+    /// The write waits for the store's single writer without holding a thread of
+    /// the cooperative pool; prepare new articles first (`prepareNewArticles`)
+    /// so that the transaction holds the writer only for the database work.
+    public func record(_ outcome: RefreshOutcome) async throws -> IngestSummary {
+        try await pool.write { db in
             let previousErrors = try Int.fetchOne(
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
             var summary = IngestSummary()
@@ -151,6 +178,25 @@ extension Store {
         }
     }
 
+    /// Prepares (text, hash, fingerprint) the articles of a successful outcome that
+    /// are not stored yet, concurrently with other sources' writes.
+    public func prepareNewArticles(of outcome: inout RefreshOutcome) {
+        guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
+        let stored = (try? storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))) ?? []
+        for index in articles.indices where !stored.contains(articles[index].identity) {
+            articles[index].prepare(with: dedup)
+        }
+        outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
+    }
+
+    /// Which of `identities` are stored for `sourceID`.
+    func storedIdentities(of sourceID: String, among identities: [String]) throws -> Set<String> {
+        try pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+            return try Set(identities.filter { try Bool.fetchOne(statement, arguments: [sourceID, $0]) == true })
+        }
+    }
+
     /// What the last fetches of `sourceID` left for the next one: validators for a
     /// conditional request, and the URL a permanent redirect moved it to.
     public func fetchState(of sourceID: String) throws -> SourceFetchState {
@@ -197,11 +243,11 @@ extension Store {
                 continue
             }
             let entry = article.entry
-            let title = entry.plainTitle ?? ""
-            let text = article.text
+            let prepared = article.prepared ?? PreparedArticle(entry, engine: dedup)
+            let title = prepared.title
             try insert.execute(arguments: [
                 sourceID, article.identity, entry.id, entry.link, title, entry.author, entry.summary?.html,
-                entry.content?.html, text, StableHash.hex(title + "\u{1F}" + text), entry.published ?? entry.updated,
+                entry.content?.html, prepared.text, prepared.contentHash, entry.published ?? entry.updated,
                 entry.updated, now,
             ])
             let articleID = db.lastInsertedRowID
@@ -212,7 +258,7 @@ extension Store {
             summary.added.append((articleID, seq))
             // Judged by when it was published (not in the future), so the window means publication age.
             let published = min(entry.published ?? entry.updated ?? now, now)
-            if try judgeDuplicate(articleID: articleID, title: title, text: text, sourceID: sourceID, url: entry.link,
+            if try judgeDuplicate(articleID: articleID, prepared: prepared, sourceID: sourceID, url: entry.link,
                                   time: published, now: now, in: db) != nil {
                 summary.duplicates += 1
             }

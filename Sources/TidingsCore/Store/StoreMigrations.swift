@@ -137,6 +137,30 @@ enum StoreMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v7-dedup-canonical-index") { db in
+            // An earlier original taking over a cluster re-points its members by canonical_id:
+            // without this index each takeover read the whole fingerprint table (blobs included).
+            try db.execute(sql: "CREATE INDEX dedup_fingerprints_by_canonical ON dedup_fingerprints(canonical_id)")
+        }
+        migrator.registerMigration("v8-dedup-bands-one-btree") { db in
+            // 28 band rows per article went into three B-trees (the key, by time, by article), each
+            // insert at a random place: most of ingest's page writes. Band rows now live in their
+            // key's B-tree only; pruning finds them from the fingerprints (indexed by time while
+            // they still have band rows) by recomputing the keys from the signature.
+            try db.execute(sql: """
+                CREATE TABLE dedup_bands_new (
+                    band_key   INTEGER NOT NULL,
+                    article_id INTEGER NOT NULL,
+                    time       REAL NOT NULL,
+                    PRIMARY KEY (band_key, article_id)
+                ) WITHOUT ROWID;
+                INSERT INTO dedup_bands_new (band_key, article_id, time)
+                    SELECT band_key, article_id, time FROM dedup_bands ORDER BY band_key, article_id;
+                DROP TABLE dedup_bands;
+                ALTER TABLE dedup_bands_new RENAME TO dedup_bands;
+                CREATE INDEX dedup_fingerprints_by_time ON dedup_fingerprints(time) WHERE length(shingles) > 0;
+                """)
+        }
         return migrator
     }
 }

@@ -41,21 +41,46 @@ public enum HTMLText {
         return ""
     }
 
-    /// Collapses spaces within lines and blank lines between paragraphs.
+    /// Collapses spaces within lines and blank lines between paragraphs: words on a
+    /// line are joined by one space, lines of a paragraph by one line break,
+    /// paragraphs (separated by any blank line) by one empty line. Works on UTF-8
+    /// bytes; space, tab, CR, form feed and no-break space separate words.
     static func collapse(_ text: String) -> String {
-        var paragraphs: [String] = []
-        var current: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let words = line.split { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" || $0 == "\u{C}" }
-            if words.isEmpty {
-                if !current.isEmpty { paragraphs.append(current.joined(separator: "\n")) }
-                current = []
-            } else {
-                current.append(words.joined(separator: " "))
+        var text = text
+        return text.withUTF8 { bytes in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count)
+            var newlines = 0
+            var spaced = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    newlines += 1
+                } else if byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                    spaced = true
+                } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+                    spaced = true
+                    index += 1
+                } else {
+                    if !output.isEmpty {
+                        if newlines >= 2 {
+                            output.append(0x0A)
+                            output.append(0x0A)
+                        } else if newlines == 1 {
+                            output.append(0x0A)
+                        } else if spaced {
+                            output.append(0x20)
+                        }
+                    }
+                    newlines = 0
+                    spaced = false
+                    output.append(byte)
+                }
+                index += 1
             }
+            return String(decoding: output, as: UTF8.self)
         }
-        if !current.isEmpty { paragraphs.append(current.joined(separator: "\n")) }
-        return paragraphs.joined(separator: "\n\n")
     }
 
     private static let rawTextElements: Set<String> = ["script", "style", "noscript", "template", "iframe", "object", "svg"]
