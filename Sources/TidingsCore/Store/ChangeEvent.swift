@@ -21,12 +21,10 @@ enum ChangeRecorder {
     static func record(_ event: ChangeEvent, in db: Database, at time: Date, sourceID: String?,
                        articleID: Int64? = nil, url: String? = nil, title: String? = nil,
                        details: [String: JSONValue] = [:]) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO changes (time, event, source_id, article_id, url, title, details)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [time, event.rawValue, sourceID, articleID, url, title, JSONValue.object(details).jsonText])
+        try db.cachedStatement(sql: """
+            INSERT INTO changes (time, event, source_id, article_id, url, title, details)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [time, event.rawValue, sourceID, articleID, url, title, JSONValue.object(details).jsonText])
         return db.lastInsertedRowID
     }
 }

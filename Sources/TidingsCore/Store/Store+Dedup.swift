@@ -9,41 +9,60 @@ struct StoreDedupIndex: DedupIndex {
 
     func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64> {
         let scope = Self.scopeKey(source)
-        let statement = try db.cachedStatement(sql: """
-            SELECT 1 FROM dedup_lines WHERE scope_key = ? AND line_key = ? AND seen >= ?
-            """)
         var found = Set<UInt64>()
-        for line in lines where try Bool.fetchOne(statement, arguments: [scope, Int64(bitPattern: line), repeats]) == true {
-            found.insert(line)
+        for chunk in Self.chunks(of: lines) {
+            let statement = try db.cachedStatement(sql: """
+                SELECT line_key FROM dedup_lines WHERE scope_key = ? AND seen >= ? AND line_key IN (\(Self.placeholders(chunk.count, "?")))
+                """)
+            let keys = try Int64.fetchAll(statement, arguments: StatementArguments([scope, Int64(repeats)] + chunk.map { Int64(bitPattern: $0) }))
+            for key in keys { found.insert(UInt64(bitPattern: key)) }
         }
         return found
     }
 
     func remember(source: String, lines: [UInt64], at time: Double) throws {
         let scope = Self.scopeKey(source)
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO dedup_lines (scope_key, line_key, seen, last_seen) VALUES (?, ?, 1, ?)
-            ON CONFLICT (scope_key, line_key) DO UPDATE SET seen = seen + 1, last_seen = max(last_seen, excluded.last_seen)
-            """)
-        for line in lines { try statement.execute(arguments: [scope, Int64(bitPattern: line), time]) }
+        var seen = Set<UInt64>()
+        let unique = lines.filter { seen.insert($0).inserted }  // one row may not be upserted twice in a statement
+        for chunk in Self.chunks(of: unique) {
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO dedup_lines (scope_key, line_key, seen, last_seen) VALUES \(Self.placeholders(chunk.count, "(?, ?, 1, ?)"))
+                ON CONFLICT (scope_key, line_key) DO UPDATE SET seen = seen + 1, last_seen = max(last_seen, excluded.last_seen)
+                """)
+            var arguments = StatementArguments()
+            for line in chunk { arguments += [scope, Int64(bitPattern: line), time] }
+            try statement.execute(arguments: arguments)
+        }
+    }
+
+    /// Keys in statement-sized groups: one statement per group, not one per key.
+    private static func chunks(of keys: [UInt64]) -> [ArraySlice<UInt64>] {
+        stride(from: 0, to: keys.count, by: 64).map { keys[$0..<min($0 + 64, keys.count)] }
+    }
+
+    /// `count` copies of `item`, comma-separated.
+    private static func placeholders(_ count: Int, _ item: String) -> String {
+        Array(repeating: item, count: count).joined(separator: ", ")
     }
 
     func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate? {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT \(Self.columns) FROM dedup_fingerprints
             WHERE exact_hash = ? AND time >= ? AND word_count > 0 ORDER BY article_id LIMIT 1
-            """, arguments: [Int64(bitPattern: exactHash), notBefore])
+            """), arguments: [Int64(bitPattern: exactHash), notBefore])
         return row.map(Self.candidate)
     }
 
     func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate] {
-        let bucket = try db.cachedStatement(sql: """
-            SELECT article_id FROM dedup_bands WHERE band_key = ? AND time >= ? ORDER BY article_id DESC LIMIT ?
-            """)
+        // Every bucket in one statement, each walked newest first up to the bucket limit.
         var ids = Set<Int64>()
-        for key in bandKeys {
-            ids.formUnion(try Int64.fetchAll(bucket, arguments: [Int64(bitPattern: key), notBefore,
-                                                                 DedupEngine.bucketLimit]))
+        for chunk in Self.chunks(of: bandKeys) {
+            let bucket = "SELECT * FROM (SELECT article_id FROM dedup_bands WHERE band_key = ? AND time >= ? "
+                + "ORDER BY article_id DESC LIMIT \(DedupEngine.bucketLimit))"
+            let statement = try db.cachedStatement(sql: Array(repeating: bucket, count: chunk.count).joined(separator: " UNION ALL "))
+            var arguments = StatementArguments()
+            for key in chunk { arguments += [Int64(bitPattern: key), notBefore] }
+            ids.formUnion(try Int64.fetchAll(statement, arguments: arguments))
         }
         guard !ids.isEmpty else { return [] }
         let fingerprint = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM dedup_fingerprints WHERE article_id = ?")
@@ -52,15 +71,20 @@ struct StoreDedupIndex: DedupIndex {
 
     func insert(_ article: JudgedArticle) throws {
         let fingerprint = article.fingerprint
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO dedup_fingerprints (article_id, time, canonical_id, exact_hash, word_count, shingle_count,
                                             signature, shingles)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [article.id, article.time, article.canonicalID, Int64(bitPattern: fingerprint.exactHash),
+            """).execute(arguments: [article.id, article.time, article.canonicalID, Int64(bitPattern: fingerprint.exactHash),
                              fingerprint.wordCount, fingerprint.shingleCount, Data(fingerprint.signature.blob),
                              Data(UInt32Blob.encode(fingerprint.shingles))])
-        let band = try db.cachedStatement(sql: "INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES (?, ?, ?)")
-        for key in article.bandKeys { try band.execute(arguments: [Int64(bitPattern: key), article.id, article.time]) }
+        for chunk in Self.chunks(of: article.bandKeys) {
+            var arguments = StatementArguments()
+            for key in chunk { arguments += [Int64(bitPattern: key), article.id, article.time] }
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
+                """).execute(arguments: arguments)
+        }
     }
 
     private static let columns = "article_id, canonical_id, shingle_count, signature, shingles"
@@ -99,7 +123,7 @@ extension Store {
             "containment": .double((match.containment * 10000).rounded() / 10000),
             "kind": .string(match.kind.rawValue),
         ]
-        let canonicalTime = try Double.fetchOne(db, sql: "SELECT time FROM dedup_fingerprints WHERE article_id = ?",
+        let canonicalTime = try Double.fetchOne(db.cachedStatement(sql: "SELECT time FROM dedup_fingerprints WHERE article_id = ?"),
                                                 arguments: [match.canonicalID])
         if let canonicalTime, seconds < canonicalTime {
             // Published before the cluster's original (feeds arrive in any order): the earliest
@@ -119,8 +143,8 @@ extension Store {
             return match
         }
         details["duplicate_of"] = .int(Int(match.canonicalID))
-        try db.execute(sql: "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
-                       arguments: [match.canonicalID, similarity, articleID])
+        try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?")
+            .execute(arguments: [match.canonicalID, similarity, articleID])
         try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: sourceID, articleID: articleID,
                                   url: url, title: title, details: details)
         return match

@@ -229,8 +229,8 @@ extension Store {
     private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date,
                         in db: Database) throws -> IngestSummary {
         var summary = IngestSummary()
-        let exists = try db.makeStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
-        let insert = try db.makeStatement(sql: """
+        let exists = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO articles (source_id, identity, guid, url, title, author, summary, content, text,
                                   content_hash, published_at, updated_at, first_seen_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
