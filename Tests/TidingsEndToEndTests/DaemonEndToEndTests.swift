@@ -28,6 +28,8 @@ struct DaemonEndToEndTests {
         #expect(first.stderr.contains("once.done added=7 deferred=0 failed=0 sources=3"), "\(first.stderr)")
 
         let db = work.path("state/tidings.db")
+        let wal = try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int
+        #expect(wal == nil || wal == 0, "on exit the log is checkpointed: the .db file alone is complete")
         let listed = try ProcessRunner.tidings(["--db", db, "articles", "--json"])
         #expect(listed.status == 0)
         let articles = try #require(try json(listed.stdout) as? [[String: Any]])

@@ -56,8 +56,14 @@ public enum DaemonLauncher {
             logger.critical("store.open_failed", metadata: ["error": "\(error)"])
             return 1
         }
-        if options.once { return await runOnce(configuration, store: store, all: options.all, logger: logger) }
-        return await runScheduler(configuration, store: store, logger: logger)
+        let status = options.once ? await runOnce(configuration, store: store, all: options.all, logger: logger)
+            : await runScheduler(configuration, store: store, logger: logger)
+        do {
+            try store.close()
+        } catch {
+            logger.error("store.close_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+        }
+        return status
     }
 
     private static func runOnce(_ configuration: TidingsConfiguration, store: Store, all: Bool,

@@ -11,12 +11,26 @@ public final class Store: Sendable {
     public let path: String
     /// Judges each new article against the stored ones (the `[dedup]` settings).
     let dedup: DedupEngine
+    private let checkpointer: WALCheckpointer
 
-    private init(pool: DatabasePool, path: String, dedup: DedupSettings) {
+    private init(pool: DatabasePool, path: String, dedup: DedupSettings) throws {
         self.pool = pool
         self.path = path
         self.dedup = DedupEngine(parameters: DedupParameters(settings: dedup))
+        self.checkpointer = try WALCheckpointer(path: path, writer: pool)
     }
+
+    /// Checkpoints the write-ahead log into the database file and closes every
+    /// connection: after it the `.db` file alone holds everything (the WAL is empty) (a plain copy
+    /// is a complete backup). The daemon calls it on its way out.
+    public func close() throws {
+        checkpointer.stop()
+        // Readers close last and cannot checkpoint, so the writer empties the log first.
+        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try pool.close()
+    }
+
+    deinit { checkpointer.requestStop() }
 
     /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated with `dedup`.
     public static func open(path: String, dedup: DedupSettings = DedupSettings()) throws -> Store {
@@ -51,11 +65,11 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             guard !db.configuration.readonly else { return }
             // The one writer: ingest touches band-key pages all over their B-tree. A 64 MiB page
-            // cache keeps them (the 2 MiB default spills and re-reads), and checkpoints every
-            // 32 MiB of WAL instead of 4 write a page once for many commits.
+            // cache keeps them (the 2 MiB default spills and re-reads). Checkpoints are the
+            // WALCheckpointer's job, off the writer's thread.
             try db.execute(sql: """
                 PRAGMA cache_size = -65536;
-                PRAGMA wal_autocheckpoint = 8192;
+                PRAGMA wal_autocheckpoint = 0;
                 PRAGMA journal_size_limit = 67108864;
                 """)
         }
@@ -70,7 +84,11 @@ public final class Store: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(StoreErrorText.describe(error))")
         }
-        return Store(pool: pool, path: path, dedup: dedup)
+        do {
+            return try Store(pool: pool, path: path, dedup: dedup)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+        }
     }
 }
 

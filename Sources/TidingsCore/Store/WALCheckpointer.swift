@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// Copies the write-ahead log back into the database on a thread of its own, so
+/// that the writer never stops to do it (SQLite's automatic checkpoint runs
+/// inside the commit that crosses the threshold, and is most of a busy
+/// writer's I/O). A passive checkpoint runs every second; when the log still
+/// grows past `maxWALPages` (readers holding old snapshots, a writer that never
+/// pauses), the writer itself restarts it, so the WAL stays bounded.
+final class WALCheckpointer: Sendable {
+    static let maxWALPages = 65_536  // 256 MiB of 4 KiB pages
+
+    private let stopped = Atomic<Bool>(false)
+    /// Signalled once the thread has closed its connection.
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(path: String, writer: DatabasePool) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(1)
+        let connection = try DatabaseQueue(path: path, configuration: configuration)
+        let thread = Thread { [self] in
+            while !stopped.load(ordering: .relaxed) {
+                for _ in 0..<10 where !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.1) }
+                let logPages = (try? connection.writeWithoutTransaction { db in
+                    try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")?[1] as Int?
+                }) ?? 0
+                if logPages > Self.maxWALPages {
+                    _ = try? writer.writeWithoutTransaction { try $0.checkpoint(.restart) }
+                }
+            }
+            try? connection.close()
+            finished.signal()
+        }
+        thread.name = "tidings-checkpoint"
+        thread.start()
+    }
+
+    /// Stops the thread and waits until its connection is closed (at most a
+    /// checkpoint's time), so that closing the store can checkpoint the rest.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        finished.wait()
+    }
+
+    /// Stops the thread soon, without waiting (a store released without `close`).
+    func requestStop() { stopped.store(true, ordering: .relaxed) }
+}
