@@ -83,12 +83,17 @@ test: deps
 	Tests/Conformance/run-conformance.sh .build/debug/tidings
 	$(SWIFT) test --skip-build
 
-## The peers run from a virtual environment the bench creates (PyPI).
+## The Python peers run from a virtual environment the bench creates (PyPI);
+## newsboat (the ingest peer) comes from Debian.
 bench-deps: deps
-	@dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
-	  python3 -c "import ensurepip" 2>/dev/null || { \
-	  if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
-	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq python3-venv; }
+	@missing=""; \
+	  dpkg-query -W -f='$${Status}' python3-venv 2>/dev/null | grep -q "install ok installed" || \
+	    python3 -c "import ensurepip" 2>/dev/null || missing="$$missing python3-venv"; \
+	  command -v newsboat >/dev/null || missing="$$missing newsboat"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	  fi
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
 	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser, datasketch, xxhash" 2>/dev/null || \
 	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser datasketch xxhash
@@ -101,6 +106,7 @@ bench: release bench-deps
 	$(BENCH_VENV)/bin/python bench/dedup_bench.py --tidings $(RELEASE_BIN)/tidings --corpus $(BENCH_CORPUS) \
 	  --scorer $(SHARED)/bench/score_dedup.py --work $(BENCH_DIR)
 	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
+	python3 bench/farm_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/farm
 
 clean:
 	rm -rf .build .tidings-demo $(BENCH_DIR)

@@ -160,6 +160,7 @@ def main():
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--skip-newsboat", action="store_true", help="newsboat takes minutes per cycle")
     args = parser.parse_args()
+    args.work = os.path.abspath(args.work)  # nginx.conf needs absolute paths
     os.makedirs(args.work, exist_ok=True)
     tidingsd = os.path.abspath(args.tidingsd)
 

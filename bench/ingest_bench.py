@@ -109,7 +109,7 @@ def main():
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
     args = parser.parse_args()
-    work = args.work or tempfile.mkdtemp(prefix="tidings-ingest-")
+    work = os.path.abspath(args.work) if args.work else tempfile.mkdtemp(prefix="tidings-ingest-")  # file: URLs need absolute paths
     os.makedirs(work, exist_ok=True)
     feed = os.path.join(work, "new-articles.xml")
     write_feed(feed, args.items)
