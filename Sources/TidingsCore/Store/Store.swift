@@ -30,7 +30,9 @@ public final class Store: Sendable {
         try pool.close()
     }
 
-    deinit { checkpointer.requestStop() }
+    /// A store released without `close` still stops its checkpointer (waiting
+    /// a moment for it), so that nothing touches the file once the store is gone.
+    deinit { checkpointer.stop() }
 
     /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated with `dedup`.
     public static func open(path: String, dedup: DedupSettings = DedupSettings()) throws -> Store {

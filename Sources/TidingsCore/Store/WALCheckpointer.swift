@@ -42,7 +42,4 @@ final class WALCheckpointer: Sendable {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
         finished.wait()
     }
-
-    /// Stops the thread soon, without waiting (a store released without `close`).
-    func requestStop() { stopped.store(true, ordering: .relaxed) }
 }
