@@ -197,6 +197,8 @@ struct ConfigurationLoaderTests {
         ("[dedup]\nshingle_size = 40", "dedup.shingle_size: expected an integer from 1 to 16, found 40"),
         ("[daemon]\nmin_interval = \"1h\"\nmax_interval = \"30m\"",
          "daemon.max_interval: expected a time span of at least min_interval (1h), found 30m"),
+        ("[daemon]\nca_file = \"/nonexistent/ca.pem\"",
+         "daemon.ca_file: expected a readable PEM file of certificate authorities, found \"/nonexistent/ca.pem\""),
         ("daemon = 3", "daemon: expected table, found integer 3"),
         ("source = \"x\"", "source: expected array of tables ([[source]]), found string \"x\""),
         ("[[source]]\nid = \"x\"\nurl = \"https://x.example\"\nheaders = { \"Bad Name\" = \"v\" }",

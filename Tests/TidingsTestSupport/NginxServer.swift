@@ -3,6 +3,8 @@ import Foundation
 /// Debian's nginx serving `root` on 127.0.0.1 and a free port, with ETags and
 /// gzip for feed types; its config, pid, logs and temp files live in a folder
 /// of its own. Started in the foreground, stopped by PID when released.
+/// With `tls`, it serves HTTPS and HTTP/2 with a self-signed certificate for
+/// 127.0.0.1 made by openssl (`certificatePath`: trust it, or see it refused).
 public final class NginxServer: @unchecked Sendable {
     public let port: Int
     private let process = Process()
@@ -14,10 +16,26 @@ public final class NginxServer: @unchecked Sendable {
         ["/usr/sbin/nginx", "/usr/bin/nginx"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    public init(root: URL) throws {
+    public let scheme: String
+    public var certificatePath: String { folder.path("cert.pem") }
+
+    public init(root: URL, tls: Bool = false) throws {
         guard let nginx = NginxServer.executable else { throw ServerStartError(message: "nginx is not installed") }
         port = closedLocalPort()
+        scheme = tls ? "https" : "http"
         let dir = folder.url.path
+        if tls {
+            let made = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", "\(dir)/key.pem", "-out", "\(dir)/cert.pem",
+            ])
+            guard made.status == 0 else { throw ServerStartError(message: "openssl could not make a certificate: \(made.stderr)") }
+        }
+        let listen = tls ? """
+            listen 127.0.0.1:\(port) ssl http2;
+                    ssl_certificate \(dir)/cert.pem;
+                    ssl_certificate_key \(dir)/key.pem;
+            """ : "listen 127.0.0.1:\(port);"
         for sub in ["body", "proxy", "fastcgi", "uwsgi", "scgi"] {
             try FileManager.default.createDirectory(atPath: "\(dir)/tmp/\(sub)", withIntermediateDirectories: true)
         }
@@ -41,7 +59,7 @@ public final class NginxServer: @unchecked Sendable {
                 gzip_min_length 32;
                 gzip_types application/rss+xml application/atom+xml;
                 server {
-                    listen 127.0.0.1:\(port);
+                    \(listen)
                     root \(root.path);
                 }
             }
@@ -63,7 +81,7 @@ public final class NginxServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+    public func url(_ path: String) -> String { "\(scheme)://127.0.0.1:\(port)\(path)" }
 
     /// The access log: one line per request, with the status.
     public var accessLog: String { (try? String(contentsOfFile: folder.path("access.log"), encoding: .utf8)) ?? "" }

@@ -60,6 +60,8 @@ public struct ConfigOption: Sendable {
                      summary: "give up connecting to a server after this long"),
         ConfigOption(table: .daemon, key: "timeout", kind: .timeSpan, defaultValue: "\"60s\"",
                      summary: "give up on a whole transfer after this long"),
+        ConfigOption(table: .daemon, key: "ca_file", kind: .string, defaultValue: "\"\"",
+                     summary: "PEM file of certificate authorities to trust for https; empty means the system's"),
         ConfigOption(table: .daemon, key: "low_speed_limit", kind: .integer, defaultValue: "64",
                      summary: "bytes per second under which a transfer counts as stalled (0 turns the check off)"),
         ConfigOption(table: .daemon, key: "low_speed_time", kind: .timeSpan, defaultValue: "\"30s\"",

@@ -37,6 +37,13 @@ struct DaemonSettingsReader {
                 reader.report(.error, "expected a time span of 0s or more, found \(span)", scope: scope, key: "host_spacing")
             }
         }
+        if case .string(let path)? = values["ca_file"], !path.isEmpty {
+            let absolute = PathResolution.absolutePath(path, relativeTo: directory)
+            if FileManager.default.isReadableFile(atPath: absolute) { settings.caFile = absolute } else {
+                reader.report(.error, "expected a readable PEM file of certificate authorities, found \"\(absolute)\"",
+                              scope: scope, key: "ca_file")
+            }
+        }
         if case .integer(let value)? = values["low_speed_limit"] {
             if value >= 0 { settings.lowSpeedLimit = value } else {
                 reader.report(.error, "expected bytes per second, 0 or more, found \(value)", scope: scope, key: "low_speed_limit")

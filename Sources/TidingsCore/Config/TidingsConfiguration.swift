@@ -30,6 +30,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var hostSpacing = TimeSpan(seconds: 1)
     public var connectTimeout = TimeSpan(seconds: 15)
     public var timeout = TimeSpan(seconds: 60)
+    /// Certificate authorities to trust for https (a PEM file); nil: the system's.
+    public var caFile: String?
     /// A transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` is aborted (0: never).
     public var lowSpeedLimit = 64
     public var lowSpeedTime = TimeSpan(seconds: 30)

@@ -25,6 +25,8 @@ public struct FetchPolicy: Sendable {
     public var lowSpeedTime = TimeSpan(seconds: 30)
     /// Total size of the response headers accepted (per response, redirects included).
     public var maxHeaderBytes = 256 * 1024
+    /// Certificate authorities to trust for https (a PEM file); nil: the system's.
+    public var caFile: String?
 
     public init(userAgent: String = TidingsVersion.userAgent, connectTimeout: TimeSpan = TimeSpan(seconds: 15),
                 timeout: TimeSpan = TimeSpan(seconds: 60), maxBodySize: ByteCount = .mebibytes(16)) {
@@ -38,6 +40,7 @@ public struct FetchPolicy: Sendable {
         self.init(userAgent: settings.userAgent, connectTimeout: settings.connectTimeout,
                   timeout: settings.timeout, maxBodySize: settings.maxBodySize)
         lowSpeedBytesPerSecond = settings.lowSpeedLimit
+        caFile = settings.caFile
         lowSpeedTime = settings.lowSpeedTime
     }
 }

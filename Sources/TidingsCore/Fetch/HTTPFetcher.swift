@@ -76,6 +76,7 @@ public struct HTTPFetcher: Sendable {
         try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: policy.maxBodySize.bytes)
         try easy.set(CURLOPT_SSL_VERIFYPEER, true)
         try easy.set(CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = policy.caFile { try easy.set(CURLOPT_CAINFO, caFile) }
         try easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)  // HTTP/2 over TLS where offered
         try easy.set(CURLOPT_PIPEWAIT, true)  // prefer multiplexing on an HTTP/2 connection to opening another
 

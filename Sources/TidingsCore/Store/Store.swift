@@ -50,6 +50,7 @@ public final class Store: Sendable {
         if FileManager.default.fileExists(atPath: path) {
             var readOnly = Configuration()
             readOnly.readonly = true
+            readOnly.busyMode = .timeout(10)  // a store closing a moment ago may still be checkpointing
             do {
                 let queue = try DatabaseQueue(path: path, configuration: readOnly)
                 try StoreSchemaCheck.verify(queue, path: path)
