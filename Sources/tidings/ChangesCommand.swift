@@ -1,12 +1,17 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TidingsCore
 
 struct ChangesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "changes",
         abstract: "List recorded changes (articles added, sources added, failed, recovered...), oldest first.",
-        discussion: "With --json, prints JSON Lines: one change object per line, as in the change-log files."
+        discussion: """
+            With --json, prints JSON Lines: one change object per line, as in the change-log files. \
+            With --follow, keeps printing changes as the daemon commits them (checked ten times a second) \
+            until interrupted (Ctrl-C or SIGTERM, exit 0); without --since it starts at the newest change.
+            """
     )
 
     @ParentCommand var root: Tidings
@@ -14,6 +19,15 @@ struct ChangesCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Only changes after this sequence number, or since a time or span (2026-01-06, 2h).", valueName: "seq|when"))
     var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only changes of this event (article.added, source.failed, ...).", valueName: "event"))
+    var event: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only changes of this source.", valueName: "id"))
+    var source: String?
+
+    @Flag(name: .long, help: "Keep printing new changes as they are committed, like tail -f, until interrupted.")
+    var follow = false
 
     func run() throws {
         let store = try root.openStore()
@@ -24,7 +38,12 @@ struct ChangesCommand: ParsableCommand {
         case .time(let date)?: sinceTime = date
         case nil: break
         }
-        let (changes, cut) = listing.page(try store.changes(afterSeq: afterSeq, since: sinceTime, limit: listing.fetchLimit))
+        if follow {
+            return try self.follow(store, afterSeq: afterSeq ?? (sinceTime == nil ? try store.lastChangeSeq() : nil),
+                                   since: sinceTime)
+        }
+        let (changes, cut) = listing.page(try store.changes(afterSeq: afterSeq, since: sinceTime, event: event, source: source,
+                                                            limit: listing.fetchLimit))
         if listing.json {
             for change in changes { Output.line(change.json.jsonText) }
             return
@@ -48,6 +67,28 @@ struct ChangesCommand: ParsableCommand {
         }
     }
 
+    /// Prints matching changes after `afterSeq` (or since `since`) as they appear, one a line,
+    /// until SIGINT or SIGTERM.
+    private func follow(_ store: StoreReader, afterSeq: Int64?, since: Date?) throws {
+        FollowStop.install()
+        var last = afterSeq
+        var since = since
+        while !FollowStop.requested.load(ordering: .relaxed) {
+            // Read before the query: a change committed in between is then still after `last`.
+            let newest = try store.lastChangeSeq()
+            for change in try store.changes(afterSeq: last, since: since, event: event, source: source) {
+                Output.line(listing.json ? change.json.jsonText : [
+                    String(change.seq), HumanTime.short(change.time), change.event, change.source ?? "-",
+                    change.article.map(String.init) ?? "-", Self.detail(change),
+                ].joined(separator: "  "))
+                last = change.seq
+                since = nil
+            }
+            if last == nil { last = newest }  // nothing matched since the given time: go on from here
+            usleep(100_000)
+        }
+    }
+
     private static func detail(_ change: ChangeRecord) -> String {
         if change.event == ChangeEvent.articleDuplicate.rawValue, case .int(let original)? = change.details["duplicate_of"] {
             var similarity = ""
@@ -58,5 +99,21 @@ struct ChangesCommand: ParsableCommand {
         if case .string(let reason)? = change.details["reason"] { return reason }
         if let url = change.url { return url }
         return change.details.isEmpty ? "" : JSONValue.object(change.details).jsonText
+    }
+}
+
+/// SIGINT and SIGTERM end `changes --follow` cleanly (exit 0) instead of killing it mid-line.
+enum FollowStop {
+    static let requested = Atomic<Bool>(false)
+
+    static func install() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signalNumber in [SIGINT, SIGTERM] {
+            signal(signalNumber) { _ in FollowStop.requested.store(true, ordering: .relaxed) }
+            sigaddset(&signals, signalNumber)
+        }
+        // A parent may have started us with them blocked (as Foundation's Process does).
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
     }
 }

@@ -80,10 +80,25 @@ extension StoreReader {
     }
 
     /// Changes with `seq` greater than `afterSeq` (or at/after `since`), oldest first.
-    public func changes(afterSeq: Int64? = nil, since: Date? = nil, limit: Int? = nil) throws -> [ChangeRecord] {
+    /// The seq of the newest change, 0 when there is none.
+    public func lastChangeSeq() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
+    }
+
+    /// Changes in seq order, optionally only after `afterSeq`, since `since`, of one `event` or one `source`.
+    public func changes(afterSeq: Int64? = nil, since: Date? = nil, event: String? = nil, source: String? = nil,
+                        limit: Int? = nil) throws -> [ChangeRecord] {
         try read { db in
             var sql = "SELECT * FROM changes WHERE 1"
             var arguments: StatementArguments = []
+            if let event {
+                sql += " AND event = ?"
+                arguments += [event]
+            }
+            if let source {
+                sql += " AND source_id = ?"
+                arguments += [source]
+            }
             if let afterSeq {
                 sql += " AND seq > ?"
                 arguments += [afterSeq]
