@@ -89,23 +89,16 @@ extension StoreReader {
     public func changes(afterSeq: Int64? = nil, since: Date? = nil, event: String? = nil, source: String? = nil,
                         limit: Int? = nil) throws -> [ChangeRecord] {
         try read { db in
+            // Each filter that is set adds its condition and its value.
+            let filters: [(condition: String, value: (any DatabaseValueConvertible)?)] = [
+                ("event = ?", event), ("source_id = ?", source), ("seq > ?", afterSeq), ("time >= ?", since),
+            ]
             var sql = "SELECT * FROM changes WHERE 1"
             var arguments: StatementArguments = []
-            if let event {
-                sql += " AND event = ?"
-                arguments += [event]
-            }
-            if let source {
-                sql += " AND source_id = ?"
-                arguments += [source]
-            }
-            if let afterSeq {
-                sql += " AND seq > ?"
-                arguments += [afterSeq]
-            }
-            if let since {
-                sql += " AND time >= ?"
-                arguments += [since]
+            for filter in filters {
+                guard let value = filter.value else { continue }
+                sql += " AND " + filter.condition
+                arguments += [value]
             }
             sql += " ORDER BY seq"
             if let limit {
