@@ -57,8 +57,7 @@ struct ChangesCommand: ParsableCommand {
             .init("ARTICLE", rightAligned: true), .init("DETAIL", flexible: true),
         ])
         for change in changes {
-            table.append([String(change.seq), HumanTime.short(change.time), change.event, change.source ?? "-",
-                          change.article.map(String.init) ?? "-", Self.detail(change)])
+            table.append(Self.cells(change))
         }
         Output.line(table.render(width: Terminal.width))
         if cut, listing.limit == nil {
@@ -74,19 +73,23 @@ struct ChangesCommand: ParsableCommand {
         var last = afterSeq
         var since = since
         while !FollowStop.requested.load(ordering: .relaxed) {
-            // Read before the query: a change committed in between is then still after `last`.
-            let newest = try store.lastChangeSeq()
+            // Only while following by time: read before the query, so that a change
+            // committed in between is still after `last`.
+            let newest = last == nil ? try store.lastChangeSeq() : nil
             for change in try store.changes(afterSeq: last, since: since, event: event, source: source) {
-                Output.line(listing.json ? change.json.jsonText : [
-                    String(change.seq), HumanTime.short(change.time), change.event, change.source ?? "-",
-                    change.article.map(String.init) ?? "-", Self.detail(change),
-                ].joined(separator: "  "))
+                Output.line(listing.json ? change.json.jsonText : Self.cells(change).joined(separator: "  "))
                 last = change.seq
                 since = nil
             }
             if last == nil { last = newest }  // nothing matched since the given time: go on from here
             usleep(100_000)
         }
+    }
+
+    /// SEQ, TIME, EVENT, SOURCE, ARTICLE, DETAIL: a table row, or a followed line.
+    private static func cells(_ change: ChangeRecord) -> [String] {
+        [String(change.seq), HumanTime.short(change.time), change.event, change.source ?? "-",
+         change.article.map(String.init) ?? "-", detail(change)]
     }
 
     private static func detail(_ change: ChangeRecord) -> String {

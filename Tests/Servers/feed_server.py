@@ -23,6 +23,7 @@ With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME"
 import argparse
 import gzip
 import http.server
+import itertools
 import json
 import os
 import socket
@@ -73,6 +74,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def stream(self, parts, length=None, pause=0.0):
+        """A 200 whose body is written part by part (`pause` seconds apart), with a
+        Content-Length when `length` is given, else closed at the end; a client that
+        hangs up ends it."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/rss+xml")
+        if length is None:
+            self.send_header("Connection", "close")
+        else:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+        try:
+            for part in parts:
+                self.wfile.write(part)
+                if pause:
+                    self.wfile.flush()
+                    time.sleep(pause)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        if length is None:
+            self.close_connection = True
+
     def do_HEAD(self):
         self.do_GET()
 
@@ -105,34 +128,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(302, b"", "text/plain", {"Location": "/redirect-loop"})
         if path == "/slow":
             # A body that trickles one byte every 0.2 s for ?seconds= seconds.
-            seconds = float(query.get("seconds", ["10"])[0])
-            count = int(seconds / 0.2)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(count))
-            self.end_headers()
-            try:
-                for _ in range(count):
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(0.2)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            return None
+            count = int(float(query.get("seconds", ["10"])[0]) / 0.2)
+            return self.stream((b" " for _ in range(count)), length=count, pause=0.2)
         if path == "/endless":
-            self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
-            self.send_header("Connection", "close")
-            self.end_headers()
             chunk = b"<!-- and on -->" * 4096
-            try:
-                self.wfile.write(FEED_START)
-                while True:
-                    self.wfile.write(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            self.close_connection = True
-            return None
+            return self.stream(itertools.chain([FEED_START], itertools.repeat(chunk)))
         if path == "/gzip-bomb":
             body = gzip_bomb(int(query.get("mb", ["1024"])[0]))
             return self.send_body(200, body, "application/rss+xml", {"Content-Encoding": "gzip"})
@@ -172,20 +172,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(200, body, "application/json")
         if path == "/big":
             size = int(query.get("bytes", ["1048576"])[0])
-            self.send_response(200)
-            self.send_header("Content-Type", "application/xml")
-            self.send_header("Content-Length", str(size))
-            self.end_headers()
             chunk = b"<!-- filler -->" * 4096
-            sent = 0
-            try:
-                while sent < size:
-                    part = chunk[: min(len(chunk), size - sent)]
-                    self.wfile.write(part)
-                    sent += len(part)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-            return None
+            parts = (chunk[: min(len(chunk), size - sent)] for sent in range(0, size, len(chunk)))
+            return self.stream(parts, length=size)
         return self.send_body(404, b"no such route\n", "text/plain")
 
 

@@ -13,8 +13,9 @@ struct AdaptiveScheduleTests {
         rfc822.locale = Locale(identifier: "en_US_POSIX")
         rfc822.timeZone = TimeZone(identifier: "UTC")
         rfc822.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let now = Date()  // one clock reading, so the gaps are exact
         let items = minutesAgo.enumerated().map { index, minutes in
-            let date = Date().addingTimeInterval(-Double(minutes) * 60)
+            let date = now.addingTimeInterval(-Double(minutes) * 60)
             return "<item><guid>\(index)</guid><title>item \(index)</title><pubDate>\(rfc822.string(from: date))</pubDate></item>"
         }
         return "<rss version=\"2.0\"><channel><title>t</title>\(items.joined())</channel></rss>"

@@ -22,11 +22,17 @@ struct ChangesFollowTests {
 
         let follower = try BackgroundProcess(TestPaths.tidings, ["--db", db, "changes", "--follow", "--json",
                                                                   "--since", String(last), "--event", "article.added"])
+        // The run also commits changes the filter must leave out: a new source, and its failure.
         try work.write("feed.xml", feed(["first", "second"]))
+        try work.write("tidings.toml", tidingsConfig(database: "tidings.db", sources: [
+            ("news", "file:feed.xml"), ("missing", "file:missing.xml"),
+        ]))
         #expect(try ProcessRunner.tidingsd(["--config", config, "--once", "--all"]).status == 0)
         // The commit happened before tidingsd exited: a second from now is a generous bound.
         let shown = eventually(timeout: 1) { follower.stdout.contains("\"title\":\"second\"") }
         #expect(shown, "follow output: \(follower.stdout) \(follower.stderr)")
+        let events = try TidingsJSON.lines(db: db, ["changes", "--json", "--since", String(last)]).compactMap { $0["event"] as? String }
+        #expect(Set(events) == ["source.added", "source.failed", "article.added"], "\(events)")
         let lines = follower.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }

@@ -77,11 +77,7 @@ public enum DaemonLauncher {
             return 1
         }
         let reports = await RefreshCycle(settings: configuration.daemon, store: store, logger: logger).run(due)
-        logger.notice("once.done", metadata: [
-            "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
-            "deferred": "\(reports.filter { $0.deferredUntil != nil }.count)",
-            "added": "\(reports.reduce(0) { $0 + $1.added })",
-        ])
+        logger.notice("once.done", metadata: SourceRefreshReport.summary(of: reports))
         return 0
     }
 

@@ -19,7 +19,7 @@ public struct SchedulePolicy: Sendable {
 
 /// Why a source falls due when it does, as `tidings sources` shows it.
 public enum DueReason: String, Sendable, Codable {
-    /// Never fetched yet, or its settings changed: due at once.
+    /// Never fetched yet, or its settings changed (due at once, or by its new interval if sooner).
     case new
     /// Its configured interval (or `default_interval`).
     case interval

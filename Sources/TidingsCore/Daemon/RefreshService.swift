@@ -35,11 +35,7 @@ public final class RefreshService: Service {
             }
             if !due.isEmpty {
                 let reports = await cycle.run(due)
-                logger.info("cycle.done", metadata: [
-                    "sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
-            "deferred": "\(reports.filter { $0.deferredUntil != nil }.count)",
-                    "added": "\(reports.reduce(0) { $0 + $1.added })",
-                ])
+                logger.info("cycle.done", metadata: SourceRefreshReport.summary(of: reports))
             }
             if Date().timeIntervalSince(lastPruned) >= Self.pruneInterval {
                 lastPruned = Date()

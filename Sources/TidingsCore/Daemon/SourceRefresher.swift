@@ -44,8 +44,7 @@ public struct SourceRefresher: Sendable {
         }
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
                                        isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
-        var outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
-        store.prepareNewArticles(of: &outcome)
+        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
         }
@@ -157,6 +156,12 @@ public struct SourceRefreshReport: Sendable {
     public var failure: String?
     /// Not fetched: a Retry-After on its origin holds it until then.
     public var deferredUntil: Date?
+
+    /// The log line's fields for a whole cycle: sources, failed, deferred, added.
+    static func summary(of reports: [SourceRefreshReport]) -> Logger.Metadata {
+        ["sources": "\(reports.count)", "failed": "\(reports.filter { $0.failure != nil }.count)",
+         "deferred": "\(reports.filter { $0.deferredUntil != nil }.count)", "added": "\(reports.reduce(0) { $0 + $1.added })"]
+    }
 }
 
 /// Reason phrases for servers that send none (HTTP/2 has no reason phrase).

@@ -40,8 +40,8 @@ public struct FetchPolicy: Sendable {
         self.init(userAgent: settings.userAgent, connectTimeout: settings.connectTimeout,
                   timeout: settings.timeout, maxBodySize: settings.maxBodySize)
         lowSpeedBytesPerSecond = settings.lowSpeedLimit
-        caFile = settings.caFile
         lowSpeedTime = settings.lowSpeedTime
+        caFile = settings.caFile
     }
 }
 

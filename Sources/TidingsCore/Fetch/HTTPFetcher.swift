@@ -21,9 +21,6 @@ public struct HTTPFetcher: Sendable {
         let engine = TransferEngine.shared
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                if state.isCancelled {
-                    return continuation.resume(returning: .failure(FetchError(kind: .cancelled, message: "cancelled before start")))
-                }
                 let easy: CurlEasy
                 do {
                     easy = try CurlEasy()
@@ -55,7 +52,8 @@ public struct HTTPFetcher: Sendable {
             status: status, reason: isFile ? "OK" : state.reason, requestedURL: request.url,
             effectiveURL: effective, headers: state.headers, body: state.body,
             redirectCount: easy.info(long: CURLINFO_REDIRECT_COUNT), statusChain: state.statuses,
-            newConnections: easy.info(long: CURLINFO_NUM_CONNECTS), httpVersion: HTTPVersion(curl: easy.info(long: CURLINFO_HTTP_VERSION))))
+            newConnections: easy.info(long: CURLINFO_NUM_CONNECTS),
+            httpVersion: HTTPVersion(curl: easy.info(long: CURLINFO_HTTP_VERSION))))
     }
 
     private static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,
@@ -79,7 +77,6 @@ public struct HTTPFetcher: Sendable {
         if let caFile = policy.caFile { try easy.set(CURLOPT_CAINFO, caFile) }
         try easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)  // HTTP/2 over TLS where offered
         try easy.set(CURLOPT_PIPEWAIT, true)  // prefer multiplexing on an HTTP/2 connection to opening another
-
         try easy.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(state.errorBuffer))
         try easy.set(CURLOPT_WRITEFUNCTION, callback: TransferCallbacks.write)
         try easy.set(CURLOPT_WRITEDATA, pointer: userdata)

@@ -20,8 +20,6 @@ final class TransferEngine: @unchecked Sendable {
         let finish: @Sendable (CURLcode) -> Void
     }
 
-    static let idleConnections = 256
-
     /// `CURLM *`: touched only by the engine's thread, except for `curl_multi_wakeup` (thread-safe).
     private let multi: UnsafeMutableRawPointer
     private let submissions = Mutex<[Submission]>([])
@@ -34,7 +32,7 @@ final class TransferEngine: @unchecked Sendable {
         _ = tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
         // Idle connections kept for reuse (libcurl closes them after two idle minutes anyway). The
         // default, four per transfer in progress, shrinks to nothing between two refresh cycles.
-        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, Self.idleConnections)
+        _ = tidings_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 256)
         let thread = Thread { [self] in run() }
         thread.name = "tidings-curl"
         thread.start()
@@ -58,7 +56,7 @@ final class TransferEngine: @unchecked Sendable {
         var active: [UnsafeMutableRawPointer: Submission] = [:]
         while true {
             for submission in submissions.withLock({ queue in defer { queue.removeAll() }; return queue }) {
-                if submission.state.isCancelled {
+                if submission.state.isCancelled {  // cancelled before it started
                     submission.finish(CURLE_ABORTED_BY_CALLBACK)
                 } else if curl_multi_add_handle(multi, submission.easy.handle) != CURLM_OK {
                     submission.finish(CURLE_FAILED_INIT)

@@ -110,11 +110,14 @@ extension Store {
     /// `source.recovered` when the source changes between working and failing.
     @discardableResult
     ///
-    /// The write waits for the store's single writer without holding a thread of
-    /// the cooperative pool; prepare new articles first (`prepareNewArticles`)
-    /// so that the transaction holds the writer only for the database work.
+    /// New articles are prepared (text, hash, fingerprint) on the calling task
+    /// first, so the transaction holds the single writer only for database work;
+    /// the write then waits for the writer without holding a thread of the
+    /// cooperative pool.
     public func record(_ outcome: RefreshOutcome) async throws -> IngestSummary {
-        try await pool.write { db in
+        var outcome = outcome
+        prepareNewArticles(of: &outcome)
+        return try await pool.write { [outcome] db in
             let previousErrors = try Int.fetchOne(
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
             var summary = IngestSummary()
@@ -162,6 +165,8 @@ extension Store {
                 }
             }
             if let hold = outcome.originHold {
+                // The table changes only here: expired holds go when a new one comes.
+                try db.execute(sql: "DELETE FROM origin_holds WHERE until <= ?", arguments: [outcome.finishedAt])
                 try db.execute(sql: """
                     INSERT INTO origin_holds (origin, until, status) VALUES (?, ?, ?)
                     ON CONFLICT (origin) DO UPDATE SET until = max(until, excluded.until), status = excluded.status
@@ -178,9 +183,8 @@ extension Store {
         }
     }
 
-    /// Prepares (text, hash, fingerprint) the articles of a successful outcome that
-    /// are not stored yet, concurrently with other sources' writes.
-    public func prepareNewArticles(of outcome: inout RefreshOutcome) {
+    /// Prepares the articles of a successful outcome that are not stored yet.
+    private func prepareNewArticles(of outcome: inout RefreshOutcome) {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
         let stored = (try? storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))) ?? []
         for index in articles.indices where !stored.contains(articles[index].identity) {
@@ -189,10 +193,12 @@ extension Store {
         outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
     }
 
+    private static let articleExists = "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?"
+
     /// Which of `identities` are stored for `sourceID`.
     func storedIdentities(of sourceID: String, among identities: [String]) throws -> Set<String> {
         try pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+            let statement = try db.cachedStatement(sql: Self.articleExists)
             return try Set(identities.filter { try Bool.fetchOne(statement, arguments: [sourceID, $0]) == true })
         }
     }
@@ -229,7 +235,7 @@ extension Store {
     private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date,
                         in db: Database) throws -> IngestSummary {
         var summary = IngestSummary()
-        let exists = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+        let exists = try db.cachedStatement(sql: Self.articleExists)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO articles (source_id, identity, guid, url, title, author, summary, content, text,
                                   content_hash, published_at, updated_at, first_seen_at)

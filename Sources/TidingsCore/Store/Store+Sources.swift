@@ -24,9 +24,9 @@ extension Store {
                 guard let row = storedByID.removeValue(forKey: source.id) else {
                     try db.execute(sql: """
                         INSERT INTO sources (id, url, title, kind, enabled, settings_json, added_at, next_due_at, due_reason)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'new')
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [source.id, source.url.absoluteString, source.title, source.kind.rawValue,
-                                         source.enabled, settings, now, now])
+                                         source.enabled, settings, now, now, DueReason.new.rawValue])
                     try ChangeRecorder.record(.sourceAdded, in: db, at: now, sourceID: source.id,
                                               url: source.url.absoluteString, title: source.title)
                     report.added.append(source.id)
@@ -42,11 +42,11 @@ extension Store {
                 let newDue = wasRemoved ? now : min(oldDue ?? now, now.addingTimeInterval(source.interval.timeInterval))
                 try db.execute(sql: """
                     UPDATE sources SET url = ?, title = ?, kind = ?, enabled = ?, settings_json = ?,
-                        removed_at = NULL, next_due_at = ?, due_reason = 'new', etag = NULL, last_modified = NULL,
+                        removed_at = NULL, next_due_at = ?, due_reason = ?, etag = NULL, last_modified = NULL,
                         body_hash = NULL, current_url = NULL, gone_at = NULL, learnt_interval = NULL
                     WHERE id = ?
                     """, arguments: [source.url.absoluteString, source.title, source.kind.rawValue, source.enabled,
-                                     settings, newDue, source.id])
+                                     settings, newDue, DueReason.new.rawValue, source.id])
                 if wasRemoved {
                     try ChangeRecorder.record(.sourceAdded, in: db, at: now, sourceID: source.id,
                                               url: source.url.absoluteString, title: source.title,
@@ -102,12 +102,11 @@ extension Store {
     }
 
     /// Moves a source's next refresh to `date` without fetching it (another
-    /// source on its origin was told to retry later); expired holds are dropped.
-    public func postpone(_ sourceID: String, until date: Date, reason: DueReason, now: Date = Date()) throws {
+    /// source on its origin was told to retry later).
+    public func postpone(_ sourceID: String, until date: Date, reason: DueReason) throws {
         try pool.write { db in
             try db.execute(sql: "UPDATE sources SET next_due_at = ?, due_reason = ? WHERE id = ?",
                            arguments: [date, reason.rawValue, sourceID])
-            try db.execute(sql: "DELETE FROM origin_holds WHERE until <= ?", arguments: [now])
         }
     }
 }

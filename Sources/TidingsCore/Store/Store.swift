@@ -21,12 +21,12 @@ public final class Store: Sendable {
     }
 
     /// Checkpoints the write-ahead log into the database file and closes every
-    /// connection: after it the `.db` file alone holds everything (the WAL is empty) (a plain copy
-    /// is a complete backup). The daemon calls it on its way out.
+    /// connection: after it the WAL is empty and the `.db` file alone holds
+    /// everything (a plain copy is a complete backup). The daemon calls it on its way out.
     public func close() throws {
         checkpointer.stop()
         // Readers close last and cannot checkpoint, so the writer empties the log first.
-        try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try pool.close()
     }
 

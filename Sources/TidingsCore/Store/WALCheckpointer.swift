@@ -20,8 +20,9 @@ final class WALCheckpointer: Sendable {
         configuration.busyMode = .timeout(1)
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         let thread = Thread { [self] in
-            while !stopped.load(ordering: .relaxed) {
+            while true {
                 for _ in 0..<10 where !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.1) }
+                if stopped.load(ordering: .relaxed) { break }  // `close` checkpoints the rest
                 let logPages = (try? connection.writeWithoutTransaction { db in
                     try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")?[1] as Int?
                 }) ?? 0
