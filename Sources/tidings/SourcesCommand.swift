@@ -38,9 +38,12 @@ struct SourcesCommand: ParsableCommand {
         Output.line(table.render(width: Terminal.width))
     }
 
-    /// "in 42m (adaptive: every 45m)", "in 3m (retry-after)".
+    /// "in 42m (adaptive: every 45m)", "in 3m (retry-after)", "overdue 5m (backoff)".
     static func nextDue(_ source: SourceStatus, now: Date) -> String {
-        let when = HumanTime.relative(source.nextDue, now: now)
+        var when = HumanTime.relative(source.nextDue, now: now)
+        if let due = source.nextDue, due < now.addingTimeInterval(-1) {
+            when = "overdue \(HumanTime.span(now.timeIntervalSince(due)))"
+        }
         guard let reason = source.dueReason else { return when }
         if reason == DueReason.adaptive.rawValue, let learnt = source.learntInterval {
             return "\(when) (adaptive: every \(HumanTime.span(learnt)))"

@@ -41,6 +41,16 @@ struct CLIEndToEndTests {
         #expect(list[2]["title"] as? String == "The Steppe Herald")
     }
 
+    @Test("sources: a source past its due time says how long it is overdue; no line ends in spaces")
+    func overdue() throws {
+        let update = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE sources SET next_due_at = datetime('now', '-10 minutes'), due_reason = 'backoff' WHERE id = 'steppe-herald'\"); c.commit()", db])
+        #expect(update.status == 0, "\(update.stderr)")
+        let table = try tidings("sources").stdout
+        #expect(table.contains("overdue 10m (backoff)"), "\(table)")
+        #expect(!table.split(separator: "\n").contains { $0.hasSuffix(" ") })
+    }
+
     @Test("articles: newest first, filters, limit; JSON is never cut by the table's default limit")
     func articles() throws {
         let table = try tidings("articles")

@@ -57,6 +57,8 @@ public struct TextTable {
                 parts.append(isLast ? fitted : fitted + padding)
             }
         }
-        return parts.joined(separator: "  ")
+        let joined = parts.joined(separator: "  ")
+        // An empty last cell must not leave the separator and padding behind.
+        return String(joined.reversed().drop(while: { $0 == " " }).reversed())
     }
 }
