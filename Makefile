@@ -4,6 +4,7 @@
 #   make serve   the same, then keep tidingsd running on the demo until Ctrl-C
 #   make test    install what is missing, build, run every test
 #   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
+#   make torture tidingsd killed with SIGKILL 200 times during ingest, then checked
 #
 # Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
 # else through sudo) only when missing, with service starts forbidden during
@@ -23,7 +24,7 @@ BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
 BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
 SHARED       := ../shared
 
-.PHONY: all deps build release run serve test bench bench-deps clean
+.PHONY: all deps build release run serve test torture bench bench-deps clean
 
 all: build
 
@@ -82,6 +83,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	Tests/Conformance/run-conformance.sh .build/debug/tidings
 	$(SWIFT) test --skip-build
+
+## The crash torture test with many more kills than `make test` runs (24).
+torture: deps
+	$(SWIFT) build --build-tests
+	TIDINGS_TORTURE_KILLS=200 $(SWIFT) test --skip-build --filter KillTorture
 
 ## The Python peers run from a virtual environment the bench creates (PyPI);
 ## newsboat (the ingest peer) comes from Debian.

@@ -106,10 +106,12 @@ def run_tidings(farm, tidingsd, work):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(database + suffix):
             os.remove(database + suffix)
+    shutil.rmtree(os.path.join(work, "changes"), ignore_errors=True)
     config = os.path.join(work, "tidings.toml")
     with open(config, "w") as handle:
-        handle.write('[daemon]\ndatabase = "%s"\nconcurrency = 16\nper_host_concurrency = 16\n'
-                     'host_spacing = "0s"\nlog_level = "notice"\n\n' % database)
+        handle.write('[daemon]\ndatabase = "%s"\nchange_log = "%s"\nconcurrency = 16\n'
+                     'per_host_concurrency = 16\nhost_spacing = "0s"\nlog_level = "notice"\n\n'
+                     % (database, os.path.join(work, "changes")))
         with open(os.path.join(farm.site, "sources.toml")) as sources:
             handle.write(sources.read())
     rows = []

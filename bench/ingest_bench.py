@@ -87,7 +87,8 @@ def run(tidingsd, directory, feed, size):
     database = os.path.join(directory, "tidings.db")
     config = os.path.join(directory, "bench.toml")
     with open(config, "w") as handle:
-        handle.write('[daemon]\ndatabase = "%s"\n' % database)
+        handle.write('[daemon]\ndatabase = "%s"\nchange_log = "%s"\n'
+                     % (database, os.path.join(directory, "changes")))
     subprocess.run([tidingsd, "--config", config, "--once"], check=True, stderr=subprocess.DEVNULL)
     started = time.perf_counter()
     if size:

@@ -45,7 +45,7 @@ struct ChangesCommand: ParsableCommand {
         let (changes, cut) = listing.page(try store.changes(afterSeq: afterSeq, since: sinceTime, event: event, source: source,
                                                             limit: listing.fetchLimit))
         if listing.json {
-            for change in changes { Output.line(change.json.jsonText) }
+            for change in changes { Output.line(change.jsonLine) }
             return
         }
         guard !changes.isEmpty else {
@@ -77,7 +77,7 @@ struct ChangesCommand: ParsableCommand {
             // committed in between is still after `last`.
             let newest = last == nil ? try store.lastChangeSeq() : nil
             for change in try store.changes(afterSeq: last, since: since, event: event, source: source) {
-                Output.line(listing.json ? change.json.jsonText : Self.cells(change).joined(separator: "  "))
+                Output.line(listing.json ? change.jsonLine : Self.cells(change).joined(separator: "  "))
                 last = change.seq
                 since = nil
             }
@@ -93,15 +93,19 @@ struct ChangesCommand: ParsableCommand {
     }
 
     private static func detail(_ change: ChangeRecord) -> String {
-        if change.event == ChangeEvent.articleDuplicate.rawValue, case .int(let original)? = change.details["duplicate_of"] {
+        let details = change.details
+        if change.event == ChangeEvent.articleDuplicate.rawValue, case .int(let original)? = details["duplicate_of"] {
             var similarity = ""
-            if case .double(let value)? = change.details["similarity"] { similarity = String(format: " (%.2f)", value) }
+            if case .double(let value)? = details["similarity"] { similarity = String(format: " (%.2f)", value) }
             return "of \(original)\(similarity): \(change.title ?? "")"
         }
+        if change.event == ChangeEvent.articleUpdated.rawValue, case .int(let revision)? = details["revision"] {
+            return "revision \(revision): \(change.title ?? "")"
+        }
         if let title = change.title, !title.isEmpty { return title }
-        if case .string(let reason)? = change.details["reason"] { return reason }
+        if case .string(let reason)? = details["reason"] { return reason }
         if let url = change.url { return url }
-        return change.details.isEmpty ? "" : JSONValue.object(change.details).jsonText
+        return details.isEmpty ? "" : change.detailsJSON
     }
 }
 

@@ -5,19 +5,21 @@ import TidingsCore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one article: metadata and text."
+        abstract: "Show one article: metadata, revisions and text."
     )
 
     @ParentCommand var root: Tidings
     @Argument(help: "Article id, as listed by `tidings articles`.") var id: Int64
-    @Flag(name: .long, help: "Print JSON (with the stored HTML summary and content).") var json = false
+    @Flag(name: .long, help: "Print JSON (with the stored HTML summary and content, and every revision).") var json = false
 
     func run() throws {
-        guard let article = try root.openStore().article(id: id) else {
+        let store = try root.openStore()
+        guard let article = try store.article(id: id) else {
             throw CLIFailure(message: "no article with id \(id)")
         }
+        let revisions = try store.revisions(of: id)
         if json {
-            Output.line(JSONOutput.encode(article, pretty: true))
+            Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions), pretty: true))
             return
         }
         var lines = [article.title.isEmpty ? "(untitled)" : article.title, ""]
@@ -26,6 +28,7 @@ struct ShowCommand: ParsableCommand {
             ("Author", article.author), ("Published", article.published.map(ISO8601.string)),
             ("Updated", article.updated.map(ISO8601.string)), ("First seen", ISO8601.string(article.firstSeen)),
             ("Identity", article.identity),
+            ("Left feed", article.leftFeed.map(ISO8601.string)),
             ("Duplicate of", article.duplicateOf.map { id in
                 "\(id)" + (article.similarity.map { String(format: " (similarity %.2f)", $0) } ?? "")
             }),
@@ -33,8 +36,48 @@ struct ShowCommand: ParsableCommand {
         for case let (name, value?) in fields where !value.isEmpty {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
         }
+        if revisions.count > 1 {
+            lines.append("Revisions")
+            for revision in revisions {
+                lines.append("  \(revision.revision)  \(ISO8601.string(revision.seenAt))  \(revision.title)")
+            }
+            lines.append("  (tidings diff \(id) shows the last change; --from/--to pick others)")
+        }
         lines.append("")
         lines.append(article.text.isEmpty ? "(no text)" : article.text)
         Output.line(lines.joined(separator: "\n"))
+    }
+}
+
+/// `tidings show --json`: the article's fields, and its revisions oldest first
+/// (title, time and content hash each; `tidings diff` compares their texts).
+struct ArticleWithRevisions: Encodable {
+    struct Revision: Encodable {
+        var revision: Int
+        var seenAt: Date
+        var title: String
+        var contentHash: String
+    }
+
+    var article: ArticleDetail
+    var revisions: [Revision]
+
+    init(article: ArticleDetail, revisions: [ArticleRevision]) {
+        self.article = article
+        self.revisions = revisions.map { Revision(revision: $0.revision, seenAt: $0.seenAt, title: $0.title,
+                                                  contentHash: $0.contentHash) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try article.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(revisions, forKey: Key(stringValue: "revisions"))
+    }
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 }

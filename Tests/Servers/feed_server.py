@@ -17,6 +17,8 @@ Routes:
   /gzip-bomb?mb=N             a small gzip body that inflates to N MiB of zeros
   /reset?bytes=N              promises 1 MB, sends N bytes of a feed, then resets the connection
   /huge-headers?mb=N          N MiB of response headers before a small feed
+  /rolling/NAME?items=N&new=K a feed of N items that gains K new ones per request
+                              of that NAME; every other request also rewords the newest item
 
 With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME".
 """
@@ -47,6 +49,28 @@ def gzip_bomb(mebibytes):
         parts.append(compressor.flush())
         _bombs[mebibytes] = b"".join(parts)
     return _bombs[mebibytes]
+
+
+_rolling = {}
+_rolling_lock = __import__("threading").Lock()
+
+
+def rolling_feed(path, items, new):
+    """RSS whose window moves by `new` items at each request of `path`, dated one minute apart."""
+    with _rolling_lock:
+        round_number = _rolling[path] = _rolling.get(path, -1) + 1
+    newest = round_number * new + items
+    parts = [b'<?xml version="1.0"?><rss version="2.0"><channel><title>rolling</title>']
+    for number in range(newest, newest - items, -1):
+        edit = " It was revised." if number == newest - new and round_number % 2 else ""
+        words = " ".join("w%d-%d" % (number, k) for k in range(60))
+        parts.append(("<item><guid>%s-%d</guid><title>Item %d</title><pubDate>%s</pubDate>"
+                      "<description>Item %d of %s says %s.%s</description></item>"
+                      % (path, number, number, time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                                             time.gmtime(1_700_000_000 + number * 60)),
+                         number, path, words, edit)).encode())
+    parts.append(b"</channel></rss>")
+    return b"".join(parts)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -170,6 +194,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/echo-headers":
             body = json.dumps({k.lower(): v for k, v in self.headers.items()}).encode()
             return self.send_body(200, body, "application/json")
+        if path.startswith("/rolling/"):
+            return self.send_body(200, rolling_feed(path, int(query.get("items", ["30"])[0]),
+                                                    int(query.get("new", ["10"])[0])))
         if path == "/big":
             size = int(query.get("bytes", ["1048576"])[0])
             chunk = b"<!-- filler -->" * 4096

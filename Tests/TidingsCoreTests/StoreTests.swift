@@ -36,7 +36,7 @@ struct StoreTests {
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "articles,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources")
+        #expect(facts["tables"] == "article_revisions,articles,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources")
         #expect(facts["journal_mode"] == "wal")
         #expect(facts["foreign_keys"] == "1")
         #expect(facts["synchronous"] == "1", "NORMAL")

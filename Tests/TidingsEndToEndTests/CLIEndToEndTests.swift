@@ -12,7 +12,7 @@ struct CLIEndToEndTests {
         try FileManager.default.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent("config/demo"),
                                          to: work.url.appendingPathComponent("demo"))
         let text = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("config/demo.toml"), encoding: .utf8)
-            .replacingOccurrences(of: "../.tidings-demo/tidings.db", with: "state/tidings.db")
+            .replacingOccurrences(of: "../.tidings-demo/", with: "state/")
         let config = try work.write("demo.toml", text)
         let run = try ProcessRunner.tidingsd(["--config", config, "--once"])
         precondition(run.status == 0, run.stderr)

@@ -12,7 +12,7 @@ struct DaemonEndToEndTests {
         let source = TestPaths.repositoryRoot.appendingPathComponent("config")
         try FileManager.default.copyItem(at: source.appendingPathComponent("demo"), to: work.url.appendingPathComponent("demo"))
         let text = try String(contentsOf: source.appendingPathComponent("demo.toml"), encoding: .utf8)
-            .replacingOccurrences(of: "../.tidings-demo/tidings.db", with: "state/tidings.db")
+            .replacingOccurrences(of: "../.tidings-demo/", with: "state/")
         return try work.write("demo.toml", text)
     }
 
@@ -64,6 +64,7 @@ struct DaemonEndToEndTests {
         let config = try work.write("tidings.toml", """
             [daemon]
             database = "state/tidings.db"
+            change_log = "state/changes"
             connect_timeout = "3s"
             timeout = "10s"
 

@@ -1,9 +1,13 @@
 import Foundation
 
-/// Config text for tests: a `[daemon]` table (database plus any extra lines)
-/// and one `[[source]]` per (id, url).
+/// Config text for tests: a `[daemon]` table (database, change log beside it
+/// unless `extra` sets one, plus any extra lines) and one `[[source]]` per (id, url).
 public func tidingsConfig(database: String, sources: [(id: String, url: String)], daemon extra: String = "") -> String {
-    var text = "[daemon]\ndatabase = \"\(database)\"\n\(extra)\n"
+    var text = "[daemon]\ndatabase = \"\(database)\"\n"
+    if !extra.contains("change_log =") {
+        text += "change_log = \"\((database as NSString).deletingLastPathComponent.isEmpty ? "" : (database as NSString).deletingLastPathComponent + "/")changes\"\n"
+    }
+    text += extra + "\n"
     for source in sources {
         text += "\n[[source]]\nid = \"\(source.id)\"\nurl = \"\(source.url)\"\n"
     }
@@ -27,5 +31,38 @@ public enum TidingsJSON {
     public static func sources(db: String) throws -> [String: [String: Any]] {
         let list = try document(db: db, ["sources", "--json"]) as? [[String: Any]] ?? []
         return Dictionary(uniqueKeysWithValues: list.compactMap { row in (row["id"] as? String).map { ($0, row) } })
+    }
+}
+
+/// The change-log files of a directory as the tests check them.
+public enum ChangeLogFiles {
+    /// The `changes-*.jsonl` file names, oldest day first.
+    public static func names(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasPrefix("changes-") && $0.hasSuffix(".jsonl") }.sorted()
+    }
+
+    /// Every line of every file in order, and whether each file ends with a line feed (no torn line).
+    public static func lines(in directory: String) -> (lines: [String], allTerminated: Bool) {
+        var lines: [String] = []
+        var terminated = true
+        for name in names(in: directory) {
+            let text = (try? String(contentsOfFile: (directory as NSString).appendingPathComponent(name), encoding: .utf8)) ?? ""
+            if !text.isEmpty, !text.hasSuffix("\n") { terminated = false }
+            lines += text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        }
+        return (lines, terminated)
+    }
+
+    /// `tidings changes --json` for the store: the lines the files must hold.
+    public static func tableLines(db: String) throws -> [String] {
+        try ProcessRunner.tidings(["--db", db, "changes", "--json"]).stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// The seq of each line (nil for a line that is not a change).
+    public static func seqs(_ lines: [String]) -> [Int?] {
+        lines.map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["seq"] as? Int
+        }
     }
 }

@@ -48,6 +48,10 @@ public struct ConfigOption: Sendable {
     public static let all: [ConfigOption] = [
         ConfigOption(table: .daemon, key: "database", kind: .string, defaultValue: "\"/var/lib/tidings/tidings.db\"",
                      summary: "SQLite store; a relative path is relative to this file's directory"),
+        ConfigOption(table: .daemon, key: "change_log", kind: .string, defaultValue: "\"/var/lib/tidings/changes\"",
+                     summary: "directory of the change-log files (changes-YYYY-MM-DD.jsonl); empty writes none"),
+        ConfigOption(table: .daemon, key: "change_log_retention", kind: .timeSpan, defaultValue: "0",
+                     summary: "change-log files older than this are deleted (0 keeps them all)"),
         ConfigOption(table: .daemon, key: "user_agent", kind: .string, defaultValue: "\"\(TidingsVersion.userAgent)\"",
                      summary: "User-Agent sent with every request"),
         ConfigOption(table: .daemon, key: "concurrency", kind: .integer, defaultValue: "16",

@@ -15,6 +15,14 @@ struct DaemonSettingsReader {
                 settings.databasePath = PathResolution.absolutePath(path, relativeTo: directory)
             }
         }
+        if case .string(let path)? = values["change_log"] {
+            settings.changeLogDirectory = path.isEmpty ? nil : PathResolution.absolutePath(path, relativeTo: directory)
+        }
+        if case .timeSpan(let span)? = values["change_log_retention"] {
+            if span.seconds >= 0 { settings.changeLogRetention = span.seconds == 0 ? nil : span } else {
+                reader.report(.error, "expected a time span of 0s or more, found \(span)", scope: scope, key: "change_log_retention")
+            }
+        }
         if case .string(let agent)? = values["user_agent"] {
             if agent.isEmpty || agent.contains(where: { $0.isNewline }) {
                 reader.report(.error, "expected a non-empty single-line string", scope: scope, key: "user_agent")

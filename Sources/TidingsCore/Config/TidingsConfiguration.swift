@@ -24,6 +24,10 @@ public struct TidingsConfiguration: Sendable, Equatable {
 public struct DaemonSettings: Sendable, Equatable {
     /// Absolute path of the SQLite store.
     public var databasePath = "/var/lib/tidings/tidings.db"
+    /// Absolute path of the change-log directory; nil writes no change-log files.
+    public var changeLogDirectory: String? = "/var/lib/tidings/changes"
+    /// Change-log files older than this are deleted; nil keeps them all.
+    public var changeLogRetention: TimeSpan?
     public var userAgent = TidingsVersion.userAgent
     public var concurrency = 16
     public var perHostConcurrency = 1

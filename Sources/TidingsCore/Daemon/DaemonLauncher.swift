@@ -56,8 +56,12 @@ public enum DaemonLauncher {
             logger.critical("store.open_failed", metadata: ["error": "\(error)"])
             return 1
         }
+        let changeLog = configuration.daemon.changeLogDirectory.map {
+            ChangeLogWriter(directory: $0, retention: configuration.daemon.changeLogRetention, store: store, logger: logger)
+        }
         let status = options.once ? await runOnce(configuration, store: store, all: options.all, logger: logger)
             : await runScheduler(configuration, store: store, logger: logger)
+        changeLog?.stop()
         do {
             try store.close()
         } catch {

@@ -56,6 +56,7 @@ public struct SourceRefresher: Sendable {
                 logger.info("refresh.done", metadata: [
                     "http.status": "\(outcome.status ?? 0)", "entries": "\(articles.count)",
                     "added": "\(summary.added.count)", "duplicates": "\(summary.duplicates)",
+                    "revised": "\(summary.revised)", "removed": "\(summary.removed)",
                 ])
                 return SourceRefreshReport(sourceID: source.id, added: summary.added.count, known: summary.known, failure: nil)
             case .failure(let message):

@@ -4,7 +4,9 @@ import GRDB
 /// The kinds of change recorded in the `changes` table (and mirrored to change-log files).
 public enum ChangeEvent: String, Sendable, Codable, CaseIterable {
     case articleAdded = "article.added"
+    case articleUpdated = "article.updated"
     case articleDuplicate = "article.duplicate"
+    case articleRemoved = "article.removed"
     case sourceAdded = "source.added"
     case sourceRemoved = "source.removed"
     case sourceChanged = "source.changed"
@@ -26,5 +28,44 @@ enum ChangeRecorder {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [time, event.rawValue, sourceID, articleID, url, title, JSONValue.object(details).jsonText])
         return db.lastInsertedRowID
+    }
+}
+
+extension ChangeRecord {
+    /// Changes in seq order, optionally only after `afterSeq`, since `since`, of one `event` or one `source`.
+    static func fetchAll(_ db: Database, afterSeq: Int64? = nil, since: Date? = nil, event: String? = nil,
+                         source: String? = nil, limit: Int? = nil) throws -> [ChangeRecord] {
+        // Each filter that is set adds its condition and its value.
+        let filters: [(condition: String, value: (any DatabaseValueConvertible)?)] = [
+            ("event = ?", event), ("source_id = ?", source), ("seq > ?", afterSeq), ("time >= ?", since),
+        ]
+        var sql = "SELECT * FROM changes WHERE 1"
+        var arguments: StatementArguments = []
+        for filter in filters {
+            guard let value = filter.value else { continue }
+            sql += " AND " + filter.condition
+            arguments += [value]
+        }
+        sql += " ORDER BY seq"
+        if let limit {
+            sql += " LIMIT ?"
+            arguments += [limit]
+        }
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            ChangeRecord(seq: row["seq"], time: row["time"], event: row["event"], source: row["source_id"],
+                         article: row["article_id"], url: row["url"], title: row["title"], detailsJSON: row["details"])
+        }
+    }
+}
+
+extension Store {
+    /// Up to `limit` changes after `seq`, in seq order (for the change-log files).
+    func changes(after seq: Int64, limit: Int) throws -> [ChangeRecord] {
+        try pool.read { db in try ChangeRecord.fetchAll(db, afterSeq: seq, limit: limit) }
+    }
+
+    /// The seq of the newest change, 0 when there is none.
+    func lastChangeSeq() throws -> Int64 {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
     }
 }

@@ -59,6 +59,11 @@ public struct ArticleDetail: Sendable, Codable, Equatable {
     /// The canonical article this one is a near-duplicate of, and how similar they are.
     public var duplicateOf: Int64?
     public var similarity: Double?
+    /// The number of the current version (1 until the title or text changes).
+    public var revision: Int
+    /// Whether the feed's last good fetch listed it, and when it was taken out of the feed.
+    public var inFeed: Bool
+    public var leftFeed: Date?
 }
 
 /// One row of the change log: `{"seq", "time", "event", "source", "article", "url", "title", ...details}`.
@@ -70,19 +75,28 @@ public struct ChangeRecord: Sendable, Equatable {
     public var article: Int64?
     public var url: String?
     public var title: String?
-    public var details: [String: JSONValue]
+    /// The event's own fields as stored: a JSON object with sorted keys.
+    public var detailsJSON: String
 
-    /// The change as one flat JSON object (details beside the common fields).
-    public var json: JSONValue {
-        var object = details
-        object["seq"] = .int(Int(seq))
-        object["time"] = .string(ISO8601.string(time))
-        object["event"] = .string(event)
-        object["source"] = source.map(JSONValue.string) ?? .null
-        object["article"] = article.map { .int(Int($0)) } ?? .null
-        object["url"] = url.map(JSONValue.string) ?? .null
-        object["title"] = title.map(JSONValue.string) ?? .null
-        return .object(object)
+    /// The event's own fields (`reason`, `diff`, `duplicate_of`, ...).
+    public var details: [String: JSONValue] {
+        if case .object(let object)? = JSONValue.parse(detailsJSON) { return object }
+        return [:]
+    }
+
+    /// The change as one line of JSON: the common fields first, in the order
+    /// of the contract (`seq`, `time`, `event`, `source`, `article`, `url`,
+    /// `title`), then the details as stored (their keys never repeat a common
+    /// one). The change-log files and `tidings changes --json` both print it.
+    public var jsonLine: String {
+        let common = JSONValue.objectText([
+            ("seq", .int(Int(seq))), ("time", .string(ISO8601.string(time))), ("event", .string(event)),
+            ("source", source.map(JSONValue.string) ?? .null), ("article", article.map { .int(Int($0)) } ?? .null),
+            ("url", url.map(JSONValue.string) ?? .null), ("title", title.map(JSONValue.string) ?? .null),
+        ])
+        let fields = detailsJSON.utf8.dropFirst()  // after "{"
+        guard fields.count > 1 else { return common }
+        return common.dropLast() + "," + String(Substring(fields))
     }
 }
 

@@ -109,7 +109,7 @@ extension Store {
                         time: Date, now: Date, in db: Database) throws -> DuplicateMatch? {
         var index = StoreDedupIndex(db: db)
         let seconds = time.timeIntervalSince1970
-        let title = prepared.title
+        let title = prepared.content.title
         let words = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
         // Dropping lines only removes words: the same count means the whole text, already fingerprinted.
         let fingerprint = words.count == prepared.dedupText.text.words.count

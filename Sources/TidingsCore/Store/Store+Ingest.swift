@@ -1,40 +1,34 @@
 import Foundation
 import GRDB
 
-/// A feed entry with its identity, ready to be stored if it is new.
+/// A feed entry with its identity, ready to be stored if it is new or revised.
 public struct IncomingArticle: Sendable {
     public var identity: String
     public var entry: FeedEntry
     /// What storing it needs that takes CPU: done before the write transaction
     /// (concurrently, by `prepare`), or inside it when nobody did.
     var prepared: PreparedArticle?
+    /// Title, text and hash of an entry already stored, to tell whether it changed.
+    var storedText: ArticleText?
 
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
         self.entry = entry
     }
 
-    /// Computes text, hash and dedup fingerprint now, outside any transaction.
-    mutating func prepare(with engine: DedupEngine) {
-        prepared = PreparedArticle(entry, engine: engine)
-    }
+    var text: ArticleText { prepared?.content ?? storedText ?? ArticleText(entry) }
 }
 
-/// The CPU-bound part of storing an article. Only new articles are prepared:
-/// most entries of a refreshed feed are already stored.
+/// The CPU-bound part of storing a new article.
 struct PreparedArticle: Sendable {
-    let title: String
-    let text: String
-    let contentHash: String
+    let content: ArticleText
     let dedupText: PreparedText
     /// The fingerprint of all its words: the one used unless the source's boilerplate drops some.
     let wholeFingerprint: DedupFingerprint
 
     init(_ entry: FeedEntry, engine: DedupEngine) {
-        title = entry.plainTitle ?? ""
-        text = (entry.content ?? entry.summary)?.plainText ?? ""
-        contentHash = StableHash.hex(title + "\u{1F}" + text)
-        dedupText = engine.prepare(text, title: title)
+        content = ArticleText(entry)
+        dedupText = engine.prepare(content.text, title: content.title)
         wholeFingerprint = engine.fingerprint(of: dedupText.text.words)
     }
 }
@@ -96,6 +90,10 @@ public struct IngestSummary: Sendable, Equatable {
     public var added: [(articleID: Int64, seq: Int64)] = []
     /// Entries already stored.
     public var known = 0
+    /// Stored articles whose title or text changed: a new revision each.
+    public var revised = 0
+    /// Stored articles taken out of the feed (`article.removed`).
+    public var removed = 0
     /// New articles found to be duplicates of stored ones.
     public var duplicates = 0
 
@@ -106,14 +104,16 @@ public struct IngestSummary: Sendable, Equatable {
 
 extension Store {
     /// Records a refresh in one transaction: new articles and their
-    /// `article.added` rows, the source's fetch state, and `source.failed` /
-    /// `source.recovered` when the source changes between working and failing.
-    @discardableResult
+    /// `article.added` rows, revisions of changed ones (`article.updated`),
+    /// articles taken out of the feed (`article.removed`), the source's fetch
+    /// state, and `source.failed` / `source.recovered` when the source changes
+    /// between working and failing.
     ///
     /// New articles are prepared (text, hash, fingerprint) on the calling task
     /// first, so the transaction holds the single writer only for database work;
     /// the write then waits for the writer without holding a thread of the
     /// cooperative pool.
+    @discardableResult
     public func record(_ outcome: RefreshOutcome) async throws -> IngestSummary {
         var outcome = outcome
         prepareNewArticles(of: &outcome)
@@ -123,7 +123,9 @@ extension Store {
             var summary = IngestSummary()
             switch outcome.result {
             case .success(let feedTitle, let feedLink, let articles, let warning):
-                summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt, in: db)
+                // A feed that had to be recovered may have lost items in the repair: it says nothing about removals.
+                summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt,
+                                     noteListing: warning == nil, in: db)
                 try db.execute(sql: """
                     UPDATE sources SET feed_title = coalesce(?, feed_title), feed_link = coalesce(?, feed_link),
                         last_warning = ?
@@ -183,12 +185,16 @@ extension Store {
         }
     }
 
-    /// Prepares the articles of a successful outcome that are not stored yet.
+    /// Prepares the articles of a successful outcome: all of new ones, the text of stored ones.
     private func prepareNewArticles(of outcome: inout RefreshOutcome) {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
         let stored = (try? storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))) ?? []
-        for index in articles.indices where !stored.contains(articles[index].identity) {
-            articles[index].prepare(with: dedup)
+        for index in articles.indices {
+            if stored.contains(articles[index].identity) {
+                articles[index].storedText = ArticleText(articles[index].entry)
+            } else {
+                articles[index].prepared = PreparedArticle(articles[index].entry, engine: dedup)
+            }
         }
         outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
     }
@@ -232,31 +238,40 @@ extension Store {
         }
     }
 
-    private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date,
+    private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date, noteListing: Bool,
                         in db: Database) throws -> IngestSummary {
         var summary = IngestSummary()
-        let exists = try db.cachedStatement(sql: Self.articleExists)
+        let lookup = try db.cachedStatement(sql: Self.storedArticle)
         let insert = try db.cachedStatement(sql: """
             INSERT INTO articles (source_id, identity, guid, url, title, author, summary, content, text,
-                                  content_hash, published_at, updated_at, first_seen_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  content_hash, published_at, updated_at, first_seen_at, in_feed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             """)
         var seen = Set<String>()
+        var listed: [ListedArticle] = []
         // Feeds list newest first; store oldest first so ids and seqs follow publication order.
         for article in articles.reversed() where seen.insert(article.identity).inserted {
-            if try Bool.fetchOne(exists, arguments: [sourceID, article.identity]) == true {
+            let entry = article.entry
+            if let stored = try Row.fetchOne(lookup, arguments: [sourceID, article.identity]) {
                 summary.known += 1
+                let id: Int64 = stored["id"]
+                listed.append(ListedArticle(id: id, age: stored["age"], wasListed: stored["in_feed"]))
+                let text = article.text
+                if text.contentHash != stored["content_hash"],
+                   try revise(articleID: id, with: entry, text: text, sourceID: sourceID, at: now, in: db) {
+                    summary.revised += 1
+                }
                 continue
             }
-            let entry = article.entry
             let prepared = article.prepared ?? PreparedArticle(entry, engine: dedup)
-            let title = prepared.title
+            let title = prepared.content.title
             try insert.execute(arguments: [
                 sourceID, article.identity, entry.id, entry.link, title, entry.author, entry.summary?.html,
-                entry.content?.html, prepared.text, prepared.contentHash, entry.published ?? entry.updated,
+                entry.content?.html, prepared.content.text, prepared.content.contentHash, entry.published ?? entry.updated,
                 entry.updated, now,
             ])
             let articleID = db.lastInsertedRowID
+            listed.append(ListedArticle(id: articleID, age: entry.published ?? entry.updated ?? now, wasListed: true))
             var details: [String: JSONValue] = [:]
             if let published = entry.published ?? entry.updated { details["published"] = .string(ISO8601.string(published)) }
             let seq = try ChangeRecorder.record(.articleAdded, in: db, at: now, sourceID: sourceID, articleID: articleID,
@@ -269,8 +284,16 @@ extension Store {
                 summary.duplicates += 1
             }
         }
+        if noteListing {
+            summary.removed = try self.noteListing(listed, sourceID: sourceID, at: now, in: db)
+        }
         return summary
     }
+
+    private static let storedArticle = """
+        SELECT id, content_hash, in_feed, coalesce(published_at, first_seen_at) AS age
+        FROM articles WHERE source_id = ? AND identity = ?
+        """
 }
 
 /// A source's state between fetches.

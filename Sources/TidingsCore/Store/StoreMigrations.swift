@@ -161,6 +161,29 @@ enum StoreMigrations {
                 CREATE INDEX dedup_fingerprints_by_time ON dedup_fingerprints(time) WHERE length(shingles) > 0;
                 """)
         }
+        migrator.registerMigration("v9-revisions-and-feed-presence") { db in
+            // An article whose title or text changes significantly keeps its earlier versions here
+            // (the articles row is always the newest, `revision` its number). `in_feed` marks the
+            // articles listed by their feed's last good fetch, so one that leaves the feed is noticed.
+            try db.execute(sql: """
+                ALTER TABLE articles ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE articles ADD COLUMN revised_at DATETIME;
+                ALTER TABLE articles ADD COLUMN in_feed INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE articles ADD COLUMN left_feed_at DATETIME;
+                CREATE INDEX articles_in_feed ON articles(source_id) WHERE in_feed = 1;
+
+                CREATE TABLE article_revisions (
+                    article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    revision     INTEGER NOT NULL,
+                    seen_at      DATETIME NOT NULL,
+                    title        TEXT NOT NULL,
+                    text         TEXT NOT NULL,
+                    content      TEXT,
+                    content_hash TEXT NOT NULL,
+                    PRIMARY KEY (article_id, revision)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -74,12 +74,27 @@ extension StoreReader {
                               url: row["url"], title: row["title"], author: row["author"], published: row["published_at"],
                               updated: row["updated_at"], firstSeen: row["first_seen_at"], contentHash: row["content_hash"],
                               summary: row["summary"], content: row["content"], text: row["text"],
-                              duplicateOf: row["duplicate_of"], similarity: row["similarity"])
+                              duplicateOf: row["duplicate_of"], similarity: row["similarity"],
+                              revision: row["revision"], inFeed: row["in_feed"], leftFeed: row["left_feed_at"])
             }
         }
     }
 
-    /// Changes with `seq` greater than `afterSeq` (or at/after `since`), oldest first.
+    /// Every version of an article, oldest first; the last is the current one. Empty for an unknown id.
+    public func revisions(of articleID: Int64) throws -> [ArticleRevision] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT revision, seen_at, title, text, content_hash FROM article_revisions WHERE article_id = ?
+                UNION ALL
+                SELECT revision, coalesce(revised_at, first_seen_at), title, text, content_hash FROM articles WHERE id = ?
+                ORDER BY revision
+                """, arguments: [articleID, articleID])
+            return rows.map { row in
+                ArticleRevision(revision: row[0], seenAt: row[1], title: row[2], text: row[3], contentHash: row[4])
+            }
+        }
+    }
+
     /// The seq of the newest change, 0 when there is none.
     public func lastChangeSeq() throws -> Int64 {
         try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
@@ -89,28 +104,7 @@ extension StoreReader {
     public func changes(afterSeq: Int64? = nil, since: Date? = nil, event: String? = nil, source: String? = nil,
                         limit: Int? = nil) throws -> [ChangeRecord] {
         try read { db in
-            // Each filter that is set adds its condition and its value.
-            let filters: [(condition: String, value: (any DatabaseValueConvertible)?)] = [
-                ("event = ?", event), ("source_id = ?", source), ("seq > ?", afterSeq), ("time >= ?", since),
-            ]
-            var sql = "SELECT * FROM changes WHERE 1"
-            var arguments: StatementArguments = []
-            for filter in filters {
-                guard let value = filter.value else { continue }
-                sql += " AND " + filter.condition
-                arguments += [value]
-            }
-            sql += " ORDER BY seq"
-            if let limit {
-                sql += " LIMIT ?"
-                arguments += [limit]
-            }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                var details: [String: JSONValue] = [:]
-                if case .object(let object)? = JSONValue.parse(row["details"]) { details = object }
-                return ChangeRecord(seq: row["seq"], time: row["time"], event: row["event"], source: row["source_id"],
-                                    article: row["article_id"], url: row["url"], title: row["title"], details: details)
-            }
+            try ChangeRecord.fetchAll(db, afterSeq: afterSeq, since: since, event: event, source: source, limit: limit)
         }
     }
 

@@ -41,6 +41,19 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return String(decoding: output, as: UTF8.self)
     }
 
+    /// A JSON object with its fields in the given order (instead of sorted).
+    public static func objectText(_ fields: [(String, JSONValue)]) -> String {
+        var output: [UInt8] = [0x7B]
+        for (index, field) in fields.enumerated() {
+            if index > 0 { output.append(0x2C) }
+            writeString(field.0, to: &output)
+            output.append(0x3A)
+            field.1.write(to: &output)
+        }
+        output.append(0x7D)
+        return String(decoding: output, as: UTF8.self)
+    }
+
     private func write(to output: inout [UInt8]) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
@@ -87,17 +100,17 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     private static func escape(_ byte: UInt8, to output: inout [UInt8]) {
-            switch byte {
-            case 0x22: output.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: output.append(contentsOf: [0x5C, 0x72])
-            case 0x09: output.append(contentsOf: [0x5C, 0x74])
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
-            default: output.append(byte)
-            }
+        switch byte {
+        case 0x22: output.append(contentsOf: [0x5C, 0x22])
+        case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+        case 0x0A: output.append(contentsOf: [0x5C, 0x6E])
+        case 0x0D: output.append(contentsOf: [0x5C, 0x72])
+        case 0x09: output.append(contentsOf: [0x5C, 0x74])
+        case 0x00..<0x20:
+            let hex = Array("0123456789abcdef".utf8)
+            output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+        default: output.append(byte)
+        }
     }
 
     public static func parse(_ text: String) -> JSONValue? {

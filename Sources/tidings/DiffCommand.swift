@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Show what changed in an article between two of its revisions.",
+        discussion: """
+            A unified diff of the article's text, one sentence per line, with the title change above it. \
+            By default the newest revision is compared with the one before it. `tidings show ID` lists the \
+            revisions. Colours only on a terminal (--color always|never overrides; NO_COLOR is respected).
+            """
+    )
+
+    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, always, never
+    }
+
+    @ParentCommand var root: Tidings
+    @Argument(help: "Article id, as listed by `tidings articles`.") var id: Int64
+    @Option(name: .long, help: ArgumentHelp("Revision to compare from (default: the one before --to).", valueName: "rev"))
+    var from: Int?
+    @Option(name: .long, help: ArgumentHelp("Revision to compare to (default: the newest).", valueName: "rev"))
+    var to: Int?
+    @Option(name: .long, help: "When to colour: auto (a terminal without NO_COLOR), always, never.")
+    var color: ColorChoice = .auto
+    @Flag(name: .long, help: "Print JSON: both revisions' numbers, times and titles, and the diff.") var json = false
+
+    func run() throws {
+        let revisions = try root.openStore().revisions(of: id)
+        guard let newest = revisions.last else { throw CLIFailure(message: "no article with id \(id)") }
+        let toNumber = to ?? newest.revision
+        let fromNumber = from ?? toNumber - 1
+        let numbers = revisions.map(\.revision).map(String.init).joined(separator: ", ")
+        guard let new = revisions.first(where: { $0.revision == toNumber }) else {
+            throw CLIFailure(message: "article \(id) has no revision \(toNumber) (it has \(numbers))")
+        }
+        guard let old = revisions.first(where: { $0.revision == fromNumber }) else {
+            if from == nil, revisions.count == 1 {
+                throw CLIFailure(message: "article \(id) has one revision: nothing to compare")
+            }
+            throw CLIFailure(message: "article \(id) has no revision \(fromNumber) (it has \(numbers))")
+        }
+        let diff = TextDiff.unified(from: old.text, to: new.text, oldLabel: "article \(id) revision \(old.revision)",
+                                    newLabel: "article \(id) revision \(new.revision)")
+        if json {
+            Output.line(JSONOutput.encode(DiffReport(article: id, from: old, to: new, diff: diff), pretty: true))
+            return
+        }
+        let paint = Painter(enabled: color == .always
+                            || (color == .auto && Terminal.isInteractive && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty))
+        var lines: [String] = []
+        lines.append("revision \(old.revision) (\(ISO8601.string(old.seenAt))) → revision \(new.revision) (\(ISO8601.string(new.seenAt)))")
+        if old.title != new.title {
+            lines.append(paint.removed("-title: \(old.title)"))
+            lines.append(paint.added("+title: \(new.title)"))
+        }
+        for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            switch line.first {
+            case "@": lines.append(paint.hunk(String(line)))
+            case "-" where !line.hasPrefix("--- "): lines.append(paint.removed(String(line)))
+            case "+" where !line.hasPrefix("+++ "): lines.append(paint.added(String(line)))
+            case "-", "+": lines.append(paint.header(String(line)))
+            default: lines.append(String(line))
+            }
+        }
+        if diff.isEmpty, old.title == new.title { lines.append("(the text is the same)") }
+        Output.line(lines.joined(separator: "\n"))
+    }
+}
+
+/// `tidings diff --json`.
+struct DiffReport: Encodable {
+    struct Side: Encodable {
+        var revision: Int
+        var seenAt: Date
+        var title: String
+    }
+
+    var article: Int64
+    var from: Side
+    var to: Side
+    var diff: String
+
+    init(article: Int64, from: ArticleRevision, to: ArticleRevision, diff: String) {
+        self.article = article
+        self.from = Side(revision: from.revision, seenAt: from.seenAt, title: from.title)
+        self.to = Side(revision: to.revision, seenAt: to.seenAt, title: to.title)
+        self.diff = diff
+    }
+}
+
+/// ANSI colours for diff lines, or plain text when they are off.
+struct Painter {
+    let enabled: Bool
+
+    func removed(_ text: String) -> String { paint(text, "31") }
+    func added(_ text: String) -> String { paint(text, "32") }
+    func hunk(_ text: String) -> String { paint(text, "36") }
+    func header(_ text: String) -> String { paint(text, "1") }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+}
