@@ -83,6 +83,14 @@ struct StoreRevisionTests {
         #expect(revisionCount == 0)
     }
 
+    @Test("the significant hash sees words only: whitespace runs, paragraph breaks and no-break spaces are one space")
+    func significantHash() {
+        let hash = ArticleText.significantHash
+        #expect(hash("A title", "One two.\n\nThree") == hash(" A  title ", "One\u{A0}two. \n Three\n"))
+        #expect(hash("A title", "One two.") != hash("A title", "One two!"))
+        #expect(hash("A title", "x") != hash("A", "title x"), "title and text stay apart")
+    }
+
     @Test("an item taken out of the middle of a feed is article.removed; items scrolling off the old end are not")
     func removals() async throws {
         let store = try Store.open(path: directory.path("t.db"))

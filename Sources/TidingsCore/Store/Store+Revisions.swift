@@ -21,14 +21,37 @@ struct ArticleText: Sendable, Equatable {
         contentHash = Self.significantHash(title: title, text: text)
     }
 
+    /// The hash of the title's and the text's words, each run of whitespace
+    /// (paragraph breaks and no-break spaces included) counting as one space.
     static func significantHash(title: String, text: String) -> String {
-        let paragraphs = text.split(separator: "\n\n").map(Self.words).filter { !$0.isEmpty }
-        return StableHash.hex(Self.words(title) + "\u{1F}" + paragraphs.joined(separator: "\n"))
+        var hash = StableHash.Stream()
+        addWords(of: title, to: &hash)
+        hash.add(0x1F)
+        addWords(of: text, to: &hash)
+        return hash.hex
     }
 
-    private static func words(_ text: some StringProtocol) -> String {
-        text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" })
-            .joined(separator: " ")
+    private static func addWords(of text: String, to hash: inout StableHash.Stream) {
+        var text = text
+        text.withUTF8 { bytes in
+            var spaced = false, started = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D || byte == 0x0C {
+                    spaced = true
+                } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0xA0 {
+                    spaced = true
+                    index += 1
+                } else {
+                    if spaced, started { hash.add(0x20) }
+                    spaced = false
+                    started = true
+                    hash.add(byte)
+                }
+                index += 1
+            }
+        }
     }
 }
 

@@ -24,9 +24,24 @@ public enum StableHash {
     public static func hex(_ text: String) -> String { hexDigits(fnv1a64(text.utf8)) }
 
     /// The hash of raw bytes (a fetched body) as 16 lower-case hex digits.
-    public static func hex(_ data: Data) -> String { hexDigits(fnv1a64(data)) }
+    public static func hex(_ data: Data) -> String {
+        // Through a buffer pointer: Data's own iterator costs a call per byte.
+        hexDigits(data.withUnsafeBytes { fnv1a64($0.bindMemory(to: UInt8.self)) })
+    }
 
-    private static func hexDigits(_ value: UInt64) -> String {
+    /// FNV-1a fed a byte at a time, for hashing text while normalizing it.
+    struct Stream {
+        private(set) var value = StableHash.offsetBasis
+
+        mutating func add(_ byte: UInt8) {
+            value ^= UInt64(byte)
+            value &*= StableHash.prime
+        }
+
+        var hex: String { StableHash.hexDigits(value) }
+    }
+
+    fileprivate static func hexDigits(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
