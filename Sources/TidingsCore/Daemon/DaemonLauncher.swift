@@ -59,8 +59,13 @@ public enum DaemonLauncher {
         let changeLog = configuration.daemon.changeLogDirectory.map {
             ChangeLogWriter(directory: $0, retention: configuration.daemon.changeLogRetention, store: store, logger: logger)
         }
+        // A reload signal before the reload service listens must not kill the daemon.
+        signal(SIGHUP, SIG_IGN)
+        let notifier = SystemdNotifier()
+        if options.once { notifier.ready(status: "refreshing once") }
         let status = options.once ? await runOnce(configuration, store: store, all: options.all, logger: logger)
-            : await runScheduler(configuration, store: store, logger: logger)
+            : await runScheduler(configuration, path: options.configPath, store: store, notifier: notifier, logger: logger)
+        notifier.stopping()
         changeLog?.stop()
         do {
             try store.close()
@@ -85,12 +90,21 @@ public enum DaemonLauncher {
         return 0
     }
 
-    private static func runScheduler(_ configuration: TidingsConfiguration, store: Store, logger: Logger) async -> Int32 {
-        let service = RefreshService(configuration: configuration, store: store, logger: logger)
-        var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: service, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger)
+    private static func runScheduler(_ configuration: TidingsConfiguration, path: String, store: Store,
+                                     notifier: SystemdNotifier, logger: Logger) async -> Int32 {
+        let scheduler = RefreshService(configuration: configuration, store: store, logger: logger)
+        let reloader = ConfigReloadService(path: path, running: configuration, store: store, scheduler: scheduler,
+                                           notifier: notifier, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if notifier.isEnabled {
+            services.append(.init(service: SystemdStatusService(store: store, notifier: notifier, logger: logger),
+                                  successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                           logger: logger)
         // Refreshes in flight get this long to finish; then they are cancelled (each source commits alone).
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(configuration.daemon.timeout.seconds + 5)
         do {

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 
-/// Refreshes a set of sources at most `concurrency` at a time.
 /// Refreshes a set of sources at most `concurrency` at a time, and politely
 /// per host (see `HostGate`). One cycle object serves the daemon's lifetime,
 /// so spacing holds across cycles too.

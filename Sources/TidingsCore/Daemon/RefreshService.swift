@@ -1,28 +1,50 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The daemon's main loop as a `Service`: refresh what is due, sleep until the
 /// next source falls due, repeat until a graceful shutdown. A shutdown stops
-/// scheduling at once; refreshes already running finish and commit.
+/// scheduling at once; refreshes already running finish and commit. A new
+/// configuration (`apply`, on SIGHUP) takes effect from the next cycle, and
+/// wakes the loop so that new sources are fetched at once.
 public final class RefreshService: Service {
-    private let configuration: TidingsConfiguration
+    private struct Current {
+        var configuration: TidingsConfiguration
+        var cycle: RefreshCycle
+    }
+
+    private let current: Mutex<Current>
+    private let wake = Atomic<Bool>(false)
     private let store: Store
-    private let cycle: RefreshCycle
     private let logger: Logger
 
     public init(configuration: TidingsConfiguration, store: Store, logger: Logger) {
-        self.configuration = configuration
         self.store = store
         self.logger = logger
-        self.cycle = RefreshCycle(settings: configuration.daemon, store: store, logger: logger)
+        current = Mutex(Current(configuration: configuration,
+                                cycle: RefreshCycle(settings: configuration.daemon, store: store, logger: logger)))
+    }
+
+    /// Runs the next cycles with `configuration` (the store's sources must already match it).
+    /// Refreshes in flight finish with the settings they started with.
+    public func apply(_ configuration: TidingsConfiguration) {
+        current.withLock { current in
+            if configuration.daemon != current.configuration.daemon {
+                current.cycle = RefreshCycle(settings: configuration.daemon, store: store, logger: logger)
+            }
+            current.configuration = configuration
+        }
+        wake.store(true, ordering: .relaxed)
     }
 
     public func run() async throws {
-        let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
-        logger.info("scheduler.started", metadata: ["sources": "\(configuration.sources.count)"])
+        logger.info("scheduler.started", metadata: ["sources": "\(current.withLock { $0.configuration.sources.count })"])
         var lastPruned = Date.distantPast
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            wake.store(false, ordering: .relaxed)
+            let (configuration, cycle) = current.withLock { ($0.configuration, $0.cycle) }
+            let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
             let due: [SourceSettings]
             do {
                 due = try store.dueSources(at: Date()).compactMap { sourcesByID[$0] }
@@ -62,11 +84,15 @@ public final class RefreshService: Service {
         }
     }
 
-    /// False when a graceful shutdown (or cancellation) cut the sleep short.
+    /// False when a graceful shutdown (or cancellation) cut the sleep short;
+    /// a new configuration ends it early (true).
     private func sleepUnlessShutdown(seconds: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         do {
             try await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+                while ContinuousClock.now < deadline, !self.wake.load(ordering: .relaxed) {
+                    try await Task.sleep(for: min(.milliseconds(250), deadline - ContinuousClock.now))
+                }
             }
             return !Task.isShuttingDownGracefully
         } catch {
