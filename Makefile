@@ -5,6 +5,8 @@
 #   make test    install what is missing, build, run every test
 #   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
 #   make torture tidingsd killed with SIGKILL 200 times during ingest, then checked
+#   make install release binaries, systemd unit, sysusers/tmpfiles snippets, /etc/tidings/tidings.toml
+#                (PREFIX=/usr/local, DESTDIR honoured; the config only if absent); make uninstall
 #
 # Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
 # else through sudo) only when missing, with service starts forbidden during
@@ -24,7 +26,7 @@ BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
 BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
 SHARED       := ../shared
 
-.PHONY: all deps build release run serve test torture bench bench-deps clean
+.PHONY: all deps build release run serve test torture install uninstall bench bench-deps clean
 
 all: build
 
@@ -83,6 +85,45 @@ test: deps
 	$(SWIFT) build --build-tests
 	Tests/Conformance/run-conformance.sh .build/debug/tidings
 	$(SWIFT) test --skip-build
+
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+BINDIR       := $(PREFIX)/bin
+UNITDIR      := $(PREFIX)/lib/systemd/system
+SYSUSERSDIR  := $(PREFIX)/lib/sysusers.d
+TMPFILESDIR  := $(PREFIX)/lib/tmpfiles.d
+DOCDIR       := $(PREFIX)/share/doc/tidings
+# The binaries to install; NO_BUILD=1 installs what INSTALL_FROM holds without building.
+INSTALL_FROM ?= $(RELEASE_BIN)
+
+## Install as a system service. On a machine run by systemd (and no DESTDIR) it also
+## creates the user and directories and reloads systemd; enabling is left to you.
+install: $(if $(NO_BUILD),,release)
+	install -Dm755 $(INSTALL_FROM)/tidingsd $(DESTDIR)$(BINDIR)/tidingsd
+	install -Dm755 $(INSTALL_FROM)/tidings $(DESTDIR)$(BINDIR)/tidings
+	@mkdir -p $(DESTDIR)$(UNITDIR)
+	sed -e 's#/usr/local/bin/#$(BINDIR)/#g' -e 's#/usr/local/share/doc/tidings#$(DOCDIR)#g' \
+	  systemd/tidingsd.service > $(DESTDIR)$(UNITDIR)/tidingsd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tidingsd.service
+	install -Dm644 systemd/tidings.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/tidings.conf
+	install -Dm644 systemd/tidings.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
+	install -Dm644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -e $(DESTDIR)/etc/tidings/tidings.toml ]; then \
+	  echo "kept $(DESTDIR)/etc/tidings/tidings.toml (the shipped reference is $(DESTDIR)$(DOCDIR)/tidings.toml)"; \
+	else install -Dm644 config/tidings.toml $(DESTDIR)/etc/tidings/tidings.toml; fi
+	install -Dm644 config/tidings.toml $(DESTDIR)$(DOCDIR)/tidings.toml
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/tidings.conf && systemd-tmpfiles --create $(TMPFILESDIR)/tidings.conf && \
+	  systemctl daemon-reload && echo "installed; start with: systemctl enable --now tidingsd"; fi
+
+## Remove what `make install` put in place; the config in /etc/tidings and the
+## data in /var/lib/tidings stay (delete them by hand if you mean it).
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tidingsd $(DESTDIR)$(BINDIR)/tidings $(DESTDIR)$(UNITDIR)/tidingsd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/tidings.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
+	rm -rf $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "kept /etc/tidings and /var/lib/tidings"
 
 ## The crash torture test with many more kills than `make test` runs (24).
 torture: deps

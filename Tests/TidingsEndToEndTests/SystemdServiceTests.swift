@@ -111,4 +111,30 @@ struct SystemdServiceTests {
         #expect(daemon.process.isRunning)
         #expect(daemon.stop(signal: SIGTERM, timeout: 20) == 0)
     }
+
+    @Test("SIGTERM in the middle of a cycle: exit 0 within the deadline, every article reported added is in the store")
+    func stopDuringCycle() throws {
+        let server = try FeedServer(root: work.url)
+        let sources = (1...40).map { ("s\($0)", server.url("/rolling/s\($0)?items=150&new=150")) }
+        let config = try work.write("t.toml", tidingsConfig(database: db, sources: sources, daemon: """
+            concurrency = 2
+            per_host_concurrency = 2
+            host_spacing = "0s"
+            timeout = "5s"
+            """))
+        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", config])
+        #expect(eventually(timeout: 30) { daemon.stderr.contains("refresh.done") }, "\(daemon.stderr)")
+        let stopped = Date()
+        let status = daemon.stop(signal: SIGTERM, timeout: 30)
+        #expect(status == 0, "\(daemon.stderr)")
+        // The deadline is the transfer timeout plus 5 s.
+        #expect(Date().timeIntervalSince(stopped) < 10 + 5, "exit within the deadline (with slack for a loaded machine)")
+        let done = daemon.stderr.split(separator: "\n").filter { $0.contains("refresh.done") }
+        #expect(done.count < 40, "the stop landed in the middle of the cycle and started nothing new")
+        let reported = done.compactMap { line in
+            line.split(separator: " ").first { $0.hasPrefix("added=") }.flatMap { Int($0.dropFirst(6)) }
+        }.reduce(0, +)
+        let stored = try #require(try TidingsJSON.document(db: db, ["articles", "--json"]) as? [Any]).count
+        #expect(reported > 0 && stored == reported, "reported \(reported), stored \(stored)")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Refreshes a set of sources at most `concurrency` at a time, and politely
 /// per host (see `HostGate`). One cycle object serves the daemon's lifetime,
@@ -49,7 +50,8 @@ public struct RefreshCycle: Sendable {
             for _ in 0..<min(concurrency, sources.count) { startNext() }
             while let (index, report) = await group.next() {
                 reports[index] = report
-                if !Task.isCancelled { startNext() }
+                // A shutdown (SIGTERM) starts nothing new; refreshes in flight finish and commit.
+                if !Task.isCancelled, !Task.isShuttingDownGracefully { startNext() }
             }
             return reports.compactMap { $0 }
         }
