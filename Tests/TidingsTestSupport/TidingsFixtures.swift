@@ -66,3 +66,22 @@ public enum ChangeLogFiles {
         }
     }
 }
+
+/// One article edited between two refreshes, and the diff its revision must carry.
+public enum RevisionFixture {
+    public static let title = "Budget passes", editedTitle = "Budget passes narrowly"
+    public static let html = "<p>The council met on Monday. It approved the budget. The vote was close.</p><p>Reactions followed.</p>"
+    public static let editedHTML = html.replacingOccurrences(of: "The vote was close.", with: "The vote was 5 to 4.")
+    public static let diff = """
+        --- article 1 revision 1
+        +++ article 1 revision 2
+        @@ -1,5 +1,5 @@
+         The council met on Monday.
+         It approved the budget.
+        -The vote was close.
+        +The vote was 5 to 4.
+         
+         Reactions followed.
+
+        """
+}

@@ -56,7 +56,7 @@ public struct HTTPFetcher: Sendable {
             httpVersion: HTTPVersion(curl: easy.info(long: CURLINFO_HTTP_VERSION))))
     }
 
-    private static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,
+    static func configure(_ easy: CurlEasy, request: FetchRequest, policy: FetchPolicy,
                                   state: TransferState) throws {
         let userdata = Unmanaged.passUnretained(state).toOpaque()
         try easy.set(CURLOPT_URL, request.url.absoluteString)
