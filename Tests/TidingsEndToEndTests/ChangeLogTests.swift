@@ -77,6 +77,27 @@ struct ChangeLogTests {
         try expectFilesMatchTable()
     }
 
+    @Test("while the daemon runs, each commit reaches the files without waiting for a stop")
+    func filesFollowCommits() throws {
+        let feeds = TemporaryDirectory("tidings-feeds")
+        let items = { (count: Int) in (1...count).map { ("g\($0)", "Story \($0)", "<p>Story number \($0).</p>") } }
+        _ = try feeds.write("feed.xml", feed(items(2)))
+        var config = tidingsConfig(database: db, sources: [("herald", "file://\(feeds.path("feed.xml"))")])
+        config += "interval = \"1s\"\n"
+        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", try work.write("t.toml", config)])
+        func mirrored(_ articles: Int) throws -> Bool {
+            let lines = ChangeLogFiles.lines(in: changeLog).lines
+            let table = try ChangeLogFiles.tableLines(db: db)
+            return lines.filter { $0.contains("\"event\":\"article.added\"") }.count == articles && lines == table
+        }
+        #expect(try eventually(timeout: 20) { try mirrored(2) }, "\(daemon.stderr)")
+        _ = try feeds.write("feed.xml", feed(items(5)))
+        #expect(try eventually(timeout: 20) { try mirrored(5) }, "\(daemon.stderr)")
+        #expect(daemon.process.isRunning)
+        #expect(daemon.stop(signal: SIGTERM, timeout: 20) == 0)
+        try expectFilesMatchTable()
+    }
+
     @Test("a source removed from the config is source.removed on the next start, in the table and the files")
     func sourceRemoved() throws {
         let feeds = TemporaryDirectory("tidings-feeds")

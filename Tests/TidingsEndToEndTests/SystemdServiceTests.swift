@@ -17,11 +17,11 @@ struct SystemdServiceTests {
         return xml + "</channel></rss>\n"
     }
 
-    /// A config whose file sources are refreshed every second.
-    func config(_ sources: [String]) throws -> String {
+    /// A config whose file sources are refreshed every `interval` (a second by default).
+    func config(_ sources: [String], interval: String = "1s") throws -> String {
         var text = "[daemon]\ndatabase = \"state/tidings.db\"\nchange_log = \"state/changes\"\n"
         for id in sources {
-            text += "\n[[source]]\nid = \"\(id)\"\nurl = \"file:\(id).xml\"\ninterval = \"1s\"\n"
+            text += "\n[[source]]\nid = \"\(id)\"\nurl = \"file:\(id).xml\"\ninterval = \"\(interval)\"\n"
         }
         return try work.write("tidings.toml", text)
     }
@@ -75,17 +75,19 @@ struct SystemdServiceTests {
     func reloadAddsAndRemoves() throws {
         _ = try work.write("a.xml", feed(1...3))
         _ = try work.write("b.xml", feed(10...11))
-        _ = try config(["a"])
+        // Nothing is due for an hour: only the reload's wake-up can get "b" fetched in time.
+        _ = try config(["a"], interval: "1h")
         let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", work.path("tidings.toml")])
         #expect(try eventually(timeout: 20) { try articles(of: "a") == 3 }, "\(daemon.stderr)")
+        #expect(eventually(timeout: 10) { daemon.stderr.contains("scheduler.sleeping") || daemon.stderr.contains("cycle.done") })
 
-        _ = try config(["a", "b"])
+        _ = try config(["a", "b"], interval: "1h")
         kill(daemon.pid, SIGHUP)
         #expect(try eventually(timeout: 20) { try articles(of: "b") == 2 }, "\(daemon.stderr)")
         #expect(daemon.stderr.contains("config.reloaded"))
         #expect(daemon.stderr.contains("sources.added=1"))
 
-        _ = try config(["b"])
+        _ = try config(["b"], interval: "1h")
         kill(daemon.pid, SIGHUP)
         #expect(eventually(timeout: 20) { daemon.stderr.contains("sources.removed=1") }, "\(daemon.stderr)")
         let removed = try TidingsJSON.lines(db: db, ["changes", "--event", "source.removed", "--json"])

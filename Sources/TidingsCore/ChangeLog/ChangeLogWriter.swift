@@ -6,18 +6,26 @@ import Synchronization
 /// other tools can tail, on a thread of its own.
 ///
 /// At start it repairs the end of the log (a crash can tear the last line)
-/// and catches up from the last seq on disk; then, several times a second, it
-/// appends what was committed since, one `fsync` per batch. So the files hold
-/// every seq exactly once, in order, and lag the store by well under a second
-/// (after a crash: until the next start). A file it cannot write (disk full,
-/// permissions) is retried every few seconds, the daemon keeps ingesting, and
-/// nothing is lost: the table still has it.
+/// and catches up from the last seq on disk. After that it sleeps until a
+/// transaction that added changes commits, and appends them — gathering the
+/// commits of the next 200 ms into the same write and `fsync`. So the files
+/// hold every seq exactly once, in order, and lag the store by well under a
+/// second (after a crash: until the next start), while an idle daemon's
+/// writer does nothing. A file it cannot write (disk full, permissions) is
+/// retried every few seconds, the daemon keeps ingesting, and nothing is
+/// lost: the table still has it.
 public final class ChangeLogWriter: Sendable {
     private let stopped = Atomic<Bool>(false)
+    /// Signalled by every commit that added changes, and by `stop`.
+    private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+
+    /// Commits within this long of each other share one append and one fsync.
+    static let batchWindow = 0.2
 
     /// Starts mirroring `store` into `directory` (created if missing).
     public init(directory: String, retention: TimeSpan?, store: Store, logger: Logger) {
+        let observation = store.observeChanges { [wakeup] in wakeup.signal() }
         let thread = Thread { [self] in
             // Lives on this thread only.
             let appender = ChangeLogAppender(directory: ChangeLogDirectory(path: directory), store: store, logger: logger)
@@ -30,13 +38,12 @@ public final class ChangeLogWriter: Sendable {
                     appender.deleteExpired(retention: retention)
                 }
                 if stopping { break }
-                let pause = appender.isFailing ? 5.0 : 0.2
-                var slept = 0.0
-                while slept < pause, !stopped.load(ordering: .relaxed) {
-                    Thread.sleep(forTimeInterval: 0.05)
-                    slept += 0.05
-                }
+                // Without a commit: wake for the hourly retention, or to retry a failed write.
+                _ = wakeup.wait(timeout: .now() + (appender.isFailing ? 5 : 3600))
+                if !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: Self.batchWindow) }
+                while wakeup.wait(timeout: .now()) == .success {}  // those commits are in this batch
             }
+            observation.cancel()
             finished.signal()
         }
         thread.name = "tidings-changelog"
@@ -46,6 +53,7 @@ public final class ChangeLogWriter: Sendable {
     /// Writes what is still to be written and stops the thread.
     public func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        wakeup.signal()
         finished.wait()
     }
 }
@@ -110,11 +118,9 @@ private final class ChangeLogAppender {
         }
         let tail = try ChangeLogTail.recover(directory)
         let stored = try store.lastChangeSeq()
-        var metadata: Logger.Metadata = [
+        logger.info("changelog.opened", metadata: [
             "directory": "\(directory.path)", "last_seq": "\(tail.lastSeq)", "behind": "\(max(stored - tail.lastSeq, 0))",
-        ]
-        if tail.repairedBytes > 0 { metadata["repaired_bytes"] = "\(tail.repairedBytes)" }
-        logger.info("changelog.opened", metadata: metadata)
+        ])
         if tail.repairedBytes > 0 {
             logger.warning("changelog.repaired", metadata: [
                 "directory": "\(directory.path)", "day": "\(tail.day ?? "")", "bytes": "\(tail.repairedBytes)",
@@ -137,11 +143,13 @@ private final class ChangeLogAppender {
 
     /// Appends `records` to their days' files: one write and one fsync per file.
     private func append(_ records: [ChangeRecord]) throws {
+        let days = records.map { ChangeLogDirectory.day(of: $0.time) }
         var start = 0
         while start < records.count {
-            let recordDay = max(ChangeLogDirectory.day(of: records[start].time), day ?? "")
+            // Never a day before the one already written: a clock set back cannot reorder seqs across files.
+            let recordDay = max(days[start], day ?? "")
             var end = start + 1
-            while end < records.count, max(ChangeLogDirectory.day(of: records[end].time), recordDay) == recordDay { end += 1 }
+            while end < records.count, days[end] <= recordDay { end += 1 }
             var bytes: [UInt8] = []
             for record in records[start..<end] {
                 bytes.append(contentsOf: record.jsonLine.utf8)

@@ -12,10 +12,13 @@ public final class RefreshService: Service {
     private struct Current {
         var configuration: TidingsConfiguration
         var cycle: RefreshCycle
+        /// A configuration arrived since the loop last read it.
+        var reloaded = false
+        /// The loop's sleep until the next source is due, which a reload ends.
+        var sleeper: Task<Void, any Error>?
     }
 
     private let current: Mutex<Current>
-    private let wake = Atomic<Bool>(false)
     private let store: Store
     private let logger: Logger
 
@@ -34,16 +37,19 @@ public final class RefreshService: Service {
                 current.cycle = RefreshCycle(settings: configuration.daemon, store: store, logger: logger)
             }
             current.configuration = configuration
+            current.reloaded = true
+            current.sleeper?.cancel()
         }
-        wake.store(true, ordering: .relaxed)
     }
 
     public func run() async throws {
         logger.info("scheduler.started", metadata: ["sources": "\(current.withLock { $0.configuration.sources.count })"])
         var lastPruned = Date.distantPast
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            wake.store(false, ordering: .relaxed)
-            let (configuration, cycle) = current.withLock { ($0.configuration, $0.cycle) }
+            let (configuration, cycle) = current.withLock { current in
+                current.reloaded = false
+                return (current.configuration, current.cycle)
+            }
             let sourcesByID = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.id, $0) })
             let due: [SourceSettings]
             do {
@@ -87,17 +93,18 @@ public final class RefreshService: Service {
     /// False when a graceful shutdown (or cancellation) cut the sleep short;
     /// a new configuration ends it early (true).
     private func sleepUnlessShutdown(seconds: Double) async -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-        do {
-            try await cancelWhenGracefulShutdown {
-                while ContinuousClock.now < deadline, !self.wake.load(ordering: .relaxed) {
-                    try await Task.sleep(for: min(.milliseconds(250), deadline - ContinuousClock.now))
-                }
-            }
-            return !Task.isShuttingDownGracefully
-        } catch {
-            return false
+        let sleeper = Task { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
+        current.withLock { current in
+            current.sleeper = sleeper
+            if current.reloaded { sleeper.cancel() }  // the reload came while the cycle ran
         }
+        defer { current.withLock { $0.sleeper = nil } }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler { _ = await sleeper.result } onCancel: { sleeper.cancel() }
+        } onGracefulShutdown: {
+            sleeper.cancel()
+        }
+        return !Task.isShuttingDownGracefully && !Task.isCancelled
     }
 
     /// At least a second (so a clock jump cannot spin), at most an hour (so a

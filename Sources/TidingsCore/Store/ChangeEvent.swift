@@ -56,6 +56,11 @@ extension ChangeRecord {
                          article: row["article_id"], url: row["url"], title: row["title"], detailsJSON: row["details"])
         }
     }
+
+    /// The seq of the newest change, 0 when there is none.
+    static func lastSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0
+    }
 }
 
 extension Store {
@@ -66,6 +71,12 @@ extension Store {
 
     /// The seq of the newest change, 0 when there is none.
     func lastChangeSeq() throws -> Int64 {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
+        try pool.read(ChangeRecord.lastSeq)
+    }
+
+    /// Calls `onCommit` (on the writer's queue: keep it quick) after every
+    /// transaction that added changes, until the result is cancelled.
+    func observeChanges(_ onCommit: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable {
+        DatabaseRegionObservation(tracking: Table("changes")).start(in: pool, onError: { _ in }, onChange: { _ in onCommit() })
     }
 }

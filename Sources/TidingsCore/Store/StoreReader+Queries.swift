@@ -97,7 +97,7 @@ extension StoreReader {
 
     /// The seq of the newest change, 0 when there is none.
     public func lastChangeSeq() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes") ?? 0 }
+        try read(ChangeRecord.lastSeq)
     }
 
     /// Changes in seq order, optionally only after `afterSeq`, since `since`, of one `event` or one `source`.
