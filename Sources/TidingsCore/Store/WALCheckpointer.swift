@@ -12,6 +12,8 @@ final class WALCheckpointer: Sendable {
     static let maxWALPages = 65_536  // 256 MiB of 4 KiB pages
 
     private let stopped = Atomic<Bool>(false)
+    /// Signalled by `stop`, so the thread need not sleep in slices to notice it.
+    private let stopping = DispatchSemaphore(value: 0)
     /// Signalled once the thread has closed its connection.
     private let finished = DispatchSemaphore(value: 0)
 
@@ -21,8 +23,7 @@ final class WALCheckpointer: Sendable {
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         let thread = Thread { [self] in
             while true {
-                for _ in 0..<10 where !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: 0.1) }
-                if stopped.load(ordering: .relaxed) { break }  // `close` checkpoints the rest
+                if stopping.wait(timeout: .now() + 1) == .success { break }  // `close` checkpoints the rest
                 let logPages = (try? connection.writeWithoutTransaction { db in
                     try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")?[1] as Int?
                 }) ?? 0
@@ -41,6 +42,7 @@ final class WALCheckpointer: Sendable {
     /// checkpoint's time), so that closing the store can checkpoint the rest.
     func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        stopping.signal()
         finished.wait()
     }
 }
