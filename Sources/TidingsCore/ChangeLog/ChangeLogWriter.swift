@@ -6,8 +6,8 @@ import Synchronization
 /// other tools can tail, on a thread of its own.
 ///
 /// At start it repairs the end of the log (a crash can tear the last line)
-/// and catches up from the last seq on disk. After that it sleeps until a
-/// transaction that added changes commits, and appends them — gathering the
+/// and catches up from the last seq on disk. After that it sleeps until the
+/// store says it committed changes, and appends them — gathering the
 /// commits of the next 200 ms into the same write and `fsync`. So the files
 /// hold every seq exactly once, in order, and lag the store by well under a
 /// second (after a crash: until the next start), while an idle daemon's
@@ -25,7 +25,7 @@ public final class ChangeLogWriter: Sendable {
 
     /// Starts mirroring `store` into `directory` (created if missing).
     public init(directory: String, retention: TimeSpan?, store: Store, logger: Logger) {
-        let observation = store.observeChanges { [wakeup] in wakeup.signal() }
+        store.onChangesCommitted { [wakeup] in wakeup.signal() }
         let thread = Thread { [self] in
             // Lives on this thread only.
             let appender = ChangeLogAppender(directory: ChangeLogDirectory(path: directory), store: store, logger: logger)
@@ -43,7 +43,7 @@ public final class ChangeLogWriter: Sendable {
                 if !stopped.load(ordering: .relaxed) { Thread.sleep(forTimeInterval: Self.batchWindow) }
                 while wakeup.wait(timeout: .now()) == .success {}  // those commits are in this batch
             }
-            observation.cancel()
+            store.onChangesCommitted(nil)
             finished.signal()
         }
         thread.name = "tidings-changelog"

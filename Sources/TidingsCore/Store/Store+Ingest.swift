@@ -117,6 +117,7 @@ extension Store {
     public func record(_ outcome: RefreshOutcome) async throws -> IngestSummary {
         var outcome = outcome
         prepareNewArticles(of: &outcome)
+        defer { changesCommitted() }
         return try await pool.write { [outcome] db in
             let previousErrors = try Int.fetchOne(
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0

@@ -14,7 +14,8 @@ extension Store {
     /// marked removed (their articles stay). Each difference is a change row.
     @discardableResult
     public func syncSources(_ sources: [SourceSettings], now: Date = Date()) throws -> SourceSyncReport {
-        try pool.write { db in
+        defer { changesCommitted() }
+        return try pool.write { db in
             var report = SourceSyncReport()
             let stored = try Row.fetchAll(db, sql: "SELECT id, settings_json, removed_at, next_due_at FROM sources")
             var storedByID: [String: Row] = [:]

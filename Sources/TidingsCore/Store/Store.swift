@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store: sources with their fetch state, articles, and the change
 /// log table. One `Store` per process writes; `StoreReader` reads.
@@ -12,6 +13,8 @@ public final class Store: Sendable {
     /// Judges each new article against the stored ones (the `[dedup]` settings).
     let dedup: DedupEngine
     private let checkpointer: WALCheckpointer
+    /// Told after each write that may have added changes (the change-log writer).
+    let changesListener = Mutex<(@Sendable () -> Void)?>(nil)
 
     private init(pool: DatabasePool, path: String, dedup: DedupSettings) throws {
         self.pool = pool
