@@ -23,12 +23,19 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // libxml2's HTML parser: lenient, like a browser, for article pages.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // The MinHash inner loop, compiled for AVX2 and chosen at run time.
         .target(name: "CMinHash"),
         .target(
             name: "TidingsCore",
             dependencies: [
                 "CCurl",
+                "CLibXML2",
                 "CMinHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

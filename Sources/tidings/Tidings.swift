@@ -16,7 +16,7 @@ struct Tidings: ParsableCommand {
         version: TidingsVersion.current,
         subcommands: [
             SourcesCommand.self, ArticlesCommand.self, ShowCommand.self, DiffCommand.self, ChangesCommand.self, StatsCommand.self,
-            DupsCommand.self, SimilarCommand.self, CheckConfigCommand.self, ParseCommand.self, DedupCommand.self,
+            DupsCommand.self, SimilarCommand.self, CheckConfigCommand.self, ParseCommand.self, ExtractCommand.self, DedupCommand.self,
         ]
     )
 

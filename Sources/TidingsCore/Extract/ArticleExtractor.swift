@@ -1,0 +1,64 @@
+import Foundation
+
+/// What the extractor found on a page: its metadata and the article text.
+public struct ExtractedArticle: Sendable, Equatable {
+    public var metadata: PageMetadata
+    /// The article's paragraphs in reading order; empty when the page holds no article.
+    public var paragraphs: [String]
+
+    /// The paragraphs separated by blank lines.
+    public var text: String { paragraphs.joined(separator: "\n\n") }
+
+    /// True when the page has article text.
+    public var hasArticle: Bool { !paragraphs.isEmpty }
+
+    /// Words of the text (paragraphs keep single spaces between words).
+    public var wordCount: Int {
+        paragraphs.reduce(0) { count, paragraph in
+            count + (paragraph.isEmpty ? 0 : 1) + paragraph.utf8.reduce(0) { $0 + ($1 == 0x20 ? 1 : 0) }
+        }
+    }
+}
+
+/// Extracts the article from an HTML page: libxml2 parses it leniently,
+/// chrome is pruned (`ChromePruner`), the content block is found by text
+/// density (`ContentScorer`), its paragraphs are collected and cleaned
+/// (`ParagraphCollector`), and the metadata is read from `<meta>`, JSON-LD,
+/// `<time>` and `<link>` (`PageMetadata`).
+public enum ArticleExtractor {
+    /// Fewer words than this is not an article (a section front, an error page, a paywall stub).
+    static let minimumWords = 20
+    /// A content block with more of its text in links than this is a list of links, not an article.
+    static let maximumLinkDensity = 0.4
+
+    /// Extracts `html`; `url` resolves relative URLs, `contentType` (an HTTP header) may name the charset.
+    public static func extract(_ html: [UInt8], url: URL? = nil, contentType: String? = nil) -> ExtractedArticle {
+        let tree = PageTreeBuilder.parse(PageCharset.utf8(html, contentType: contentType))
+        let metadata = PageMetadata.read(tree, baseURL: url)
+        let pruned = ChromePruner.prune(tree)
+        let stats = TextStatistics(tree, pruned: pruned)
+        let scorer = ContentScorer(tree: tree, pruned: pruned, stats: stats)
+        let content = scorer.contentRoots()
+        guard !content.roots.isEmpty, content.linkDensity <= maximumLinkDensity else {
+            return ExtractedArticle(metadata: metadata, paragraphs: [])
+        }
+        let paragraphs = ParagraphCollector(tree: tree, pruned: pruned).paragraphs(of: content.roots, title: metadata.title)
+        let article = ExtractedArticle(metadata: metadata, paragraphs: paragraphs)
+        return article.wordCount >= minimumWords ? article : ExtractedArticle(metadata: metadata, paragraphs: [])
+    }
+}
+
+extension ExtractedArticle {
+    /// The fields of `tidings extract --json`, in a stable order; `text` is null when the page has no article.
+    public func jsonFields() -> [(String, JSONValue)] {
+        func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return [
+            ("title", string(metadata.title)), ("author", string(metadata.author)),
+            ("published", string(metadata.published.map(ISO8601.string))),
+            ("modified", string(metadata.modified.map(ISO8601.string))),
+            ("canonical_url", string(metadata.canonicalURL?.absoluteString)), ("site_name", string(metadata.siteName)),
+            ("language", string(metadata.language)), ("description", string(metadata.description)),
+            ("words", .int(wordCount)), ("paragraphs", .int(paragraphs.count)), ("text", hasArticle ? .string(text) : .null),
+        ]
+    }
+}
