@@ -138,7 +138,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if path.startswith("/gzip/"):
                 body = gzip.compress(body)
                 extra["Content-Encoding"] = "gzip"
-            return self.send_body(200, body, "application/rss+xml; charset=utf-8", extra)
+            kind = "text/html; charset=utf-8" if name.endswith(".html") else "application/rss+xml; charset=utf-8"
+            return self.send_body(200, body, kind, extra)
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
             extra = {}

@@ -28,7 +28,8 @@ public struct ExtractedArticle: Sendable, Equatable {
 public enum ArticleExtractor {
     /// Fewer words than this is not an article (a section front, an error page, a paywall stub).
     static let minimumWords = 20
-    /// A content block with more of its text in links than this is a list of links, not an article.
+    /// A content block with more of its text in links than this is a list of links, not an article;
+    /// so is one with three headings or more that link elsewhere (a section front's teasers).
     static let maximumLinkDensity = 0.4
 
     /// Extracts `html`; `url` resolves relative URLs, `contentType` (an HTTP header) may name the charset.
@@ -39,7 +40,8 @@ public enum ArticleExtractor {
         let stats = TextStatistics(tree, pruned: pruned)
         let scorer = ContentScorer(tree: tree, pruned: pruned, stats: stats)
         let content = scorer.contentRoots()
-        guard !content.roots.isEmpty, content.linkDensity <= maximumLinkDensity else {
+        guard !content.roots.isEmpty, content.linkDensity <= maximumLinkDensity,
+              scorer.teaserHeadings(in: content.roots) < 3 else {
             return ExtractedArticle(metadata: metadata, paragraphs: [])
         }
         let paragraphs = ParagraphCollector(tree: tree, pruned: pruned).paragraphs(of: content.roots, title: metadata.title)

@@ -16,6 +16,19 @@ struct ContentScorer {
     /// What share of a paragraph's score reaches its parent, grandparent and great-grandparent.
     static let levelDivisors: [Double] = [1, 2, 6]
 
+    /// Headings that are links to other stories ("<h3><a>Headline</a></h3>") inside `roots`: three or more make a list of stories.
+    func teaserHeadings(in roots: [Int]) -> Int {
+        var count = 0
+        for root in roots {
+            for index in root..<tree.nodes[root].end where !pruned[index] && Self.headingTags.contains(tree.nodes[index].name) {
+                if stats.characters[index] > 0, stats.linkDensity(index) >= 0.8 { count += 1 }
+            }
+        }
+        return count
+    }
+
+    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
     /// The chosen elements in document order, with the winner's link density; empty when the page has no article.
     func contentRoots() -> (roots: [Int], linkDensity: Double) {
         var scores = [Int: Double]()

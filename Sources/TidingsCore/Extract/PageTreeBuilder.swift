@@ -42,7 +42,7 @@ struct PageTreeBuilder {
         defer { htmlFreeParserCtxt(context) }
         state.context = context
         let options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-            | HTML_PARSE_NONET.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
         _ = htmlCtxtUseOptions(context, Int32(options))
         // UTF-8 whatever a <meta> says: the bytes were converted already.
         _ = xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
@@ -108,6 +108,13 @@ struct PageTreeBuilder {
             }
             if open.count >= PageTreeBuilder.maxDepth || hiddenDepth > 0 {
                 hiddenDepth += 1
+                // Flattened, a block still parts paragraphs: two <br> say so.
+                let brokenAlready = nodes.count >= 2 && nodes[nodes.count - 1].name == "br" && nodes[nodes.count - 2].name == "br"
+                if skipping == 0, !brokenAlready, ParagraphCollector.blockTags.contains(name) || name == "br", !open.isEmpty {
+                    for _ in 0..<(name == "br" ? 1 : 2) {
+                        append(PageTree.Node(name: "br", text: "", attributes: [], parent: open.last!, end: nodes.count + 1))
+                    }
+                }
                 return
             }
             append(PageTree.Node(name: name, text: "", attributes: kept, parent: open.last ?? -1, end: -1))

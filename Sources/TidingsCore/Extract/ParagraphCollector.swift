@@ -105,7 +105,8 @@ struct ParagraphCollector {
         return Self.withoutRepeats(kept)
     }
 
-    /// Drops a paragraph that repeats another or is contained in a longer one (pull quotes).
+    /// Drops a paragraph that repeats another, or a sentence-long one (six words or
+    /// more) found word for word inside a longer one (a pull quote).
     static func withoutRepeats(_ paragraphs: [String]) -> [String] {
         let keys = paragraphs.map(UTF8Text.key)
         var result: [String] = []
@@ -113,7 +114,8 @@ struct ParagraphCollector {
         for (index, paragraph) in paragraphs.enumerated() {
             let key = keys[index]
             guard seen.insert(key).inserted else { continue }
-            let quoted = key.count < 400 && keys.indices.contains { other in
+            let words = key.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
+            let quoted = key.count < 400 && words >= 6 && keys.indices.contains { other in
                 other != index && keys[other].count > key.count && contains(keys[other], key)
             }
             if !quoted { result.append(paragraph) }
@@ -126,6 +128,9 @@ struct ParagraphCollector {
         return haystack.withUnsafeBytes { outer in
             needle.withUnsafeBytes { inner in
                 for start in 0...(outer.count - inner.count) where outer[start] == first {
+                    // Whole words only: "the protest" is not inside "the protestors".
+                    let end = start + inner.count
+                    guard start == 0 || outer[start - 1] == 0x20, end == outer.count || outer[end] == 0x20 else { continue }
                     if memcmp(outer.baseAddress! + start, inner.baseAddress!, inner.count) == 0 { return true }
                 }
                 return false
