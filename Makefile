@@ -24,6 +24,7 @@ BENCH_DIR    := .bench
 BENCH_VENV   := $(BENCH_DIR)/venv
 BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
 BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
+BENCH_PAGES  := $(BENCH_DIR)/pages-1000
 SHARED       := ../shared
 
 .PHONY: all deps build release run serve test torture install uninstall bench bench-deps clean
@@ -142,8 +143,8 @@ bench-deps: deps
 	    $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	  fi
 	@test -x $(BENCH_VENV)/bin/python || python3 -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser, datasketch, xxhash" 2>/dev/null || \
-	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser datasketch xxhash
+	@$(BENCH_VENV)/bin/python -c "import feedparser, fastfeedparser, datasketch, xxhash, trafilatura" 2>/dev/null || \
+	  $(BENCH_VENV)/bin/pip install --quiet feedparser fastfeedparser datasketch xxhash trafilatura lxml_html_clean
 
 ## Benchmarks, peers side by side on the same input in the same run.
 bench: release bench-deps
@@ -152,6 +153,10 @@ bench: release bench-deps
 	@test -f $(BENCH_CORPUS).jsonl || python3 $(SHARED)/bench/gen_corpus.py --docs 100000 --seed 1 --out $(BENCH_CORPUS)
 	$(BENCH_VENV)/bin/python bench/dedup_bench.py --tidings $(RELEASE_BIN)/tidings --corpus $(BENCH_CORPUS) \
 	  --scorer $(SHARED)/bench/score_dedup.py --work $(BENCH_DIR)
+	@test -f $(BENCH_PAGES)/truth.jsonl || { python3 $(SHARED)/bench/gen_corpus.py --docs 4000 --seed 11 --out $(BENCH_PAGES)-corpus && \
+	  python3 $(SHARED)/bench/gen_pages.py --corpus $(BENCH_PAGES)-corpus.jsonl --pages 1000 --seed 5 --out $(BENCH_PAGES); }
+	$(BENCH_VENV)/bin/python bench/extract_bench.py --tidings $(RELEASE_BIN)/tidings --pages $(BENCH_PAGES) \
+	  --scorer $(SHARED)/bench/score_extract.py --runs 3
 	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
 	python3 bench/farm_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/farm
 

@@ -56,7 +56,7 @@ struct HostGateTests {
             source("a3", "https://a.example/3"), source("c1", "http://c.example:8080/1"),
         ]).map(\.1.id)
         #expect(order == ["a1", "b1", "c1", "a2", "a3"])
-        #expect(RefreshCycle.authority(of: URL(string: "http://C.example:8080/x")!) == "c.example:8080")
-        #expect(RefreshCycle.authority(of: URL(fileURLWithPath: "/tmp/x.xml")) == nil)
+        #expect(PoliteFetcher.authority(of: URL(string: "http://C.example:8080/x")!) == "c.example:8080")
+        #expect(PoliteFetcher.authority(of: URL(fileURLWithPath: "/tmp/x.xml")) == nil)
     }
 }

@@ -186,6 +186,13 @@ struct SourceSettingsReader {
         if case .string(let title)? = values["title"] { source.title = title }
         if case .string(let kind)? = values["kind"], let parsed = SourceKind(rawValue: kind) { source.kind = parsed }
         if case .boolean(let enabled)? = values["enabled"] { source.enabled = enabled }
+        if case .boolean(let fullText)? = values["full_text"] {
+            if fullText, source.kind == .page {
+                reader.report(.warning, "full_text applies to feeds; a page source is always extracted in full",
+                              scope: scope, key: "full_text")
+            }
+            source.fullText = fullText && source.kind == .feed
+        }
         if case .strings(let tags)? = values["tags"] { source.tags = tags }
         if case .timeSpan(let span)? = values["interval"] {
             if span.seconds > 0 {

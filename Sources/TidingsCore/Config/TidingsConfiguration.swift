@@ -69,6 +69,8 @@ public struct DedupSettings: Sendable, Equatable {
 public enum SourceKind: String, Sendable, Codable, CaseIterable {
     /// An RSS, Atom or JSON feed.
     case feed
+    /// One article page: each refresh extracts its text; a changed text is a revision.
+    case page
 }
 
 /// One `[[source]]` table.
@@ -83,6 +85,9 @@ public struct SourceSettings: Sendable, Equatable, Codable {
     public var tags: [String]
     /// Extra request headers, sorted by name.
     public var headers: [HTTPHeaderField]
+    /// For feeds: fetch each new item's page and store its extracted text when
+    /// that says more than the feed's own content.
+    public var fullText = false
     /// Whether the interval follows the source's publishing rate (it sets no
     /// interval of its own and `[daemon] adaptive_interval` is on). Derived
     /// from the daemon's settings, so not part of the stored settings.
@@ -90,6 +95,31 @@ public struct SourceSettings: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case id, url, title, kind, interval, enabled, tags, headers
+        case fullText = "full_text"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try container.decode(String.self, forKey: .id), url: try container.decode(URL.self, forKey: .url),
+                  title: try container.decode(String.self, forKey: .title), kind: try container.decode(SourceKind.self, forKey: .kind),
+                  interval: try container.decode(TimeSpan.self, forKey: .interval),
+                  enabled: try container.decode(Bool.self, forKey: .enabled), tags: try container.decode([String].self, forKey: .tags),
+                  headers: try container.decode([HTTPHeaderField].self, forKey: .headers))
+        fullText = try container.decodeIfPresent(Bool.self, forKey: .fullText) ?? false
+    }
+
+    /// `full_text` is written only when on, so that settings stored before it existed still compare equal.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(url, forKey: .url)
+        try container.encode(title, forKey: .title)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(interval, forKey: .interval)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(headers, forKey: .headers)
+        if fullText { try container.encode(true, forKey: .fullText) }
     }
 
     public init(id: String, url: URL, title: String = "", kind: SourceKind = .feed,

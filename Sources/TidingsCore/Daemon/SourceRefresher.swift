@@ -4,12 +4,12 @@ import Logging
 /// Refreshes one source: fetch, parse, identify entries, store — and records
 /// a failure on the source, in words, when any step goes wrong.
 public struct SourceRefresher: Sendable {
-    public let fetcher: HTTPFetcher
+    public let fetcher: PoliteFetcher
     public let store: Store
     public let logger: Logger
     public let schedulePolicy: SchedulePolicy
 
-    public init(fetcher: HTTPFetcher, store: Store, logger: Logger, schedulePolicy: SchedulePolicy = SchedulePolicy()) {
+    public init(fetcher: PoliteFetcher, store: Store, logger: Logger, schedulePolicy: SchedulePolicy = SchedulePolicy()) {
         self.fetcher = fetcher
         self.store = store
         self.logger = logger
@@ -44,7 +44,10 @@ public struct SourceRefresher: Sendable {
         }
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
                                        isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
-        let outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
+        var outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
+        if source.fullText {
+            outcome = await FullTextFetcher(fetcher: fetcher, store: store, logger: logger).complete(outcome)
+        }
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
         }
@@ -126,9 +129,9 @@ public struct SourceRefresher: Sendable {
         let bodyHash = StableHash.hex(response.body)
         // Byte-identical to the last body: nothing can have changed.
         if bodyHash == state.validators.bodyHash { return unchanged(bodyHash: bodyHash) }
-        let feed: ParsedFeed
+        let feed: SourceDocument
         do {
-            feed = try FeedParser.parse(response.body, baseURL: response.effectiveURL, contentType: response.header("Content-Type"))
+            feed = try SourceDocument.read(response, source: source)
         } catch {
             return failure("\(error)", status: response.status)
         }
@@ -138,8 +141,7 @@ public struct SourceRefresher: Sendable {
                                              now: now, policy: schedule.policy)
         let hint = ServerHints.floor(ttlMinutes: feed.ttlMinutes, cacheControl: response.header("Cache-Control"),
                                      expires: response.header("Expires"), now: now)
-        var result = outcome(.success(feedTitle: feed.title?.plainText, feedLink: feed.link, articles: articles,
-                                      warning: feed.bozoReason.map { "feed recovered: \($0)" }),
+        var result = outcome(.success(feedTitle: feed.title, feedLink: feed.link, articles: articles, warning: feed.warning),
                              status: response.status,
                              next: schedule.nextAfterSuccess(now: now, learnt: learnt ?? state.learntInterval, hint: hint))
         result.learntInterval = learnt

@@ -64,3 +64,27 @@ extension ExtractedArticle {
         ]
     }
 }
+
+extension ExtractedArticle {
+    /// The text as HTML paragraphs (`<p>`, lines parted by `<br>`), as stored for an article's content.
+    public var html: String {
+        paragraphs.map { paragraph in
+            "<p>" + paragraph.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { Self.escaped(String($0)) }.joined(separator: "<br>") + "</p>"
+        }.joined(separator: "\n")
+    }
+
+    private static func escaped(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

@@ -59,7 +59,9 @@ extension PageMetadata {
             ?? modifiedMetaNames.lazy.compactMap { meta[$0].flatMap(metaDate) }.first
         let canonical = linkHref(tree, rel: "canonical") ?? meta["og:url"] ?? ld.article?.string("url")
             ?? ld.article?.string("mainEntityOfPage") ?? ld.article?.object("mainEntityOfPage")?.string("@id")
+        // Absolute or nothing: without a page URL a relative link has nothing to resolve against.
         metadata.canonicalURL = canonical.flatMap { URL(string: $0.trimmedWhitespace, relativeTo: baseURL)?.absoluteURL }
+            .flatMap { $0.scheme == nil ? nil : $0 }
         metadata.siteName = meta["og:site_name"] ?? ld.article?.object("publisher")?.string("name") ?? meta["application-name"]
         metadata.language = tree.first("html").flatMap { tree.nodes[$0].attribute("lang") }.flatMap(Self.nonEmpty)
             ?? meta["content-language"] ?? meta["og:locale"].map { $0.replacingOccurrences(of: "_", with: "-") }

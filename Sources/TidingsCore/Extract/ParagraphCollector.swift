@@ -110,10 +110,14 @@ struct ParagraphCollector {
     static func withoutRepeats(_ paragraphs: [String]) -> [String] {
         let keys = paragraphs.map(UTF8Text.key)
         var result: [String] = []
-        var seen = Set<[UInt8]>()
+        var seen: [Int: [Int]] = [:]
         for (index, paragraph) in paragraphs.enumerated() {
             let key = keys[index]
-            guard seen.insert(key).inserted else { continue }
+            var hasher = Hasher()
+            key.withUnsafeBytes { hasher.combine(bytes: $0) }
+            let hash = hasher.finalize()
+            if seen[hash, default: []].contains(where: { keys[$0] == key }) { continue }
+            seen[hash, default: []].append(index)
             let words = key.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
             let quoted = key.count < 400 && words >= 6 && keys.indices.contains { other in
                 other != index && keys[other].count > key.count && contains(keys[other], key)

@@ -44,35 +44,56 @@ enum UTF8Text {
         return count
     }
 
-    /// Lower-cased words of letters and digits separated by single spaces: what
-    /// two renderings of the same text share. ASCII punctuation, Latin-1
-    /// punctuation and General Punctuation (quotes, dashes) separate words.
+    /// Words of letters and digits, ASCII lower-cased, separated by single
+    /// spaces: what two renderings of the same text share. ASCII punctuation,
+    /// Latin-1 punctuation and General Punctuation (quotes, dashes) separate words.
     static func key(_ text: String) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
         var pendingSpace = false
-        let bytes = Array(text.lowercased().utf8)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            var length = 1
-            var isWordByte: Bool
+        var continuation = 0
+        var skipping = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            if continuation > 0 {
+                continuation -= 1
+                // The second byte decides for E2 80/81 (General Punctuation) and C3 97/B7 (× ÷).
+                if previous == 0xE2 || previous == 0xC3, output.last == previous, !skipping {
+                    let punctuation = previous == 0xE2 ? (byte == 0x80 || byte == 0x81) : (byte == 0x97 || byte == 0xB7)
+                    if punctuation {
+                        output.removeLast()
+                        if output.last == 0x20 { output.removeLast() }
+                        skipping = true
+                        pendingSpace = true
+                        continue
+                    }
+                }
+                if !skipping { output.append(byte) }
+                continue
+            }
+            skipping = false
             if byte < 0x80 {
-                isWordByte = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x7A)
-            } else {
-                length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-                let next = index + 1 < bytes.count ? bytes[index + 1] : 0
-                isWordByte = !(byte == 0xC2 || (byte == 0xE2 && (next == 0x80 || next == 0x81)) || byte == 0xC3 && (next == 0x97 || next == 0xB7))
+                let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                if (lower >= 0x30 && lower <= 0x39) || (lower >= 0x61 && lower <= 0x7A) {
+                    if pendingSpace, !output.isEmpty { output.append(0x20) }
+                    pendingSpace = false
+                    output.append(lower)
+                } else {
+                    pendingSpace = true
+                }
+                continue
             }
-            let end = min(index + length, bytes.count)
-            if isWordByte {
-                if pendingSpace, !output.isEmpty { output.append(0x20) }
-                pendingSpace = false
-                output.append(contentsOf: bytes[index..<end])
-            } else {
+            continuation = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : byte >= 0xC0 ? 1 : 0
+            if byte == 0xC2 {
+                // Latin-1 punctuation and the no-break space.
+                skipping = true
                 pendingSpace = true
+                continue
             }
-            index = end
+            if pendingSpace, !output.isEmpty { output.append(0x20) }
+            pendingSpace = false
+            output.append(byte)
         }
         return output
     }

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `full_text = true`: for each item of a feed refresh that is not stored yet,
+/// fetch its page (through the same per-host gate, limits and user agent as
+/// feeds) and keep the extracted text when it says more than the feed did.
+/// A page that fails to fetch or holds no article leaves the feed's content.
+struct FullTextFetcher {
+    let fetcher: PoliteFetcher
+    let store: Store
+    let logger: Logger
+
+    /// `outcome` with the new articles' content replaced by their pages' text where that is longer.
+    func complete(_ outcome: RefreshOutcome) async -> RefreshOutcome {
+        guard case .success(let title, let link, var articles, let warning) = outcome.result else { return outcome }
+        let stored: Set<String>
+        do {
+            stored = try store.storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))
+        } catch {
+            logger.error("store.read_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+            return outcome
+        }
+        var fetched = 0, used = 0
+        for index in articles.indices where !stored.contains(articles[index].identity) {
+            guard !Task.isCancelled, !Task.isShuttingDownGracefully else { break }
+            guard let page = articles[index].entry.link.flatMap({ URL(string: $0) }),
+                  let scheme = page.scheme?.lowercased(), scheme == "http" || scheme == "https" || scheme == "file" else { continue }
+            fetched += 1
+            if let article = await extract(page), article.wordCount > feedWords(articles[index].entry) {
+                articles[index].entry.content = FeedText(article.html, isHTML: true)
+                if articles[index].entry.author == nil { articles[index].entry.author = article.metadata.author }
+                if articles[index].entry.published == nil { articles[index].entry.published = article.metadata.published }
+                used += 1
+            }
+        }
+        if fetched > 0 { logger.info("fulltext.done", metadata: ["pages": "\(fetched)", "used": "\(used)"]) }
+        var result = outcome
+        result.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
+        return result
+    }
+
+    private func extract(_ page: URL) async -> ExtractedArticle? {
+        switch await fetcher.fetch(FetchRequest(url: page)) {
+        case .failure(let error):
+            logger.warning("fulltext.failed", metadata: ["page": "\(page.absoluteString)", "reason": "\(error.message)"])
+            return nil
+        case .success(let response) where !response.isSuccess:
+            logger.warning("fulltext.failed", metadata: ["page": "\(page.absoluteString)", "http.status": "\(response.status)"])
+            return nil
+        case .success(let response):
+            let article = ArticleExtractor.extract([UInt8](response.body), url: response.effectiveURL,
+                                                   contentType: response.header("Content-Type"))
+            if !article.hasArticle { logger.notice("fulltext.no_article", metadata: ["page": "\(page.absoluteString)"]) }
+            return article.hasArticle ? article : nil
+        }
+    }
+
+    private func feedWords(_ entry: FeedEntry) -> Int {
+        let text = (entry.content ?? entry.summary)?.plainText ?? ""
+        return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
+    }
+}
