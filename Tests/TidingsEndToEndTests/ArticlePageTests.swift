@@ -28,8 +28,8 @@ struct ArticlePageTests {
         (1...4).map { "Paragraph \($0) about \(topic), with several clauses, enough words to be an article, and a comma or two." }
     }
 
-    func config(_ name: String, sources: String) throws -> (config: String, db: String) {
-        let text = "[daemon]\ndatabase = \"\(name)/tidings.db\"\nchange_log = \"\(name)/changes\"\nhost_spacing = \"0s\"\n\n" + sources
+    func config(_ name: String, sources: String, spacing: String = "0s") throws -> (config: String, db: String) {
+        let text = "[daemon]\ndatabase = \"\(name)/tidings.db\"\nchange_log = \"\(name)/changes\"\nhost_spacing = \"\(spacing)\"\n\n" + sources
         return (try work.write("\(name).toml", text), work.path("\(name)/tidings.db"))
     }
 
@@ -123,7 +123,7 @@ struct ArticlePageTests {
             id = "teasers"
             url = "\(server.url("/files/feed.xml"))"
             full_text = true
-            """)
+            """, spacing: "1s")
         let first = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
         #expect(first.stderr.contains("added=3"), "\(first.stderr)")
         #expect(first.stderr.contains("fulltext.done"), "\(first.stderr)")
@@ -132,6 +132,10 @@ struct ArticlePageTests {
         #expect(!texts[0].contains("Another story entirely"))
         #expect(texts[1] == "Teaser of story 2.")
         #expect(texts[2] == "Teaser of story 3.")
+        // Pages are requests to the feed's host like any other: host_spacing apart (with margin).
+        let times = server.requests.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        #expect(times.count == 4, "\(server.requests)")
+        for (earlier, later) in zip(times, times.dropFirst()) { #expect(later - earlier >= 0.8, "\(server.requests)") }
 
         try site.write("feed.xml", feed([("1", "one.html"), ("2", "missing.html"), ("3", "three.html"), ("4", "four.html")]))
         let before = server.requests.count

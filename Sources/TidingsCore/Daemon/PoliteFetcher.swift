@@ -3,7 +3,10 @@ import Foundation
 /// The daemon's one way to make a request: every fetch — feeds, article
 /// pages, full-text pages — passes the per-host gate (`HostGate`: at most
 /// `per_host_concurrency` at once, `host_spacing` between starts). Local files
-/// have no host and pass straight through.
+/// have no host and pass straight through. A source's refresh holds its host
+/// (`hold`) from before its fetch until its outcome is stored, so that what
+/// the outcome says about the origin (a Retry-After) is known to the next
+/// source there before that one asks.
 public struct PoliteFetcher: Sendable {
     let fetcher: HTTPFetcher
     let hosts: HostGate
@@ -25,9 +28,39 @@ public struct PoliteFetcher: Sendable {
         return result
     }
 
+    /// Takes a slot of `url`'s host until `HostHold.release()`; fetch with `fetchHeld` meanwhile.
+    func hold(_ url: URL) async -> HostHold {
+        let host = Self.authority(of: url)
+        if let host { await hosts.acquire(host) }
+        return HostHold(gate: hosts, host: host)
+    }
+
+    /// Fetches while the caller holds the host (`hold`).
+    func fetchHeld(_ request: FetchRequest) async -> Result<FetchResponse, FetchError> {
+        await fetcher.fetch(request)
+    }
+
     /// `host:port`: what politeness is counted per (nil for local files).
     static func authority(of url: URL) -> String? {
         guard !url.isFileURL, let host = url.host?.lowercased() else { return nil }
         return url.port.map { "\(host):\($0)" } ?? host
+    }
+}
+
+/// A slot of one host's gate, held by a refresh; released once.
+actor HostHold {
+    private let gate: HostGate
+    private let host: String?
+    private var held = true
+
+    init(gate: HostGate, host: String?) {
+        self.gate = gate
+        self.host = host
+    }
+
+    func release() async {
+        guard held, let host else { return }
+        held = false
+        await gate.release(host)
     }
 }

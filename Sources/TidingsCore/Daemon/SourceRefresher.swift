@@ -17,8 +17,17 @@ public struct SourceRefresher: Sendable {
     }
 
     /// Refreshes `source` and stores the outcome. Never throws: every failure is recorded.
+    /// The source's host is held throughout (see `PoliteFetcher`), except while
+    /// full-text pages are fetched: each of those takes its own host's gate.
     @discardableResult
     public func refresh(_ source: SourceSettings) async -> SourceRefreshReport {
+        let hold = await fetcher.hold(source.url)
+        let report = await refresh(source, holding: hold)
+        await hold.release()
+        return report
+    }
+
+    private func refresh(_ source: SourceSettings, holding hold: HostHold) async -> SourceRefreshReport {
         var logger = self.logger
         logger[metadataKey: "source.id"] = "\(source.id)"
         logger[metadataKey: "source.url"] = "\(source.url.absoluteString)"
@@ -37,7 +46,7 @@ public struct SourceRefresher: Sendable {
             }
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil, deferredUntil: held)
         }
-        let fetched = await fetcher.fetch(FetchRequest(url: url, headers: source.headers + conditional))
+        let fetched = await fetcher.fetchHeld(FetchRequest(url: url, headers: source.headers + conditional))
         if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
@@ -45,7 +54,9 @@ public struct SourceRefresher: Sendable {
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
                                        isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
         var outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
-        if source.fullText {
+        if source.fullText, case .success = outcome.result {
+            // Pages take their own hosts' gates, which may include this one: let go of it first.
+            await hold.release()
             outcome = await FullTextFetcher(fetcher: fetcher, store: store, logger: logger).complete(outcome)
         }
         if let movedTo = outcome.movedTo, movedTo != url {

@@ -70,21 +70,7 @@ extension ExtractedArticle {
     public var html: String {
         paragraphs.map { paragraph in
             "<p>" + paragraph.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { Self.escaped(String($0)) }.joined(separator: "<br>") + "</p>"
+                .map { XHTMLMarkup.escape(String($0)) }.joined(separator: "<br>") + "</p>"
         }.joined(separator: "\n")
-    }
-
-    private static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }
