@@ -84,4 +84,23 @@ struct ParserAttackTests {
         #expect(result.peakMegabytes < 300, "peak \(result.peakMegabytes) MB")
         #expect((try json(result.output)["feed"] as? [String: Any])?["title"] as? String == "deep")
     }
+
+    @Test("hostile HTML pages through tidings extract: deep nesting, a 12 MiB attribute, a million tags — bounded memory, clean exit")
+    func hostilePages() throws {
+        let body = (1...5).map { "<p>Paragraph \($0) of the story, long enough to read as text, with a clause, and another one.</p>" }
+            .joined()
+        let pages = [
+            ("deep.html", String(repeating: "<div><span>", count: 400_000) + body),
+            ("attribute.html", "<html><body><div class=\"" + String(repeating: "a", count: 12 << 20) + "\">\(body)</div></body></html>"),
+            ("tags.html", "<html><body>" + String(repeating: "<b>x", count: 1_000_000) + body + "</body></html>"),
+            ("comments.html", "<html><body>" + String(repeating: "<!--", count: 500_000) + body),
+        ]
+        for (name, html) in pages {
+            let path = try work.write(name, html)
+            let run = try ProcessRunner.measured(TestPaths.tidings, ["extract", "--json", path], timeout: 300)
+            #expect(run.result.status == 0, "\(name): \(run.result.stderr)")
+            #expect(run.peakMegabytes < 400, "\(name): peak \(run.peakMegabytes) MB for \(html.utf8.count >> 20) MiB of HTML")
+            #expect((try? json(run.result.stdout)) != nil, "\(name): one JSON object")
+        }
+    }
 }
