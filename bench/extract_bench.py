@@ -18,17 +18,8 @@ import json
 import os
 import subprocess
 import sys
-import time
 
-
-def best_of(runs, action):
-    best, result = None, None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = action()
-        elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-    return best, result
+from parse_bench import best_of
 
 
 def score(scorer, truth, predictions):
@@ -49,8 +40,13 @@ def main():
     files = [os.path.join(args.pages, "pages", page_id + ".html") for page_id in ids]
     rows = []
 
+    listing = os.path.join(args.pages, "pages.list")
+    with open(listing, "w", encoding="utf-8") as handle:
+        handle.write("".join(path + "\n" for path in files))
+
     def run_tidings():
-        return subprocess.run([args.tidings, "extract", "--json"] + files, check=True, stdout=subprocess.PIPE).stdout
+        return subprocess.run([args.tidings, "extract", "--json", "--list", listing], check=True,
+                              stdout=subprocess.PIPE).stdout
 
     seconds, output = best_of(args.runs, run_tidings)
     predictions = os.path.join(args.pages, "pred-tidings.jsonl")

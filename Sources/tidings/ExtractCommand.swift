@@ -8,7 +8,7 @@ struct ExtractCommand: ParsableCommand {
         abstract: "Show what the article extractor sees on a page: metadata and main text.",
         discussion: """
             Each input is an HTML file (- reads standard input) or an http(s) URL, fetched with the \
-            daemon's fetcher (libcurl, same user agent and limits). --json prints one JSON object a line \
+            daemon's fetcher; --list names a file of inputs, one per line, for many pages at once (libcurl, same user agent and limits). --json prints one JSON object a line \
             per input: input, url, title, author, published, modified, canonical_url, site_name, language, \
             description, words, paragraphs and text (null when the page has no article). Exit status 1 when \
             an input cannot be read or fetched; a page without an article is not an error.
@@ -16,7 +16,10 @@ struct ExtractCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("HTML files or http(s) URLs.", valueName: "file-or-url"))
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also read inputs from this file, one per line (- for standard input).", valueName: "file"))
+    var list: String?
 
     @Option(name: .long, help: ArgumentHelp("Page URL of a file input, the base for relative links.", valueName: "url"))
     var url: String?
@@ -27,12 +30,25 @@ struct ExtractCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON Lines, one object per input.") var json = false
 
     func validate() throws {
-        if inputs.isEmpty { throw ValidationError("Give at least one HTML file or URL.") }
+        if inputs.isEmpty, list == nil { throw ValidationError("Give at least one HTML file or URL, or --list.") }
+    }
+
+    /// The inputs named on the command line, then those of `--list`.
+    private func allInputs() throws -> [String] {
+        guard let list else { return inputs }
+        let text: String
+        do {
+            text = list == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+                : try String(contentsOfFile: list, encoding: .utf8)
+        } catch {
+            throw CLIFailure(message: "cannot read the list \(list): \(error.localizedDescription)")
+        }
+        return inputs + text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
     }
 
     func run() throws {
         var failures: [String] = []
-        for (position, input) in inputs.enumerated() {
+        for (position, input) in try allInputs().enumerated() {
             let page: Page
             do {
                 page = try load(input)

@@ -102,11 +102,10 @@ extension PageMetadata {
     private static func authors(_ article: LinkedData.Object) -> String? {
         let names = article.values("author").compactMap { value -> String? in
             switch value {
-            case .string(let name): return nonEmpty(name)
-            case .object(let fields): if case .string(let name)? = fields["name"] { return nonEmpty(name) }
-            default: break
+            case let name as String: nonEmpty(name)
+            case let fields as [String: Any]: (fields["name"] as? String).flatMap(nonEmpty)
+            default: nil
             }
-            return nil
         }
         return names.isEmpty ? nil : names.joined(separator: ", ")
     }
