@@ -12,12 +12,8 @@ public struct ExtractedArticle: Sendable, Equatable {
     /// True when the page has article text.
     public var hasArticle: Bool { !paragraphs.isEmpty }
 
-    /// Words of the text (paragraphs keep single spaces between words).
-    public var wordCount: Int {
-        paragraphs.reduce(0) { count, paragraph in
-            count + (paragraph.isEmpty ? 0 : 1) + paragraph.utf8.reduce(0) { $0 + ($1 == 0x20 ? 1 : 0) }
-        }
-    }
+    /// Words of the text (line breaks inside a paragraph part words too).
+    public var wordCount: Int { paragraphs.reduce(0) { $0 + UTF8Text.wordCount($1) } }
 }
 
 /// Extracts the article from an HTML page: libxml2 parses it leniently,
@@ -36,15 +32,16 @@ public enum ArticleExtractor {
     public static func extract(_ html: [UInt8], url: URL? = nil, contentType: String? = nil) -> ExtractedArticle {
         let tree = PageTreeBuilder.parse(PageCharset.utf8(html, contentType: contentType))
         let metadata = PageMetadata.read(tree, baseURL: url)
-        let pruned = ChromePruner.prune(tree)
-        let stats = TextStatistics(tree, pruned: pruned)
+        let raw = TextStatistics(tree)
+        let pruned = ChromePruner.prune(tree, raw: raw)
+        let stats = raw.excluding(pruned)
         let scorer = ContentScorer(tree: tree, pruned: pruned, stats: stats)
         let content = scorer.contentRoots()
         guard !content.roots.isEmpty, content.linkDensity <= maximumLinkDensity,
               scorer.teaserHeadings(in: content.roots) < 3 else {
             return ExtractedArticle(metadata: metadata, paragraphs: [])
         }
-        let paragraphs = ParagraphCollector(tree: tree, pruned: pruned).paragraphs(of: content.roots, title: metadata.title)
+        let paragraphs = ParagraphCollector(tree: tree, pruned: pruned, stats: stats).paragraphs(of: content.roots, title: metadata.title)
         let article = ExtractedArticle(metadata: metadata, paragraphs: paragraphs)
         return article.wordCount >= minimumWords ? article : ExtractedArticle(metadata: metadata, paragraphs: [])
     }

@@ -4,10 +4,9 @@
 /// stories opened by a heading such as "Must Read", "Latest" or "More
 /// Articles Like This" together with the teasers that follow the heading.
 enum ChromePruner {
-    /// One flag per node of `tree`: true when the node is chrome or inside chrome.
-    static func prune(_ tree: PageTree) -> [Bool] {
+    /// One flag per node of `tree`: true when the node is chrome or inside chrome. `raw` measures the whole page.
+    static func prune(_ tree: PageTree, raw: TextStatistics) -> [Bool] {
         var pruned = Array(repeating: false, count: tree.nodes.count)
-        let raw = TextStatistics(tree, pruned: pruned)
         let total = max(1, raw.characters.first ?? 1)
         for index in tree.nodes.indices where !pruned[index] {
             let node = tree.nodes[index]
@@ -35,12 +34,11 @@ enum ChromePruner {
     }
 
     private static let structuralTags: Set<String> = ["html", "body", "main", "article"]
-    private static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     /// Headings, and short labels that stand as a block's first line (`<div><span>Latest</span></div>`, `<b>Related</b>`).
     private static func isHeadingLike(_ index: Int, _ tree: PageTree) -> Bool {
         let node = tree.nodes[index]
-        if headingTags.contains(node.name) { return true }
+        if ElementSignals.headingTags.contains(node.name) { return true }
         guard let first = firstMeaningfulSibling(in: node.parent, tree) else { return false }
         return first == index
     }
@@ -73,7 +71,7 @@ enum ChromePruner {
             let next = node.end
             if node.isText {
                 if !UTF8Text.isBlank(node.text) { break }
-            } else if headingTags.contains(node.name) {
+            } else if ElementSignals.headingTags.contains(node.name) {
                 break
             } else if !pruned[sibling], node.name != "br", node.name != "hr" {
                 // Teasers are headline links with ledes; the article after a heading is mostly plain text.

@@ -20,14 +20,13 @@ struct ContentScorer {
     func teaserHeadings(in roots: [Int]) -> Int {
         var count = 0
         for root in roots {
-            for index in root..<tree.nodes[root].end where !pruned[index] && Self.headingTags.contains(tree.nodes[index].name) {
+            for index in root..<tree.nodes[root].end where !pruned[index] && ElementSignals.headingTags.contains(tree.nodes[index].name) {
                 if stats.characters[index] > 0, stats.linkDensity(index) >= 0.8 { count += 1 }
             }
         }
         return count
     }
 
-    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
 
     /// The chosen elements in document order, with the winner's link density; empty when the page has no article.
     func contentRoots() -> (roots: [Int], linkDensity: Double) {

@@ -10,6 +10,8 @@ enum ElementSignals {
         "amp-analytics", "amp-sticky-ad", "amp-carousel", "amp-video", "link", "meta", "title", "head",
     ]
 
+    static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
     /// ARIA roles of site chrome.
     static let chromeRoles: Set<String> = [
         "navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "alert", "search", "menu",

@@ -71,8 +71,6 @@ struct PageTreeBuilder {
         var hiddenDepth = 0
         /// Depth of the skipped element being ignored, when inside one (its own level included).
         var skipping = 0
-        /// True inside a JSON-LD script, whose text is kept.
-        var keepingScriptText = false
         var stopped = false
         var context: htmlParserCtxtPtr?
 
@@ -99,12 +97,9 @@ struct PageTreeBuilder {
                 }
             }
             if PageTreeBuilder.skippedElements.contains(name) {
+                // A JSON-LD script keeps its text (metadata); any other skipped element is ignored whole.
                 let type = kept.first { $0.name == "type" }?.value.lowercased() ?? ""
-                if name == "script", type.contains("ld+json") {
-                    keepingScriptText = true
-                } else {
-                    skipping = 1
-                }
+                if !(name == "script" && type.contains("ld+json")) { skipping = 1 }
             }
             if open.count >= PageTreeBuilder.maxDepth || hiddenDepth > 0 {
                 hiddenDepth += 1
@@ -126,7 +121,6 @@ struct PageTreeBuilder {
                 skipping -= 1
                 if skipping > 0 { return }
             }
-            keepingScriptText = false
             if hiddenDepth > 0 {
                 hiddenDepth -= 1
                 return

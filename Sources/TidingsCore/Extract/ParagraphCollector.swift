@@ -8,6 +8,7 @@ import Glibc
 struct ParagraphCollector {
     let tree: PageTree
     let pruned: [Bool]
+    let stats: TextStatistics
 
     static let blockTags: Set<String> = [
         "p", "div", "section", "article", "main", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
@@ -57,7 +58,7 @@ struct ParagraphCollector {
                     continue
                 }
                 if node.isText {
-                    let visible = UTF8Text.visibleCount(node.text)
+                    let visible = stats.characters[index]
                     if visible > 0 {
                         if pendingBreaks >= 2 { flush() }
                         pendingBreaks = 0

@@ -20,6 +20,19 @@ enum UTF8Text {
         return count
     }
 
+    /// Words: runs of characters between ASCII white space (extracted and feed
+    /// text have their no-break spaces turned into spaces already).
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let space = isSpace(byte)
+            if !space, !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
+    }
+
     /// True when the text has nothing but white space.
     static func isBlank(_ text: String) -> Bool {
         var previous: UInt8 = 0
