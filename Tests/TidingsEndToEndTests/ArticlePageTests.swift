@@ -105,7 +105,7 @@ struct ArticlePageTests {
         #expect(try show(db, 1)["text"] as? String != nil)
     }
 
-    @Test("full_text: new items get their page's text when longer; a 404 or a page without article keeps the feed's; known items are not fetched again")
+    @Test("full_text: new items get their page's text when longer; a 404, a page without article or a file: link keeps the feed's; known items are not fetched again")
     func fullText() throws {
         try site.write("one.html", Self.page(title: "One", paragraphs: Self.longParagraphs("the first event")))
         try site.write("three.html", "<html><body><nav><a href='/'>Home</a></nav></body></html>")
@@ -113,11 +113,15 @@ struct ArticlePageTests {
         let server = try FeedServer(root: site.url)
         func feed(_ items: [(String, String)]) -> String {
             "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Teasers</title>"
-                + items.map { "<item><guid>\($0.0)</guid><title>Story \($0.0)</title><link>\(server.url("/files/\($0.1)"))</link>"
+                + items.map { "<item><guid>\($0.0)</guid><title>Story \($0.0)</title>"
+                    + "<link>\($0.1.hasPrefix("file:") ? $0.1 : server.url("/files/\($0.1)"))</link>"
                     + "<description>Teaser of story \($0.0).</description></item>" }.joined()
                 + "</channel></rss>"
         }
-        try site.write("feed.xml", feed([("1", "one.html"), ("2", "missing.html"), ("3", "three.html")]))
+        // A remote feed must not make the daemon read local files: this one is a full article on disk.
+        let local = try site.write("local.html", Self.page(title: "Local", paragraphs: Self.longParagraphs("a private file")))
+        let fileLink = URL(fileURLWithPath: local).absoluteString
+        try site.write("feed.xml", feed([("1", "one.html"), ("2", "missing.html"), ("3", "three.html"), ("5", fileLink)]))
         let (config, db) = try config("full", sources: """
             [[source]]
             id = "teasers"
@@ -125,19 +129,21 @@ struct ArticlePageTests {
             full_text = true
             """, spacing: "1s")
         let first = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
-        #expect(first.stderr.contains("added=3"), "\(first.stderr)")
+        #expect(first.stderr.contains("added=4"), "\(first.stderr)")
         #expect(first.stderr.contains("fulltext.done"), "\(first.stderr)")
         let texts = try ["Story 1", "Story 2", "Story 3"].map { try text(db, title: $0) }
         #expect(texts[0].contains("Paragraph 4 about the first event"))
         #expect(!texts[0].contains("Another story entirely"))
         #expect(texts[1] == "Teaser of story 2.")
         #expect(texts[2] == "Teaser of story 3.")
+        #expect(try text(db, title: "Story 5") == "Teaser of story 5.", "a file: link in a remote feed is not followed")
         // Pages are requests to the feed's host like any other: host_spacing apart (with margin).
         let times = server.requests.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
         #expect(times.count == 4, "\(server.requests)")
         for (earlier, later) in zip(times, times.dropFirst()) { #expect(later - earlier >= 0.8, "\(server.requests)") }
 
-        try site.write("feed.xml", feed([("1", "one.html"), ("2", "missing.html"), ("3", "three.html"), ("4", "four.html")]))
+        try site.write("feed.xml", feed([("1", "one.html"), ("2", "missing.html"), ("3", "three.html"), ("5", fileLink),
+                                         ("4", "four.html")]))
         let before = server.requests.count
         let second = try ProcessRunner.tidingsd(["--config", config, "--once", "--all"])
         #expect(second.stderr.contains("added=1"), "\(second.stderr)")

@@ -12,7 +12,9 @@ struct FullTextFetcher {
     let logger: Logger
 
     /// `outcome` with the new articles' content replaced by their pages' text where that is longer.
-    func complete(_ outcome: RefreshOutcome) async -> RefreshOutcome {
+    /// Links are followed over http and https; a `file:` link only in a feed read from a file
+    /// itself (a remote feed must not make the daemon read local files into the store).
+    func complete(_ outcome: RefreshOutcome, of source: SourceSettings) async -> RefreshOutcome {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return outcome }
         let stored: Set<String>
         do {
@@ -25,9 +27,11 @@ struct FullTextFetcher {
         for index in articles.indices where !stored.contains(articles[index].identity) {
             guard !Task.isCancelled, !Task.isShuttingDownGracefully else { break }
             guard let page = articles[index].entry.link.flatMap({ URL(string: $0) }),
-                  let scheme = page.scheme?.lowercased(), scheme == "http" || scheme == "https" || scheme == "file" else { continue }
+                  let scheme = page.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https" || (scheme == "file" && source.url.isFileURL) else { continue }
             fetched += 1
-            if let article = await extract(page), article.wordCount > feedWords(articles[index].entry) {
+            let feedText = (articles[index].entry.content ?? articles[index].entry.summary)?.plainText ?? ""
+            if let article = await extract(page), article.wordCount > UTF8Text.wordCount(feedText) {
                 articles[index].entry.content = FeedText(article.html, isHTML: true)
                 if articles[index].entry.author == nil { articles[index].entry.author = article.metadata.author }
                 if articles[index].entry.published == nil { articles[index].entry.published = article.metadata.published }
@@ -54,10 +58,5 @@ struct FullTextFetcher {
             if !article.hasArticle { logger.notice("fulltext.no_article", metadata: ["page": "\(page.absoluteString)"]) }
             return article.hasArticle ? article : nil
         }
-    }
-
-    private func feedWords(_ entry: FeedEntry) -> Int {
-        let text = (entry.content ?? entry.summary)?.plainText ?? ""
-        return text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
     }
 }

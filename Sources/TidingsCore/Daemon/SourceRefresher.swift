@@ -57,7 +57,7 @@ public struct SourceRefresher: Sendable {
         if source.fullText, case .success = outcome.result {
             // Pages take their own hosts' gates, which may include this one: let go of it first.
             await hold.release()
-            outcome = await FullTextFetcher(fetcher: fetcher, store: store, logger: logger).complete(outcome)
+            outcome = await FullTextFetcher(fetcher: fetcher, store: store, logger: logger).complete(outcome, of: source)
         }
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
