@@ -30,7 +30,8 @@ public enum ArticleExtractor {
 
     /// Extracts `html`; `url` resolves relative URLs, `contentType` (an HTTP header) may name the charset.
     public static func extract(_ html: [UInt8], url: URL? = nil, contentType: String? = nil) -> ExtractedArticle {
-        let tree = PageTreeBuilder.parse(PageCharset.utf8(html, contentType: contentType))
+        let utf8 = FeedTextDecoder.decode(html, httpCharset: ContentType.charset(contentType), markup: .html).utf8
+        let tree = PageTreeBuilder.parse(utf8)
         let metadata = PageMetadata.read(tree, baseURL: url)
         let raw = TextStatistics(tree)
         let pruned = ChromePruner.prune(tree, raw: raw)

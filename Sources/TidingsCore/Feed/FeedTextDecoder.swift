@@ -1,10 +1,21 @@
 import Foundation
 
-/// Turns feed bytes into UTF-8, deciding the encoding the way the web does:
-/// a byte-order mark, then the HTTP `charset`, then the XML declaration, then
-/// sniffing, then UTF-8. Bytes that do not decode are replaced (U+FFFD), not
-/// dropped, and the result says the input was not clean.
+/// Turns feed and page bytes into UTF-8, deciding the encoding the way the
+/// web does: a byte-order mark, then the HTTP `charset`, then the document's
+/// own declaration (the XML declaration of a feed, the `<meta>` of an HTML
+/// page), then sniffing, then UTF-8 — for an undeclared HTML page only when
+/// its bytes are valid UTF-8, else windows-1252, as browsers do. Bytes that do
+/// not decode are replaced (U+FFFD), not dropped, and the result says the
+/// input was not clean.
 enum FeedTextDecoder {
+    /// Where the document declares its own encoding.
+    enum Markup {
+        /// `<?xml version="1.0" encoding="..."?>`
+        case xml
+        /// `<meta charset="...">` or `<meta http-equiv="Content-Type" content="...; charset=...">`
+        case html
+    }
+
     struct Decoded {
         /// UTF-8 text with any BOM removed. (The XML declaration still names the
         /// original encoding; `FeedXMLScanner` reads UTF-8 whatever it says.)
@@ -15,7 +26,10 @@ enum FeedTextDecoder {
     }
 
     static func decode(_ data: Data, httpCharset: String?) -> Decoded {
-        let bytes = [UInt8](data)
+        decode([UInt8](data), httpCharset: httpCharset, markup: .xml)
+    }
+
+    static func decode(_ bytes: [UInt8], httpCharset: String?, markup: Markup) -> Decoded {
         var body = bytes[...]
         var fromBOM: String?
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { fromBOM = "utf-8"; body = body.dropFirst(3) }
@@ -25,14 +39,20 @@ enum FeedTextDecoder {
         else if bytes.starts(with: [0xFF, 0xFE]) { fromBOM = "utf-16le"; body = body.dropFirst(2) }
 
         let sniffed = sniffWideEncoding(body)
-        let declared = sniffed == nil ? declaredEncoding(body) : nil
-        let encoding = normalized(fromBOM ?? httpCharset.flatMap(usableCharset) ?? sniffed ?? declared ?? "utf-8")
+        let declared = sniffed == nil ? (markup == .xml ? declaredEncoding(body) : PageCharset.metaCharset(body)) : nil
+        let label = fromBOM ?? httpCharset.flatMap(usableCharset) ?? sniffed ?? declared
+        var encoding = normalized(label ?? "utf-8")
 
         var problem: String?
         var utf8: [UInt8]
         if encoding == "utf-8" || encoding == "us-ascii" {
             utf8 = Array(body)
-            if !UTF8Validation.isValid(utf8) {
+            let valid = UTF8Validation.isValid(utf8)
+            if !valid, markup == .html, label == nil, let converted = ICONVConverter.convert(body, from: "windows-1252") {
+                // An HTML page that declares nothing and is not UTF-8: windows-1252, as browsers read it.
+                encoding = "windows-1252"
+                utf8 = converted.utf8
+            } else if !valid {
                 // Commonly windows-1252 mislabelled (or unlabelled) as UTF-8: keep what is valid, repair the rest.
                 utf8 = Array(String(decoding: utf8, as: UTF8.self).utf8)
                 problem = "bytes that are not valid \(encoding) were replaced"
