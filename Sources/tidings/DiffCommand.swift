@@ -25,10 +25,11 @@ struct DiffCommand: ParsableCommand {
     var to: Int?
     @Option(name: .long, help: "When to colour: auto (a terminal without NO_COLOR), always, never.")
     var color: ColorChoice = .auto
-    @Flag(name: .long, help: "Print JSON: both revisions' numbers, times and titles, and the diff.") var json = false
+    @Flag(name: .long, help: "Print JSON: both revisions' numbers, times, titles and content hashes, and the diff.") var json = false
 
     func run() throws {
-        let revisions = try root.openStore().revisions(of: id)
+        let store = try root.openStore()
+        let revisions = try store.revisionHeaders(of: id)
         guard let newest = revisions.last else { throw CLIFailure(message: "no article with id \(id)") }
         let toNumber = to ?? newest.revision
         let fromNumber = from ?? toNumber - 1
@@ -42,7 +43,12 @@ struct DiffCommand: ParsableCommand {
             }
             throw CLIFailure(message: "article \(id) has no revision \(fromNumber) (it has \(numbers))")
         }
-        let diff = TextDiff.unified(from: old.text, to: new.text, oldLabel: "article \(id) revision \(old.revision)",
+        // Only the two texts compared are read, not every version's.
+        guard let oldText = try store.revisionText(of: id, revision: old.revision),
+              let newText = try store.revisionText(of: id, revision: new.revision) else {
+            throw CLIFailure(message: "article \(id) changed while it was read; try again")
+        }
+        let diff = TextDiff.unified(from: oldText, to: newText, oldLabel: "article \(id) revision \(old.revision)",
                                     newLabel: "article \(id) revision \(new.revision)")
         if json {
             Output.line(JSONOutput.encode(DiffReport(article: id, from: old, to: new, diff: diff), pretty: true))
@@ -70,25 +76,12 @@ struct DiffCommand: ParsableCommand {
     }
 }
 
-/// `tidings diff --json`.
+/// `tidings diff --json`: both sides' revision, time, title and content hash, and the diff.
 struct DiffReport: Encodable {
-    struct Side: Encodable {
-        var revision: Int
-        var seenAt: Date
-        var title: String
-    }
-
     var article: Int64
-    var from: Side
-    var to: Side
+    var from: RevisionHeader
+    var to: RevisionHeader
     var diff: String
-
-    init(article: Int64, from: ArticleRevision, to: ArticleRevision, diff: String) {
-        self.article = article
-        self.from = Side(revision: from.revision, seenAt: from.seenAt, title: from.title)
-        self.to = Side(revision: to.revision, seenAt: to.seenAt, title: to.title)
-        self.diff = diff
-    }
 }
 
 /// ANSI colours for diff lines, or plain text when they are off.

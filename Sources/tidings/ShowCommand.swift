@@ -17,7 +17,7 @@ struct ShowCommand: ParsableCommand {
         guard let article = try store.article(id: id) else {
             throw CLIFailure(message: "no article with id \(id)")
         }
-        let revisions = try store.revisions(of: id)
+        let revisions = try store.revisionHeaders(of: id)
         if json {
             Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions), pretty: true))
             return
@@ -52,21 +52,8 @@ struct ShowCommand: ParsableCommand {
 /// `tidings show --json`: the article's fields, and its revisions oldest first
 /// (title, time and content hash each; `tidings diff` compares their texts).
 struct ArticleWithRevisions: Encodable {
-    struct Revision: Encodable {
-        var revision: Int
-        var seenAt: Date
-        var title: String
-        var contentHash: String
-    }
-
     var article: ArticleDetail
-    var revisions: [Revision]
-
-    init(article: ArticleDetail, revisions: [ArticleRevision]) {
-        self.article = article
-        self.revisions = revisions.map { Revision(revision: $0.revision, seenAt: $0.seenAt, title: $0.title,
-                                                  contentHash: $0.contentHash) }
-    }
+    var revisions: [RevisionHeader]
 
     func encode(to encoder: any Encoder) throws {
         try article.encode(to: encoder)

@@ -49,10 +49,14 @@ struct StoreRevisionTests {
         #expect(updates[0]["title"] as String? == "Budget passes narrowly")
 
         let reader = try StoreReader.open(path: directory.path("t.db"))
-        let revisions = try reader.revisions(of: 1)
+        let revisions = try reader.revisionHeaders(of: 1)
         #expect(revisions.map(\.revision) == [1, 2])
-        #expect(revisions[0].title == "Budget passes" && revisions[0].text.contains("The vote was close."))
-        #expect(revisions[1].text.contains("5 to 4") && revisions[1].seenAt == start.addingTimeInterval(1800))
+        #expect(revisions[0].title == "Budget passes" && revisions[1].seenAt == start.addingTimeInterval(1800))
+        #expect(revisions[0].contentHash != revisions[1].contentHash)
+        #expect(try reader.revisionText(of: 1, revision: 1)?.contains("The vote was close.") == true)
+        #expect(try reader.revisionText(of: 1, revision: 2)?.contains("5 to 4") == true)
+        #expect(try reader.revisionText(of: 1, revision: 3) == nil)
+        #expect(try reader.revisionHeaders(of: 99).isEmpty)
         #expect(try reader.article(id: 1)?.title == "Budget passes narrowly")
     }
 

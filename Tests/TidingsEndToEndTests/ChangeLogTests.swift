@@ -64,6 +64,11 @@ struct ChangeLogTests {
         #expect(!diff.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
         let coloured = try ProcessRunner.tidings(["--db", db, "diff", "1", "--color", "always"])
         #expect(coloured.stdout.contains("\u{1B}[31m-The vote was close.\u{1B}[0m"))
+        let report = try #require(try TidingsJSON.document(db: db, ["diff", "1", "--json"]) as? [String: Any])
+        #expect(report["diff"] as? String == RevisionFixture.diff)
+        #expect((report["from"] as? [String: Any])?["title"] as? String == "Budget passes")
+        #expect((report["to"] as? [String: Any])?["revision"] as? Int == 2)
+        #expect(((report["to"] as? [String: Any])?["content_hash"] as? String)?.isEmpty == false)
         let missing = try ProcessRunner.tidings(["--db", db, "diff", "1", "--from", "7"])
         #expect(missing.status == 1 && missing.stderr.contains("article 1 has no revision 7 (it has 1, 2)"))
 

@@ -55,13 +55,13 @@ struct ArticleText: Sendable, Equatable {
     }
 }
 
-/// One version of an article, for `tidings show` and `tidings diff`.
-public struct ArticleRevision: Sendable, Codable, Equatable {
+/// One version of an article without its text: what `tidings show` lists and
+/// `tidings diff` labels its sides with (`StoreReader.revisionText` reads a text).
+public struct RevisionHeader: Sendable, Codable, Equatable {
     public var revision: Int
     /// When this version was first seen.
     public var seenAt: Date
     public var title: String
-    public var text: String
     public var contentHash: String
 }
 

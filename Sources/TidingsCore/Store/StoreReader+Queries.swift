@@ -80,18 +80,28 @@ extension StoreReader {
         }
     }
 
-    /// Every version of an article, oldest first; the last is the current one. Empty for an unknown id.
-    public func revisions(of articleID: Int64) throws -> [ArticleRevision] {
+    /// Every version of an article, oldest first, without texts; the last is the current one.
+    /// Empty for an unknown id.
+    public func revisionHeaders(of articleID: Int64) throws -> [RevisionHeader] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT revision, seen_at, title, text, content_hash FROM article_revisions WHERE article_id = ?
+                SELECT revision, seen_at, title, content_hash FROM article_revisions WHERE article_id = ?
                 UNION ALL
-                SELECT revision, coalesce(revised_at, first_seen_at), title, text, content_hash FROM articles WHERE id = ?
+                SELECT revision, coalesce(revised_at, first_seen_at), title, content_hash FROM articles WHERE id = ?
                 ORDER BY revision
                 """, arguments: [articleID, articleID])
-            return rows.map { row in
-                ArticleRevision(revision: row[0], seenAt: row[1], title: row[2], text: row[3], contentHash: row[4])
-            }
+            return rows.map { row in RevisionHeader(revision: row[0], seenAt: row[1], title: row[2], contentHash: row[3]) }
+        }
+    }
+
+    /// The text of one version of an article (nil when there is no such version).
+    public func revisionText(of articleID: Int64, revision: Int) throws -> String? {
+        try read { db in
+            try String.fetchOne(db, sql: """
+                SELECT text FROM article_revisions WHERE article_id = ? AND revision = ?
+                UNION ALL
+                SELECT text FROM articles WHERE id = ? AND revision = ?
+                """, arguments: [articleID, revision, articleID, revision])
         }
     }
 
