@@ -18,8 +18,8 @@ struct SystemdServiceTests {
     }
 
     /// A config whose file sources are refreshed every `interval` (a second by default).
-    func config(_ sources: [String], interval: String = "1s") throws -> String {
-        var text = "[daemon]\ndatabase = \"state/tidings.db\"\nchange_log = \"state/changes\"\n"
+    func config(_ sources: [String], interval: String = "1s", daemon extra: String = "") throws -> String {
+        var text = "[daemon]\ndatabase = \"state/tidings.db\"\nchange_log = \"state/changes\"\n" + extra
         for id in sources {
             text += "\n[[source]]\nid = \"\(id)\"\nurl = \"file:\(id).xml\"\ninterval = \"\(interval)\"\n"
         }
@@ -87,9 +87,12 @@ struct SystemdServiceTests {
         #expect(daemon.stderr.contains("config.reloaded"))
         #expect(daemon.stderr.contains("sources.added=1"))
 
-        _ = try config(["b"], interval: "1h")
+        // The store and the log level are read at start: a new value waits for a restart, said so, and the
+        // running store still records the removal.
+        _ = try config(["b"], interval: "1h", daemon: "log_level = \"debug\"\n")
         kill(daemon.pid, SIGHUP)
         #expect(eventually(timeout: 20) { daemon.stderr.contains("sources.removed=1") }, "\(daemon.stderr)")
+        #expect(daemon.stderr.contains("config.restart_needed file=debug key=daemon.log_level running=info"), "\(daemon.stderr)")
         let removed = try TidingsJSON.lines(db: db, ["changes", "--event", "source.removed", "--json"])
         #expect(removed.map { $0["source"] as? String } == ["a"])
         #expect(try articles(of: "a") == 3, "a removed source keeps its articles")

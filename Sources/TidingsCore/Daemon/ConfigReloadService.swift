@@ -41,18 +41,11 @@ struct ConfigReloadService: Service {
             logger.warning("config.warning", metadata: ["detail": "\(warning.description)"])
         }
         var configuration = loaded.configuration
-        for (key, old, new) in Self.restartOnly(running.daemon, configuration.daemon) where old != new {
-            logger.warning("config.restart_needed", metadata: ["key": "daemon.\(key)", "running": "\(old)", "file": "\(new)"])
-        }
+        keepRestartOnly(&configuration.daemon, running: running.daemon)
         if configuration.dedup != running.dedup {
             logger.warning("config.restart_needed", metadata: ["key": "dedup", "reason": "dedup settings are read at start"])
+            configuration.dedup = running.dedup
         }
-        // What only a restart can change stays as it runs.
-        configuration.daemon.databasePath = running.daemon.databasePath
-        configuration.daemon.changeLogDirectory = running.daemon.changeLogDirectory
-        configuration.daemon.changeLogRetention = running.daemon.changeLogRetention
-        configuration.daemon.logLevel = running.daemon.logLevel
-        configuration.dedup = running.dedup
         do {
             let sync = try store.syncSources(configuration.sources)
             scheduler.apply(configuration)
@@ -70,11 +63,20 @@ struct ConfigReloadService: Service {
         }
     }
 
-    /// Settings read once at start: the store, the change log, the log level.
-    private static func restartOnly(_ old: DaemonSettings, _ new: DaemonSettings) -> [(String, String, String)] {
-        [("database", old.databasePath, new.databasePath),
-         ("change_log", old.changeLogDirectory ?? "", new.changeLogDirectory ?? ""),
-         ("change_log_retention", "\(old.changeLogRetention.map { "\($0)" } ?? "0")", "\(new.changeLogRetention.map { "\($0)" } ?? "0")"),
-         ("log_level", old.logLevel, new.logLevel)]
+    /// Settings read once at start — the store, the change log, the log level —
+    /// keep their running values; a different value in the file is logged.
+    private func keepRestartOnly(_ new: inout DaemonSettings, running: DaemonSettings) {
+        func keep<Value: Equatable>(_ key: String, _ setting: WritableKeyPath<DaemonSettings, Value>,
+                                    _ text: (Value) -> String) {
+            guard new[keyPath: setting] != running[keyPath: setting] else { return }
+            logger.warning("config.restart_needed", metadata: [
+                "key": "daemon.\(key)", "running": "\(text(running[keyPath: setting]))", "file": "\(text(new[keyPath: setting]))",
+            ])
+            new[keyPath: setting] = running[keyPath: setting]
+        }
+        keep("database", \.databasePath) { $0 }
+        keep("change_log", \.changeLogDirectory) { $0 ?? "" }
+        keep("change_log_retention", \.changeLogRetention) { $0.map { "\($0)" } ?? "0" }
+        keep("log_level", \.logLevel) { $0 }
     }
 }

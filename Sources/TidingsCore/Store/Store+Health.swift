@@ -20,7 +20,7 @@ extension Store {
     /// Reads the live state; a store that cannot answer this is not healthy
     /// (the watchdog keep-alive stops, and systemd restarts the daemon).
     public func serviceStatus(now: Date = Date()) throws -> ServiceStatus {
-        let midnight = Calendar(identifier: .gregorian).dateInterval(of: .day, for: now, in: .gmt).start
+        let midnight = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
         return try pool.read { db in
             let sources = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS total,
@@ -34,13 +34,5 @@ extension Store {
             return ServiceStatus(sources: sources["total"], due: sources["due"], failing: sources["failing"],
                                  articlesToday: articles["total"], duplicatesToday: articles["duplicates"])
         }
-    }
-}
-
-private extension Calendar {
-    func dateInterval(of component: Calendar.Component, for date: Date, in zone: TimeZone) -> DateInterval {
-        var calendar = self
-        calendar.timeZone = zone
-        return calendar.dateInterval(of: component, for: date)!
     }
 }
