@@ -14,7 +14,10 @@ enum ParagraphKind {
         let lower = text.lowercased()
         for prefix in referralPrefixes where lower.hasPrefix(prefix) {
             let rest = lower.dropFirst(prefix.count)
-            if rest.isEmpty || rest.first == ":" || rest.first == " " && prefix.count > 8 || rest.hasPrefix(" »") { return true }
+            // "Advertisement", "Read also: …", "Read also » …"; a bare space only after a long prefix
+            // ("Story continues below advertisement"), since "More than …" starts sentences.
+            let longPrefix = prefix.count > 8
+            if rest.isEmpty || rest.first == ":" || rest.hasPrefix(" »") || (rest.first == " " && longPrefix) { return true }
         }
         return false
     }
