@@ -13,18 +13,13 @@ struct DiffCommand: ParsableCommand {
             """
     )
 
-    enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, always, never
-    }
-
     @ParentCommand var root: Tidings
     @Argument(help: "Article id, as listed by `tidings articles`.") var id: Int64
     @Option(name: .long, help: ArgumentHelp("Revision to compare from (default: the one before --to).", valueName: "rev"))
     var from: Int?
     @Option(name: .long, help: ArgumentHelp("Revision to compare to (default: the newest).", valueName: "rev"))
     var to: Int?
-    @Option(name: .long, help: "When to colour: auto (a terminal without NO_COLOR), always, never.")
-    var color: ColorChoice = .auto
+    @OptionGroup var colour: ColourOptions
     @Flag(name: .long, help: "Print JSON: both revisions' numbers, times, titles and content hashes, and the diff.") var json = false
 
     func run() throws {
@@ -54,8 +49,7 @@ struct DiffCommand: ParsableCommand {
             Output.line(JSONOutput.encode(DiffReport(article: id, from: old, to: new, diff: diff), pretty: true))
             return
         }
-        let paint = Painter(enabled: color == .always
-                            || (color == .auto && Terminal.isInteractive && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty))
+        let paint = colour.painter
         var lines: [String] = []
         lines.append("revision \(old.revision) (\(ISO8601.string(old.seenAt))) → revision \(new.revision) (\(ISO8601.string(new.seenAt)))")
         if old.title != new.title {
@@ -82,18 +76,4 @@ struct DiffReport: Encodable {
     var from: RevisionHeader
     var to: RevisionHeader
     var diff: String
-}
-
-/// ANSI colours for diff lines, or plain text when they are off.
-struct Painter {
-    let enabled: Bool
-
-    func removed(_ text: String) -> String { paint(text, "31") }
-    func added(_ text: String) -> String { paint(text, "32") }
-    func hunk(_ text: String) -> String { paint(text, "36") }
-    func header(_ text: String) -> String { paint(text, "1") }
-
-    private func paint(_ text: String, _ code: String) -> String {
-        enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
-    }
 }

@@ -5,7 +5,7 @@ import TidingsCore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one article: metadata, revisions and text."
+        abstract: "Show one article: metadata, its duplicate cluster, revisions and text."
     )
 
     @ParentCommand var root: Tidings
@@ -18,8 +18,9 @@ struct ShowCommand: ParsableCommand {
             throw CLIFailure(message: "no article with id \(id)")
         }
         let revisions = try store.revisionHeaders(of: id)
+        let cluster = try store.duplicateCluster(of: id)
         if json {
-            Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions), pretty: true))
+            Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions, cluster: cluster), pretty: true))
             return
         }
         var lines = [article.title.isEmpty ? "(untitled)" : article.title, ""]
@@ -36,6 +37,18 @@ struct ShowCommand: ParsableCommand {
         for case let (name, value?) in fields where !value.isEmpty {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
         }
+        if let cluster {
+            lines.append("Cluster       \(cluster.members.count + 1) articles, the original first")
+            var table = TextTable([.init("", rightAligned: true), .init(""), .init("", rightAligned: true), .init("", flexible: true)])
+            table.append([String(cluster.canonical.id), cluster.canonical.source, "original", cluster.canonical.title])
+            for member in cluster.members {
+                table.append([String(member.id), member.source, String(format: "%.2f", member.similarity), member.title])
+            }
+            let rows = table.render(width: Terminal.width - 2).split(separator: "\n", omittingEmptySubsequences: false).dropFirst()
+            for (row, memberID) in zip(rows, [cluster.canonical.id] + cluster.members.map(\.id)) {
+                lines.append("  " + row + (memberID == id ? "  ← this article" : ""))
+            }
+        }
         if revisions.count > 1 {
             lines.append("Revisions")
             for revision in revisions {
@@ -49,16 +62,18 @@ struct ShowCommand: ParsableCommand {
     }
 }
 
-/// `tidings show --json`: the article's fields, and its revisions oldest first
-/// (title, time and content hash each; `tidings diff` compares their texts).
+/// `tidings show --json`: the article's fields, its revisions oldest first (title, time and
+/// content hash each; `tidings diff` compares their texts) and its duplicate cluster (or null).
 struct ArticleWithRevisions: Encodable {
     var article: ArticleDetail
     var revisions: [RevisionHeader]
+    var cluster: DuplicateCluster?
 
     func encode(to encoder: any Encoder) throws {
         try article.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(revisions, forKey: Key(stringValue: "revisions"))
+        try container.encode(cluster, forKey: Key(stringValue: "cluster"))
     }
 
     private struct Key: CodingKey {

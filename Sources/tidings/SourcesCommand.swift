@@ -5,7 +5,17 @@ import TidingsCore
 struct SourcesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sources",
-        abstract: "List sources with their health: state, last HTTP status, last success, next due, last error or warning."
+        abstract: "Sources: their health, and OPML import and export.",
+        subcommands: [SourcesListCommand.self, ImportOPMLCommand.self, ExportOPMLCommand.self],
+        defaultSubcommand: SourcesListCommand.self
+    )
+}
+
+struct SourcesListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List sources with their health (the default): state, last HTTP status, articles, duplicate rate, "
+            + "last success, next due, consecutive errors, last error or warning."
     )
 
     @ParentCommand var root: Tidings
@@ -23,13 +33,14 @@ struct SourcesCommand: ParsableCommand {
         }
         var table = TextTable([
             .init("ID"), .init("STATE"), .init("HTTP", rightAligned: true), .init("ARTICLES", rightAligned: true),
-            .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
+            .init("DUPS", rightAligned: true), .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
             .init("PROBLEM", flexible: true),
         ])
         let now = Date()
         for source in sources {
             table.append([
                 source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
+                Percent.text(source.duplicateRate),
                 HumanTime.relative(source.lastSuccess, now: now),
                 ["removed", "disabled", "gone"].contains(source.state) ? "-" : Self.nextDue(source, now: now),
                 String(source.consecutiveErrors), source.lastError ?? source.warning.map { "warning: \($0)" } ?? "",
@@ -49,5 +60,14 @@ struct SourcesCommand: ParsableCommand {
             return "\(when) (adaptive: every \(HumanTime.span(learnt)))"
         }
         return "\(when) (\(reason))"
+    }
+}
+
+/// A share as a whole percentage: `29%`, `<1%` for a small non-zero share, `-` for none known.
+enum Percent {
+    static func text(_ share: Double?) -> String {
+        guard let share else { return "-" }
+        if share > 0, share < 0.005 { return "<1%" }
+        return "\(Int((share * 100).rounded()))%"
     }
 }

@@ -70,7 +70,7 @@ struct ListingOptions: ParsableArguments {
     }
 }
 
-/// Parses `--since` values: a sequence number or a time (`2026-01-06`, `2026-01-06T09:30:00Z`, `3h`, `2d` ago).
+/// Parses `tidings changes --since`: a sequence number, or a time or span as `FilterOptions.time` reads them.
 enum SinceValue {
     case seq(Int64)
     case time(Date)
@@ -78,12 +78,12 @@ enum SinceValue {
     init(parsing text: String) throws {
         if let seq = Int64(text) {
             self = .seq(seq)
-        } else if let date = FeedDate.parse(text) {
-            self = .time(date)
-        } else if let span = TimeSpan(parsing: text) {
-            self = .time(Date().addingTimeInterval(-span.timeInterval))
         } else {
-            throw ValidationError("--since expects a sequence number, a time such as 2026-01-06T09:30:00Z, or a span such as 2h; found \"\(text)\".")
+            do {
+                self = .time(try FilterOptions.time(text, option: "--since"))
+            } catch {
+                throw ValidationError("--since expects a sequence number, a time such as 2026-01-06T09:30:00Z, or a span such as 2h; found \"\(text)\".")
+            }
         }
     }
 }

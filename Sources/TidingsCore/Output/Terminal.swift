@@ -5,6 +5,15 @@ public enum Terminal {
     /// True when stdout is a terminal (not a pipe or file).
     public static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
 
+    /// Colour is wanted: stdout is a terminal that is not `dumb`, and `NO_COLOR` is unset or empty (no-color.org).
+    public static var prefersColour: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        return isInteractive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+    }
+
+    /// A progress display is wanted: stderr is a terminal (and stdout is not, or the two would mix).
+    public static var showsProgress: Bool { isatty(STDERR_FILENO) == 1 && !isInteractive }
+
     /// Columns a table may use: `COLUMNS` if set, else the terminal's width;
     /// unlimited when stdout is a pipe or file, so nothing is cut there.
     public static var width: Int {

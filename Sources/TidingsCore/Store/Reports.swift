@@ -7,6 +7,8 @@ public struct SourceStatus: Sendable, Codable, Equatable {
     /// The URL fetched: the configured one, or where a permanent redirect moved it.
     public var url: String
     public var title: String
+    /// The site the feed says it belongs to (its `<link>`).
+    public var siteURL: String?
     public var kind: String
     /// `ok`, `backing-off` (failing; retried with growing delays, never given up),
     /// `new` (never fetched), `gone` (answered 410, no longer polled),
@@ -26,6 +28,11 @@ public struct SourceStatus: Sendable, Codable, Equatable {
     /// What was wrong with the last feed that was still read (recovered XML, bad bytes).
     public var warning: String?
     public var articles: Int
+    /// Of its articles, how many are near-duplicates of an earlier one.
+    public var duplicates: Int
+
+    /// Duplicates as a share of its articles, to 4 places (nil without articles).
+    public var duplicateRate: Double?
 }
 
 /// One line of `tidings articles`.
@@ -38,6 +45,9 @@ public struct ArticleSummary: Sendable, Codable, Equatable {
     public var firstSeen: Date
     /// The canonical article this one is a near-duplicate of.
     public var duplicateOf: Int64?
+
+    /// The date listings sort and filter by: published, else first seen.
+    public var date: Date { published ?? firstSeen }
 }
 
 /// Everything stored about one article, for `tidings show`.
@@ -105,21 +115,35 @@ public struct StoreStatistics: Sendable, Codable, Equatable {
     public struct PerSource: Sendable, Codable, Equatable {
         public var source: String
         public var articles: Int
+        /// First seen in the last 24 hours.
         public var lastDay: Int
+        public var duplicates: Int
+        public var duplicateRate: Double?
     }
 
+    /// Articles first seen on one UTC day (`2026-11-24`).
+    public struct PerDay: Sendable, Codable, Equatable {
+        public var day: String
+        public var articles: Int
+    }
+
+    /// Sources configured (not removed), enabled, and failing now.
     public var sources: Int
     public var sourcesEnabled: Int
     public var sourcesFailing: Int
     public var articles: Int
     public var articlesLastDay: Int
-    /// Articles found to be near-duplicates, and the clusters they form.
+    /// Articles found to be near-duplicates, the clusters they form, and their share of all articles.
     public var duplicates: Int
     public var duplicateClusters: Int
+    public var duplicateRate: Double?
     public var changes: Int
     public var lastSeq: Int64?
     public var oldestArticle: Date?
     public var newestArticle: Date?
+    /// The database file with its WAL and shared-memory files.
     public var databaseBytes: Int
     public var perSource: [PerSource]
+    /// The last days, oldest first, today last.
+    public var perDay: [PerDay]
 }

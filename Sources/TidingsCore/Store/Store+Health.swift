@@ -20,7 +20,7 @@ extension Store {
     /// Reads the live state; a store that cannot answer this is not healthy
     /// (the watchdog keep-alive stops, and systemd restarts the daemon).
     public func serviceStatus(now: Date = Date()) throws -> ServiceStatus {
-        let midnight = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+        let midnight = UTCDay.start(of: now)
         return try pool.read { db in
             let sources = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS total,

@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case notTidings(path: String)
     /// Written by a newer Tidings: this build does not know these migrations.
     case newerSchema(path: String, unknownMigrations: [String])
+    /// Written by an older Tidings and not migrated yet (the CLI reads, so it cannot migrate).
+    case olderSchema(path: String, missingMigrations: [String])
 
     public var description: String {
         switch self {
@@ -20,6 +22,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .newerSchema(let path, let unknown):
             "database \(path) was written by a newer version of Tidings (unknown migrations: "
                 + unknown.joined(separator: ", ") + "); this is Tidings \(TidingsVersion.current), upgrade it to use this database"
+        case .olderSchema(let path, let missing):
+            "database \(path) was written by an older tidingsd and lacks " + missing.joined(separator: ", ")
+                + "; restart tidingsd \(TidingsVersion.current) (it migrates the store as it starts), then try again"
         }
     }
 }

@@ -37,20 +37,33 @@ extension StoreReader {
                 """
             if let limit { sql += " LIMIT \(limit)" }
             let canonicalIDs = try Int64.fetchAll(db, sql: sql)
-            let canonical = try db.cachedStatement(sql: """
-                SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE id = ?
-                """)
-            let members = try db.cachedStatement(sql: """
-                SELECT id, source_id, title, url, first_seen_at, similarity FROM articles WHERE duplicate_of = ? ORDER BY id
-                """)
-            return try canonicalIDs.compactMap { id in
-                guard let row = try Row.fetchOne(canonical, arguments: [id]) else { return nil }
-                return DuplicateCluster(canonical: ArticleSummary(row: row), members: try Row.fetchAll(members, arguments: [id]).map {
-                    DuplicateMember(id: $0["id"], source: $0["source_id"], title: $0["title"], url: $0["url"],
-                                    firstSeen: $0["first_seen_at"], similarity: $0["similarity"] ?? 0)
-                })
-            }
+            return try canonicalIDs.compactMap { id in try Self.cluster(canonical: id, db) }
         }
+    }
+
+    /// The cluster an article belongs to, as its canonical or as a duplicate; nil when it has no duplicates and is none.
+    public func duplicateCluster(of articleID: Int64) throws -> DuplicateCluster? {
+        try read { db in
+            guard let duplicateOf = try Int64?.fetchOne(db, sql: "SELECT duplicate_of FROM articles WHERE id = ?",
+                                                        arguments: [articleID]) else { return nil }
+            let cluster = try Self.cluster(canonical: duplicateOf ?? articleID, db)
+            return cluster?.members.isEmpty == false ? cluster : nil
+        }
+    }
+
+    /// A canonical article and the duplicates pointing to it, oldest first.
+    private static func cluster(canonical id: Int64, _ db: Database) throws -> DuplicateCluster? {
+        let canonical = try db.cachedStatement(sql: """
+            SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE id = ?
+            """)
+        let members = try db.cachedStatement(sql: """
+            SELECT id, source_id, title, url, first_seen_at, similarity FROM articles WHERE duplicate_of = ? ORDER BY id
+            """)
+        guard let row = try Row.fetchOne(canonical, arguments: [id]) else { return nil }
+        return DuplicateCluster(canonical: ArticleSummary(row: row), members: try Row.fetchAll(members, arguments: [id]).map {
+            DuplicateMember(id: $0["id"], source: $0["source_id"], title: $0["title"], url: $0["url"],
+                            firstSeen: $0["first_seen_at"], similarity: $0["similarity"] ?? 0)
+        })
     }
 
     /// The stored articles most similar to `text` (plain text or HTML), at least `minimum` similar

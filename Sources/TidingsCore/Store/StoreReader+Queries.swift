@@ -1,27 +1,59 @@
 import Foundation
 import GRDB
 
-/// Filters for `tidings articles`.
+/// Which articles a listing, search or export covers.
 public struct ArticleFilter: Sendable {
     public var source: String?
+    /// Bounds on the article's date (published, else first seen): `since` inclusive, `until` exclusive.
     public var since: Date?
+    public var until: Date?
+    /// `true`: only near-duplicates; `false`: only originals (and articles without copies); nil: both.
+    public var duplicates: Bool?
     public var limit: Int?
 
-    public init(source: String? = nil, since: Date? = nil, limit: Int? = nil) {
+    public init(source: String? = nil, since: Date? = nil, until: Date? = nil, duplicates: Bool? = nil, limit: Int? = nil) {
         self.source = source
         self.since = since
+        self.until = until
+        self.duplicates = duplicates
         self.limit = limit
+    }
+
+    /// The date listings sort and filter by; the indexes of migration v10 are on this very expression.
+    static let dateSQL = "coalesce(published_at, first_seen_at)"
+
+    /// `AND ...` conditions on the articles table (named `table` in the query, if given) and their arguments.
+    func conditions(on table: String = "") -> (sql: String, arguments: StatementArguments) {
+        let column = { (name: String) in table.isEmpty ? name : "\(table).\(name)" }
+        var sql = ""
+        var arguments: StatementArguments = []
+        if let source {
+            sql += " AND \(column("source_id")) = ?"
+            arguments += [source]
+        }
+        let date = "coalesce(\(column("published_at")), \(column("first_seen_at")))"
+        if let since {
+            sql += " AND \(date) >= ?"
+            arguments += [since]
+        }
+        if let until {
+            sql += " AND \(date) < ?"
+            arguments += [until]
+        }
+        if let duplicates {
+            sql += " AND \(column("duplicate_of")) IS \(duplicates ? "NOT NULL" : "NULL")"
+        }
+        return (sql, arguments)
     }
 }
 
 extension StoreReader {
     public func sources() throws -> [SourceStatus] {
         try read { db in
-            let counts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(
-                db, sql: "SELECT source_id, count(*) AS n FROM articles GROUP BY source_id"
-            ).map { ($0["source_id"] as String, $0["n"] as Int) })
+            let counts = try Self.countsBySource(db)
             return try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY id").map { row in
                 let id: String = row["id"]
+                let (articles, duplicates) = counts[id] ?? (0, 0)
                 let settings = (row["settings_json"] as String?).flatMap(JSONValue.parse)
                 var tags: [String] = []
                 if case .object(let object)? = settings, case .array(let values)? = object["tags"] {
@@ -37,32 +69,37 @@ extension StoreReader {
                     else { "ok" }
                 return SourceStatus(
                     id: id, url: row["url"], title: configuredTitle.isEmpty ? (row["feed_title"] ?? "") : configuredTitle,
+                    siteURL: row["feed_link"],
                     kind: row["kind"], state: state, tags: tags, lastStatus: row["last_status"],
                     lastAttempt: row["last_attempt_at"], lastSuccess: row["last_success_at"], nextDue: row["next_due_at"],
                     dueReason: row["due_reason"], learntInterval: row["learnt_interval"], consecutiveErrors: errors,
-                    lastError: row["last_error"], warning: row["last_warning"], articles: counts[id] ?? 0)
+                    lastError: row["last_error"], warning: row["last_warning"], articles: articles,
+                    duplicates: duplicates, duplicateRate: DuplicateRate.of(duplicates, in: articles))
             }
         }
     }
 
-    /// Newest first: by publication time, or first sighting when the feed gave none.
+    /// Articles and near-duplicates per source, each counted from an index.
+    static func countsBySource(_ db: Database) throws -> [String: (articles: Int, duplicates: Int)] {
+        var counts: [String: (articles: Int, duplicates: Int)] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles INDEXED BY articles_by_source_date GROUP BY source_id") {
+            counts[row[0], default: (0, 0)].articles = row[1]
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles WHERE duplicate_of IS NOT NULL GROUP BY source_id") {
+            counts[row[0], default: (0, 0)].duplicates = row[1]
+        }
+        return counts
+    }
+
+    /// Newest first by date: publication time, or first sighting when the feed gave none.
     public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
         try read { db in
-            var sql = "SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE 1"
-            var arguments: StatementArguments = []
-            if let source = filter.source {
-                sql += " AND source_id = ?"
-                arguments += [source]
-            }
-            if let since = filter.since {
-                sql += " AND first_seen_at >= ?"
-                arguments += [since]
-            }
-            sql += " ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC"
-            if let limit = filter.limit {
-                sql += " LIMIT ?"
-                arguments += [limit]
-            }
+            let (conditions, arguments) = filter.conditions()
+            var sql = """
+                SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE 1\(conditions)
+                ORDER BY \(ArticleFilter.dateSQL) DESC, id DESC
+                """
+            if let limit = filter.limit { sql += " LIMIT \(limit)" }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ArticleSummary.init(row:))
         }
     }
@@ -118,36 +155,59 @@ extension StoreReader {
         }
     }
 
-    public func statistics(now: Date = Date()) throws -> StoreStatistics {
+    /// Totals, articles per source with their duplicate rate, and articles first seen on each of the
+    /// last `days` UTC days (today included, oldest first). Every figure comes from an index.
+    public func statistics(days: Int = 28, now: Date = Date()) throws -> StoreStatistics {
         let dayAgo = now.addingTimeInterval(-86400)
+        let firstDay = UTCDay.start(of: now).addingTimeInterval(-86400 * Double(max(days, 1) - 1))
         var stats = try read { db in
-            let perSource = try Row.fetchAll(db, sql: """
-                SELECT s.id AS source, count(a.id) AS articles,
-                       count(CASE WHEN a.first_seen_at >= ? THEN 1 END) AS last_day
-                FROM sources s LEFT JOIN articles a ON a.source_id = s.id
-                GROUP BY s.id ORDER BY s.id
-                """, arguments: [dayAgo]).map {
-                StoreStatistics.PerSource(source: $0["source"], articles: $0["articles"], lastDay: $0["last_day"])
+            let counts = try Self.countsBySource(db)
+            let lastDay = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT source_id, count(*) FROM articles WHERE first_seen_at >= ? GROUP BY source_id
+                """, arguments: [dayAgo]).map { ($0[0] as String, $0[1] as Int) })
+            let perSource = try String.fetchAll(db, sql: "SELECT id FROM sources WHERE removed_at IS NULL ORDER BY id").map { id in
+                let (articles, duplicates) = counts[id] ?? (0, 0)
+                return StoreStatistics.PerSource(source: id, articles: articles, lastDay: lastDay[id] ?? 0, duplicates: duplicates,
+                                                 duplicateRate: DuplicateRate.of(duplicates, in: articles))
             }
+            let perDayCounts = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+                SELECT substr(first_seen_at, 1, 10) AS day, count(*) FROM articles WHERE first_seen_at >= ? GROUP BY day
+                """, arguments: [firstDay]).map { ($0[0] as String, $0[1] as Int) })
+            let perDay = (0..<max(days, 1)).map { offset in
+                let day = String(ISO8601.string(firstDay.addingTimeInterval(86400 * Double(offset))).prefix(10))
+                return StoreStatistics.PerDay(day: day, articles: perDayCounts[day] ?? 0)
+            }
+            let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
+            let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0
             return StoreStatistics(
-                sources: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources WHERE removed_at IS NULL") ?? 0,
+                sources: perSource.count,
                 sourcesEnabled: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources WHERE removed_at IS NULL AND enabled = 1") ?? 0,
                 sourcesFailing: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources WHERE removed_at IS NULL AND consecutive_errors > 0") ?? 0,
-                articles: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,
+                articles: articles,
                 articlesLastDay: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE first_seen_at >= ?", arguments: [dayAgo]) ?? 0,
-                duplicates: try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0,
-                duplicateClusters: try Int.fetchOne(db, sql: "SELECT count(DISTINCT duplicate_of) FROM articles") ?? 0,
+                duplicates: duplicates,
+                duplicateClusters: try Int.fetchOne(db, sql: """
+                    SELECT count(DISTINCT duplicate_of) FROM articles WHERE duplicate_of IS NOT NULL
+                    """) ?? 0,
+                duplicateRate: DuplicateRate.of(duplicates, in: articles),
                 changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0,
                 lastSeq: try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes"),
                 oldestArticle: try Date.fetchOne(db, sql: "SELECT min(first_seen_at) FROM articles"),
                 newestArticle: try Date.fetchOne(db, sql: "SELECT max(first_seen_at) FROM articles"),
-                databaseBytes: 0, perSource: perSource)
+                databaseBytes: 0, perSource: perSource, perDay: perDay)
         }
         stats.databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
             let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
             return total + ((attributes?[.size] as? Int) ?? 0)
         }
         return stats
+    }
+}
+
+/// Duplicates as a share of articles, rounded to 4 places; nil without articles.
+enum DuplicateRate {
+    static func of(_ duplicates: Int, in articles: Int) -> Double? {
+        articles > 0 ? (Double(duplicates) / Double(articles) * 10000).rounded() / 10000 : nil
     }
 }
 

@@ -13,7 +13,7 @@ public final class StoreReader: Sendable {
     }
 
     /// Opens the store at `path`; fails with `StoreError` when it is missing,
-    /// not a Tidings store, or from a newer Tidings.
+    /// not a Tidings store, from a newer Tidings, or from an older one not migrated yet.
     public static func open(path: String) throws -> StoreReader {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
@@ -32,6 +32,10 @@ public final class StoreReader: Sendable {
         try StoreSchemaCheck.verify(queue, path: path)
         let migrated = try queue.read { db in try db.tableExists("changes") }
         guard migrated else { throw StoreError.missing(path: path) }
+        let missing = try queue.read { db in
+            try Set(StoreMigrations.migrator.migrations).subtracting(StoreMigrations.migrator.appliedIdentifiers(db)).sorted()
+        }
+        guard missing.isEmpty else { throw StoreError.olderSchema(path: path, missingMigrations: missing) }
         return StoreReader(queue: queue, path: path)
     }
 

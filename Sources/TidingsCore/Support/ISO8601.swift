@@ -39,3 +39,11 @@ public enum ISO8601 {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
+
+/// UTC calendar days, by arithmetic (UTC has no daylight saving).
+enum UTCDay {
+    /// Midnight UTC at the start of the day `date` falls on.
+    static func start(of date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+    }
+}

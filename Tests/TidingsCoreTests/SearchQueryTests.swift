@@ -1,0 +1,44 @@
+import Testing
+@testable import TidingsCore
+
+@Suite("Search query and marks")
+struct SearchQueryTests {
+    @Test("queries become FTS5 expressions in which every word is a quoted string", arguments: [
+        ("kazakhstan troops", #""kazakhstan" AND "troops""#),
+        (#""state of emergency" almaty"#, #""state of emergency" AND "almaty""#),
+        ("каз* OR қаз*", #""каз" * OR "қаз" *"#),
+        ("troops -russia", #""troops" NOT "russia""#),
+        ("troops NOT russia", #""troops" NOT "russia""#),
+        ("title:budget text:\"close vote\"", #"title : "budget" AND text : "close vote""#),
+        ("(wheat OR barley) harvest", #"( "wheat" OR "barley" ) AND "harvest""#),
+        ("U.S. C++ don't", #""U.S." AND "C++" AND "don't""#),
+        ("or and not", #""or" AND "and" AND "not""#),
+        ("budget & —", #""budget""#),
+        (#""close vote"budget"#, #""close vote" AND "budget""#),
+    ])
+    func translation(query: String, expected: String) throws {
+        #expect(try SearchQuery(parsing: query).expression == expected)
+    }
+
+    @Test("queries that cannot be searched say why", arguments: [
+        ("", "nothing to search for"), ("-russia", "NOT needs a term before it"), ("troops OR", "OR needs a term after it"),
+        ("OR troops", "OR needs a term before it"), ("\"open", "unterminated phrase"), ("(troops", "without a matching \")\""),
+        ("troops)", "without a matching \"(\""), ("()", "empty or unfinished group"), ("& —", "nothing to search for"),
+    ])
+    func problems(query: String, message: String) {
+        #expect(throws: SearchQuery.Problem.self) { try SearchQuery(parsing: query) }
+        do {
+            _ = try SearchQuery(parsing: query)
+        } catch {
+            #expect(error.description.contains(message), "\(query): \(error.description)")
+        }
+    }
+
+    @Test("marked text: marks become code-point ranges, white space runs one space; rendering wraps the matches")
+    func markedText() {
+        let marked = MarkedText(marked: "…the \u{02}Қазақстан\u{03} news\n\nand \u{02}café\u{03}")
+        #expect(marked.text == "…the Қазақстан news and café")
+        #expect(marked.matches == [[5, 14], [24, 28]])
+        #expect(marked.rendered(before: "[", after: "]") == "…the [Қазақстан] news and [café]")
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+import TidingsTestSupport
+
+/// The inspection CLI at the edges: OPML in and out, an empty store, a missing, older or newer
+/// store, and a search index that follows the articles (new, edited, migrated).
+@Suite("Inspection CLI: OPML and store states", .serialized)
+struct InspectionStoreStateTests {
+    let work = TemporaryDirectory("tidings-opml")
+    static let opml = InspectionStore.feeds.appendingPathComponent("subscriptions.opml").path
+
+    func config(sources: String = "") throws -> String {
+        try work.write("tidings.toml", tidingsConfig(database: work.path("tidings.db"), sources: [],
+                                                     daemon: "change_log = \"\(work.path("changes"))\"") + sources)
+    }
+
+    @Test("import-opml: [[source]] tables with ids from the titles (transliterated), tags from folders and categories")
+    func importTables() throws {
+        let result = try ProcessRunner.tidings(["--config", try config(), "sources", "import-opml", Self.opml])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            # 3 sources from \(Self.opml) (tidings sources import-opml)
+
+            [[source]]
+            id = "the-steppe-herald"
+            url = "http://127.0.0.1:9/steppe-herald.xml"
+            title = "The Steppe Herald"
+            tags = ["Central Asia", "original"]
+
+            [[source]]
+            id = "moskovskij-vestnik"
+            url = "http://127.0.0.1:9/moscow-daily.xml"
+            title = "Московский вестник"
+            tags = ["Central Asia"]
+
+            [[source]]
+            id = "central-asia-wire-co"
+            url = "http://127.0.0.1:9/wire.xml"
+            title = "Central Asia Wire & Co"
+            tags = ["wire", "syndicated"]
+
+            """)
+    }
+
+    @Test("OPML round trip: import, append to the config, run the daemon, export: the same sources come back")
+    func roundTrip() throws {
+        let imported = try ProcessRunner.tidings(["--config", try config(), "sources", "import-opml", Self.opml]).stdout
+        let file = try config(sources: "\n" + imported)
+        let check = try ProcessRunner.tidings(["check-config", file])
+        #expect(check.status == 0, "the imported tables are a valid config: \(check.stdout)\(check.stderr)")
+        _ = try ProcessRunner.tidingsd(["--config", file, "--once"])  // the feeds are unreachable: the sources are still recorded
+        let exported = try ProcessRunner.tidings(["--config", file, "sources", "export-opml"])
+        #expect(exported.status == 0, "\(exported.stderr)")
+        #expect(exported.stdout.contains(#"<outline type="rss" text="Central Asia Wire &amp; Co" title="Central Asia Wire &amp; Co" xmlUrl="http://127.0.0.1:9/wire.xml" category="wire,syndicated"/>"#), "\(exported.stdout)")
+        let exportFile = try work.write("exported.opml", exported.stdout)
+        let fresh = TemporaryDirectory("tidings-opml-fresh")
+        let freshConfig = try fresh.write("tidings.toml", tidingsConfig(database: fresh.path("t.db"), sources: []))
+        let again = try ProcessRunner.tidings(["--config", freshConfig, "sources", "import-opml", exportFile])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(Self.sources(again.stdout) == Self.sources(imported), "\(again.stdout)")
+        // Against the config they came from, every one is already there.
+        let repeated = try ProcessRunner.tidings(["--config", file, "sources", "import-opml", exportFile])
+        #expect(repeated.stdout.hasPrefix("# 0 sources from"))
+        #expect(repeated.stdout.contains("# skipped \(exportFile):8: http://127.0.0.1:9/moscow-daily.xml is already source \"moskovskij-vestnik\""),
+                "\(repeated.stdout)")
+        #expect(repeated.stderr.contains("0 imported, 3 skipped"))
+    }
+
+    /// The `[[source]]` tables of an import, without its heading comments.
+    static func sources(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").filter { $0.hasPrefix("[[source]]") }.map { $0.trimmingCharacters(in: .newlines) }.sorted()
+    }
+
+    @Test("import-opml: a file that is not OPML, or not XML, is refused with where and what was expected")
+    func badOPML() throws {
+        let broken = try work.write("broken.opml", "<?xml version=\"1.0\"?>\n<opml>\n<body>\n<outline text=\"x\" xmlUrl=\"http://a/&bad;\"/>\n</body></opml>")
+        let result = try ProcessRunner.tidings(["--db", work.path("none.db"), "sources", "import-opml", broken])
+        #expect(result.status == 1)
+        #expect(result.stderr == "tidings: \(broken):4: not well-formed XML: Entity 'bad' not defined; expected an OPML file\n")
+        let rss = try work.write("feed.xml", "<rss version=\"2.0\"><channel/></rss>")
+        let notOPML = try ProcessRunner.tidings(["--db", work.path("none.db"), "sources", "import-opml", rss])
+        #expect(notOPML.status == 1)
+        #expect(notOPML.stderr.contains("the root element is not <opml>"))
+        let empty = try work.write("empty.opml", "<opml version=\"2.0\"><head/><body/></opml>")
+        let nothing = try ProcessRunner.tidings(["--db", work.path("none.db"), "sources", "import-opml", empty])
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("lists no subscriptions"))
+    }
+
+    @Test("an empty store: every listing says so and exits 0; JSON is an empty list")
+    func emptyStore() throws {
+        let file = try config()
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        let db = work.path("tidings.db")
+        for (arguments, expected) in [(["sources"], "No sources in the store yet.\n"), (["articles"], "No articles.\n"),
+                                      (["search", "budget"], "No matches.\n"), (["articles", "--json"], "[]\n"),
+                                      (["search", "x", "--json"], "[]\n"), (["export"], ""), (["dups"], "No duplicates.\n")] {
+            let result = try ProcessRunner.tidings(["--db", db] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout == expected, "\(arguments)")
+        }
+        let stats = try ProcessRunner.tidings(["--db", db, "stats", "--days", "3"]).stdout
+        #expect(stats.contains("Articles   0 (0 in the last 24h), first seen - … -\n"))
+        #expect(stats.hasSuffix("Articles first seen per day (UTC), last 3 days\n(none)\n"), "\(stats)")
+        #expect(try ProcessRunner.tidings(["--db", db, "show", "1"]).status == 1)
+    }
+
+    @Test("a missing store, an older store not migrated yet, and a newer store: a clear message and exit 1")
+    func storeVersions() throws {
+        let missing = try ProcessRunner.tidings(["--db", work.path("nothing.db"), "search", "x"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("no Tidings database at \(work.path("nothing.db"))"))
+
+        let store = try InspectionStore()
+        try store.sql("""
+            DROP TRIGGER articles_search_insert; DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
+            DROP TABLE articles_search; DROP INDEX articles_by_date; DROP INDEX articles_by_source_date;
+            DROP INDEX articles_duplicates_by_source;
+            DELETE FROM grdb_migrations WHERE identifier = 'v10-search-and-listing-indexes';
+            """)
+        let older = try store.tidings(["search", "budget"])
+        #expect(older.status == 1)
+        #expect(older.stderr.contains("was written by an older tidingsd and lacks v10-search-and-listing-indexes; restart tidingsd"),
+                "\(older.stderr)")
+        // The daemon migrates it, building the index for the articles already stored.
+        #expect(try ProcessRunner.tidingsd(["--config", store.config, "--once"]).status == 0)
+        let found = try store.tidings(["search", "budget", "--json"])
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect((try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [5, 7])
+
+        try store.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future');")
+        let newer = try store.tidings(["articles"])
+        #expect(newer.status == 1)
+        #expect(newer.stderr.contains("was written by a newer version of Tidings (unknown migrations: v99-from-the-future)"))
+    }
+
+    @Test("the search index follows the store: an edited article is found by its new words, not its old ones")
+    func indexFollowsEdits() throws {
+        let feed = work.url.appendingPathComponent("feed.xml")
+        func write(_ text: String) throws {
+            try """
+                <rss version="2.0"><channel><title>Herald</title><link>https://herald.example/</link>
+                <item><title>Budget passes</title><guid>budget</guid><link>https://herald.example/budget</link>
+                <description>\(text)</description></item></channel></rss>
+                """.write(to: feed, atomically: true, encoding: .utf8)
+        }
+        try write("The council met on Monday and approved the budget after a close vote on the harbour.")
+        let file = try work.write("edit.toml", tidingsConfig(database: work.path("edit.db"), sources: [("herald", feed.absoluteString)]))
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once"]).status == 0)
+        func ids(_ query: String) throws -> [Int] {
+            let result = try ProcessRunner.tidings(["--db", work.path("edit.db"), "search", query, "--json"])
+            return (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        }
+        #expect(try ids("harbour") == [1])
+        try write("The council met on Monday and approved the budget after a close vote on the railway station.")
+        #expect(try ProcessRunner.tidingsd(["--config", file, "--once", "--all"]).status == 0)
+        #expect(try ids("railway") == [1])
+        #expect(try ids("harbour").isEmpty)
+    }
+
+    @Test("reads never wait for the daemon: search, articles and stats answer while it ingests 1,500 articles")
+    func readsDuringIngest() throws {
+        // Distinct texts (words drawn by a fixed LCG), so that dedup has little to match and the ingest is the work.
+        let vocabulary = ["wheat", "barley", "oats", "harvest", "river", "council", "budget", "school", "market", "grain",
+                          "steppe", "rail", "port", "winter", "farm", "yield", "price", "export", "road", "village"]
+        var state: UInt64 = 42
+        var items = ""
+        for number in 0..<1500 {
+            var words: [String] = []
+            for _ in 0..<40 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                words.append(vocabulary[Int(state >> 33) % vocabulary.count] + String(Int(state >> 40) % 50))
+            }
+            items += "<item><title>Report \(number)</title><guid>r\(number)</guid><description>\(words.joined(separator: " "))</description></item>"
+        }
+        let feed = try work.write("big.xml", "<rss version=\"2.0\"><channel><title>Big</title>\(items)</channel></rss>")
+        let file = try work.write("big.toml", tidingsConfig(database: work.path("big.db"), sources: [("big", "file://\(feed)")]))
+        // The store exists before the ingest starts, so that every read below finds it.
+        _ = try ProcessRunner.tidingsd(["--config", try work.write("empty.toml", tidingsConfig(database: work.path("big.db"), sources: [])), "--once"])
+        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", file, "--once"])
+        var reads = 0
+        var sawPartial = false
+        while daemon.process.isRunning || reads < 3 {
+            for arguments in [["search", "wheat*", "--limit", "5", "--json"], ["articles", "--limit", "5"], ["stats", "--json"]] {
+                let result = try ProcessRunner.tidings(["--db", work.path("big.db")] + arguments)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            }
+            let count = (try TidingsJSON.document(db: work.path("big.db"), ["stats", "--json"]) as? [String: Any])?["articles"] as? Int ?? -1
+            if count > 0, count < 1500 { sawPartial = true }
+            reads += 1
+            usleep(20_000)
+        }
+        #expect(daemon.waitForExit(timeout: 120) == 0, "\(daemon.stderr)")
+        #expect((try TidingsJSON.document(db: work.path("big.db"), ["stats", "--json"]) as? [String: Any])?["articles"] as? Int == 1500)
+        if !sawPartial { print("note: every read fell before or after the ingest's one transaction (\(reads) rounds)") }
+    }
+}
