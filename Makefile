@@ -5,7 +5,7 @@
 #   make test    install what is missing, build, run every test
 #   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
 #   make torture tidingsd killed with SIGKILL 200 times during ingest, then checked
-#   make install release binaries, systemd unit, sysusers/tmpfiles snippets, /etc/tidings/tidings.toml
+#   make install release binaries, systemd unit, sysusers/tmpfiles snippets, man pages, shell completions, /etc/tidings/tidings.toml
 #                (PREFIX=/usr/local, DESTDIR honoured; the config only if absent); make uninstall
 #
 # Needs Swift 6 on PATH; Debian packages are installed with apt-get (as root,
@@ -59,6 +59,7 @@ build: deps
 
 release: deps
 	$(SWIFT) build -c release
+	$(SWIFT) build -c release --product generate-manual
 
 ## Ingest the demo feeds once and show where to look.
 run: release
@@ -84,6 +85,7 @@ serve: release
 ## against HTTP servers they start on 127.0.0.1.
 test: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 	Tests/Conformance/run-conformance.sh .build/debug/tidings
 	$(SWIFT) test --skip-build
 
@@ -94,8 +96,15 @@ UNITDIR      := $(PREFIX)/lib/systemd/system
 SYSUSERSDIR  := $(PREFIX)/lib/sysusers.d
 TMPFILESDIR  := $(PREFIX)/lib/tmpfiles.d
 DOCDIR       := $(PREFIX)/share/doc/tidings
+MANDIR       := $(PREFIX)/share/man
+BASHCOMPDIR  := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR   := $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR  := $(PREFIX)/share/fish/vendor_completions.d
 # The binaries to install; NO_BUILD=1 installs what INSTALL_FROM holds without building.
 INSTALL_FROM ?= $(RELEASE_BIN)
+# swift-argument-parser's man page generator (built with the binaries) and the date the pages carry.
+MANUAL_TOOL  ?= $(INSTALL_FROM)/generate-manual
+MAN_DATE     := $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 
 ## Install as a system service. On a machine run by systemd (and no DESTDIR) it also
 ## creates the user and directories and reloads systemd; enabling is left to you.
@@ -109,6 +118,14 @@ install: $(if $(NO_BUILD),,release)
 	install -Dm644 systemd/tidings.sysusers.conf $(DESTDIR)$(SYSUSERSDIR)/tidings.conf
 	install -Dm644 systemd/tidings.tmpfiles.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
 	install -Dm644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@# Man pages and shell completions come from the command definitions themselves.
+	@mkdir -p $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	for tool in tidings tidingsd; do \
+	  $(MANUAL_TOOL) $(INSTALL_FROM)/$$tool --date $(MAN_DATE) --authors "Tidings developers" -o $(DESTDIR)$(MANDIR)/man1 && \
+	  $(INSTALL_FROM)/$$tool --generate-completion-script bash > $(DESTDIR)$(BASHCOMPDIR)/$$tool && \
+	  $(INSTALL_FROM)/$$tool --generate-completion-script zsh > $(DESTDIR)$(ZSHCOMPDIR)/_$$tool && \
+	  $(INSTALL_FROM)/$$tool --generate-completion-script fish > $(DESTDIR)$(FISHCOMPDIR)/$$tool.fish || exit 1; \
+	done
 	@if [ -e $(DESTDIR)/etc/tidings/tidings.toml ]; then \
 	  echo "kept $(DESTDIR)/etc/tidings/tidings.toml (the shipped reference is $(DESTDIR)$(DOCDIR)/tidings.toml)"; \
 	else install -Dm644 config/tidings.toml $(DESTDIR)/etc/tidings/tidings.toml; fi
@@ -123,6 +140,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/tidingsd $(DESTDIR)$(BINDIR)/tidings $(DESTDIR)$(UNITDIR)/tidingsd.service \
 	  $(DESTDIR)$(SYSUSERSDIR)/tidings.conf $(DESTDIR)$(TMPFILESDIR)/tidings.conf
 	rm -rf $(DESTDIR)$(DOCDIR)
+	for tool in tidings tidingsd; do \
+	  rm -f $(DESTDIR)$(MANDIR)/man1/$$tool.1 $(DESTDIR)$(BASHCOMPDIR)/$$tool $(DESTDIR)$(ZSHCOMPDIR)/_$$tool \
+	    $(DESTDIR)$(FISHCOMPDIR)/$$tool.fish; \
+	done
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "kept /etc/tidings and /var/lib/tidings"
 
@@ -159,6 +180,7 @@ bench: release bench-deps
 	  --scorer $(SHARED)/bench/score_extract.py --runs 3
 	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
 	python3 bench/farm_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/farm
+	python3 bench/cli_bench.py --tidings $(RELEASE_BIN)/tidings --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/cli
 
 clean:
 	rm -rf .build .tidings-demo $(BENCH_DIR)

@@ -36,13 +36,7 @@ struct ExtractCommand: ParsableCommand {
     /// The inputs named on the command line, then those of `--list`.
     private func allInputs() throws -> [String] {
         guard let list else { return inputs }
-        let text: String
-        do {
-            text = list == "-" ? String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-                : try String(contentsOfFile: list, encoding: .utf8)
-        } catch {
-            throw CLIFailure(message: "cannot read the list \(list): \(error.localizedDescription)")
-        }
+        let text = String(decoding: try InputFile.read(list, what: "the list "), as: UTF8.self)
         return inputs + text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
     }
 
@@ -79,13 +73,8 @@ struct ExtractCommand: ParsableCommand {
         if let remote = URL(string: input), let scheme = remote.scheme?.lowercased(), scheme == "http" || scheme == "https" {
             return try fetch(remote)
         }
-        do {
-            let data = input == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: input), options: .alwaysMapped)
-            return Page(bytes: [UInt8](data), url: url.flatMap { URL(string: $0) }, contentType: contentType)
-        } catch {
-            throw CLIFailure(message: "cannot read \(input): \(error.localizedDescription)")
-        }
+        let data = try InputFile.read(input)
+        return Page(bytes: [UInt8](data), url: url.flatMap { URL(string: $0) }, contentType: contentType)
     }
 
     /// Fetches on a task and waits: the main thread is not one of the cooperative pool's.

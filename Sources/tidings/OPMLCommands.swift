@@ -21,12 +21,7 @@ struct ImportOPMLCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("OPML file (- for standard input).", valueName: "file")) var file: String
 
     func run() throws {
-        let data: Data
-        do {
-            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw CLIFailure(message: "cannot read \(file): \((error as NSError).localizedDescription)")
-        }
+        let data = try InputFile.read(file)
         let feeds: [OPMLFeed]
         do {
             feeds = try OPMLReader.read(data, file: file)

@@ -23,13 +23,7 @@ struct ParseCommand: ParsableCommand {
     var contentType: String?
 
     func run() throws {
-        let data: Data
-        do {
-            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                : try Data(contentsOf: URL(fileURLWithPath: file), options: .alwaysMapped)
-        } catch {
-            throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
-        }
+        let data = try InputFile.read(file)
         let environment = ProcessInfo.processInfo.environment
         let headers = environment["FEEDCONF_HEADERS"].flatMap(JSONValue.parse)
         var headerContentType: String?

@@ -10,7 +10,8 @@ struct SearchCommand: ParsableCommand {
             Words must all match, in any order and any case; Latin accents are ignored ("cafe" finds "café"). \
             "an exact phrase" in quotes; prefix* matches word beginnings; OR between alternatives; -word (or NOT word) \
             excludes; title:word or text:word looks in one field; ( ) groups. Ranking is BM25, a title match \
-            weighing four times a match in the text (`score` in JSON, higher is better). Matches are coloured on a terminal and [bracketed] elsewhere.
+            weighing four times a match in the text (`score` in JSON, higher is better). When more than 10,000 \
+            articles match, the newest 10,000 are ranked and a note says so; --all ranks every match. Matches are coloured on a terminal and [bracketed] elsewhere.
 
             Examples:
               tidings search kazakhstan troops
@@ -24,6 +25,11 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var filter: FilterOptions
     @OptionGroup var listing: ListingOptions
     @OptionGroup var colour: ColourOptions
+    @Flag(name: .long, help: "Rank every match, not only the newest \(Self.rankWithin) (slower for common words in a large store).")
+    var all = false
+
+    /// How many of the newest matches are ranked unless --all is given.
+    static let rankWithin = 10_000
 
     func validate() throws {
         // Words are taken as they come so that "-word" excludes; a "--word" can only be a mistyped option.
@@ -41,9 +47,15 @@ struct SearchCommand: ParsableCommand {
     func run() throws {
         let parsed = try SearchQuery(parsing: query.joined(separator: " "))
         let store = try root.openStore()
-        let (hits, cut) = listing.page(try store.search(parsed, filter: filter.filter(limit: listing.fetchLimit)))
+        let results = try store.search(parsed, filter: filter.filter(limit: listing.fetchLimit), rankWithin: all ? nil : Self.rankWithin)
+        let (hits, cut) = listing.page(results.hits)
+        let capNote = results.rankedAmongNewest.map {
+            "(more than \($0) articles match: these are the best of the newest \($0); --all ranks every match, "
+                + "--since/--until or a narrower query cut them down)"
+        }
         if listing.json {
             Output.line(JSONOutput.encode(hits))
+            if let capNote { Output.error("tidings: " + capNote.dropFirst().dropLast()) }
             return
         }
         guard !hits.isEmpty else {
@@ -70,6 +82,7 @@ struct SearchCommand: ParsableCommand {
         }
         Output.line(lines.joined(separator: "\n"))
         listing.noteCut(cut, of: "matches ")
+        if let capNote { Output.line(capNote) }
     }
 
     /// The row with its title's matches coloured, when the title was not shortened to fit.

@@ -28,13 +28,7 @@ struct SimilarCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data: Data
-        do {
-            data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
-        } catch {
-            throw CLIFailure(message: "cannot read \(file): \(error.localizedDescription)")
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        let text = String(decoding: try InputFile.read(file), as: UTF8.self)
         let (matches, cut) = listing.page(try root.openStore().similarArticles(
             to: text, settings: try root.dedupSettings(), minimum: minimum, limit: listing.fetchLimit))
         if listing.json {

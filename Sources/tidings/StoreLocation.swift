@@ -87,3 +87,15 @@ enum SinceValue {
         }
     }
 }
+
+/// A file argument's bytes, `-` meaning standard input; a file that cannot be read is a `CLIFailure` naming it.
+enum InputFile {
+    static func read(_ path: String, what: String = "") throws -> Data {
+        do {
+            return path == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+                : try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw CLIFailure(message: "cannot read \(what)\(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -11,7 +11,12 @@ struct Tidings: ParsableCommand {
             The store is found through --db, or through the config file (--config, default \
             \(TidingsConfiguration.defaultPath)). It is opened read-only and never blocks the daemon.
 
-            Exit status: 0 success, 1 not found or invalid (missing store, bad config, unknown id), 2 usage error.
+            Every listing takes --json (JSON Lines for streams); tables fit the terminal. Colour only on a terminal \
+            and never with NO_COLOR set.
+
+            Exit status: 0 success, 1 not found or invalid (missing store, a store from a newer Tidings or not yet \
+            migrated by tidingsd, bad config, unknown id, unreadable file), 2 usage error (unknown option, bad value, \
+            unreadable search query).
             """,
         version: TidingsVersion.current,
         subcommands: [

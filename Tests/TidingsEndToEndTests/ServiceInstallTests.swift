@@ -19,10 +19,25 @@ struct ServiceInstallTests {
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         let files = ["usr/bin/tidingsd", "usr/bin/tidings", "usr/lib/systemd/system/tidingsd.service",
                      "usr/lib/sysusers.d/tidings.conf", "usr/lib/tmpfiles.d/tidings.conf", "etc/tidings/tidings.toml",
-                     "usr/share/doc/tidings/README.md"]
+                     "usr/share/doc/tidings/README.md", "usr/share/man/man1/tidings.1", "usr/share/man/man1/tidingsd.1",
+                     "usr/share/bash-completion/completions/tidings", "usr/share/zsh/vendor-completions/_tidings",
+                     "usr/share/fish/vendor_completions.d/tidings.fish", "usr/share/bash-completion/completions/tidingsd"]
         for file in files { #expect(FileManager.default.fileExists(atPath: root.path(file)), "\(file)") }
         let unit = try String(contentsOfFile: root.path("usr/lib/systemd/system/tidingsd.service"), encoding: .utf8)
         #expect(unit.contains("ExecStart=/usr/bin/tidingsd --config /etc/tidings/tidings.toml"))
+        // The man page and completions are generated from the command definitions: every subcommand is in them.
+        let manual = try String(contentsOfFile: root.path("usr/share/man/man1/tidings.1"), encoding: .utf8)
+        for command in ["search", "import-opml", "export-opml", "export", "stats", "--prometheus"] {
+            #expect(manual.contains(command), "\(command) in the man page")
+        }
+        #expect(manual.contains(".Dt TIDINGS 1"), "an mdoc page in section 1")
+        // Bash completes the subcommands of `tidings sources` the way it would at a prompt.
+        let completion = try ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), ["-c", #"""
+            source "$1" && COMP_WORDS=(tidings sources "") && COMP_CWORD=2 && COMP_LINE="tidings sources " && COMP_POINT=${#COMP_LINE}
+            function=$(complete -p tidings | sed -E 's/.*-F ([^ ]+).*/\1/') && "$function" tidings "" sources && printf '%s\n' "${COMPREPLY[@]}"
+            """#, "bash", root.path("usr/share/bash-completion/completions/tidings")])
+        #expect(completion.status == 0, "\(completion.stderr)")
+        #expect(completion.stdout.contains("import-opml") && completion.stdout.contains("export-opml"), "\(completion.stdout)")
 
         let edited = "# mine\n"
         try edited.write(toFile: root.path("etc/tidings/tidings.toml"), atomically: true, encoding: .utf8)

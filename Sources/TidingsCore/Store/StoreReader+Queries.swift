@@ -163,7 +163,7 @@ extension StoreReader {
         var stats = try read { db in
             let counts = try Self.countsBySource(db)
             let lastDay = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT source_id, count(*) FROM articles WHERE first_seen_at >= ? GROUP BY source_id
+                SELECT source_id, count(*) FROM articles INDEXED BY articles_by_first_seen WHERE first_seen_at >= ? GROUP BY source_id
                 """, arguments: [dayAgo]).map { ($0[0] as String, $0[1] as Int) })
             let perSource = try String.fetchAll(db, sql: "SELECT id FROM sources WHERE removed_at IS NULL ORDER BY id").map { id in
                 let (articles, duplicates) = counts[id] ?? (0, 0)

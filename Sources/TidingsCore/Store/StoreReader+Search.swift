@@ -25,27 +25,52 @@ public struct SearchHit: Sendable, Equatable, Encodable {
     }
 }
 
+/// What `tidings search` found: the hits, best first, and whether only the newest matches were ranked.
+public struct SearchResults: Sendable {
+    public var hits: [SearchHit]
+    /// Set when the query matched more articles than `rankWithin`: then the hits are the best of the
+    /// newest `rankWithin` matches (by when they were stored), not of all.
+    public var rankedAmongNewest: Int?
+}
+
 extension StoreReader {
-    /// Articles matching `query`, best first, with highlighted titles and snippets.
+    /// Articles matching `query`, best first, with highlighted titles and snippets. With `rankWithin`,
+    /// a query matching more articles ranks only the newest that many (ranking every match of a common
+    /// word in a million articles takes a tenth of a second or more); nil ranks them all.
     /// `snippetWords` is about how many words of text each snippet shows.
-    public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), snippetWords: Int = 24) throws -> [SearchHit] {
+    public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), rankWithin: Int? = nil,
+                       snippetWords: Int = 24) throws -> SearchResults {
         let (conditions, arguments) = filter.conditions(on: "a")
-        var sql = """
-            SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, articles_search.rank,
-                   highlight(articles_search, 0, \(MarkedText.sqlMarkers)) AS title_marked,
-                   snippet(articles_search, 1, \(MarkedText.sqlMarkers), '…', \(max(1, min(snippetWords, 64)))) AS snippet
-            FROM articles_search JOIN articles a ON a.id = articles_search.rowid
-            WHERE articles_search MATCH ?\(conditions)
-            ORDER BY articles_search.rank
-            """
-        if let limit = filter.limit { sql += " LIMIT \(limit)" }
+        let join = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?\(conditions)"
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: [query.expression] + arguments).map { row in
+            var floor: Int64?
+            if let rankWithin {
+                floor = try Int64.fetchOne(db, sql: """
+                    SELECT articles_search.rowid \(join) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?
+                    """, arguments: [query.expression] + arguments + [rankWithin - 1])
+                if floor != nil {
+                    // Exactly `rankWithin` matches need no cut: look one further to know.
+                    let more = try Int64.fetchOne(db, sql: """
+                        SELECT articles_search.rowid \(join) AND articles_search.rowid < ? ORDER BY articles_search.rowid DESC LIMIT 1
+                        """, arguments: [query.expression] + arguments + [floor])
+                    if more == nil { floor = nil }
+                }
+            }
+            var sql = """
+                SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, articles_search.rank,
+                       highlight(articles_search, 0, \(MarkedText.sqlMarkers)) AS title_marked,
+                       snippet(articles_search, 1, \(MarkedText.sqlMarkers), '…', \(max(1, min(snippetWords, 64)))) AS snippet
+                \(join)\(floor.map { " AND articles_search.rowid >= \($0)" } ?? "")
+                ORDER BY articles_search.rank
+                """
+            if let limit = filter.limit { sql += " LIMIT \(limit)" }
+            let hits = try Row.fetchAll(db, sql: sql, arguments: [query.expression] + arguments).map { row in
                 let rank: Double = row["rank"]
                 return SearchHit(article: ArticleSummary(row: row), score: (-rank * 1000).rounded() / 1000,
                                  titleMarks: MarkedText(marked: row["title_marked"] ?? ""),
                                  snippet: MarkedText(marked: row["snippet"] ?? ""))
             }
+            return SearchResults(hits: hits, rankedAmongNewest: floor == nil ? nil : rankWithin)
         }
     }
 }
