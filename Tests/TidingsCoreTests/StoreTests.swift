@@ -123,6 +123,27 @@ struct StoreTests {
         }
     }
 
+    @Test("search with a ranking cap: more matches than the cap rank only the newest that many, and say so; filters count first")
+    func searchCap() async throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a"), source("b")])
+        _ = try await store.record(success("a", ["harvest one", "harvest two", "harvest three"]))
+        _ = try await store.record(success("b", ["harvest four", "rain five"]))
+        let reader = try StoreReader.open(path: path)
+        let query = try SearchQuery(parsing: "harvest")
+        let all = try reader.search(query)
+        #expect(all.hits.count == 4)
+        #expect(all.rankedAmongNewest == nil)
+        let capped = try reader.search(query, rankWithin: 2)
+        #expect(capped.rankedAmongNewest == 2)
+        #expect(Set(capped.hits.map(\.article.id)) == Set(all.hits.map(\.article.id).sorted().suffix(2)), "the two stored last")
+        let exact = try reader.search(query, rankWithin: 4)
+        #expect(exact.rankedAmongNewest == nil, "exactly as many matches as the cap: nothing left out")
+        let filtered = try reader.search(query, filter: ArticleFilter(source: "a"), rankWithin: 2)
+        #expect(filtered.rankedAmongNewest == 2)
+        #expect(filtered.hits.map(\.article.source) == ["a", "a"], "the cap counts the matches the filter keeps")
+    }
+
     @Test("the same identity in two sources is two articles: identity is per source")
     func identityIsPerSource() async throws {
         let store = try Store.open(path: path)

@@ -43,24 +43,16 @@ extension StoreReader {
         let (conditions, arguments) = filter.conditions(on: "a")
         let join = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?\(conditions)"
         return try read { db in
-            var floor: Int64?
-            if let rankWithin {
-                floor = try Int64.fetchOne(db, sql: """
-                    SELECT articles_search.rowid \(join) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?
-                    """, arguments: [query.expression] + arguments + [rankWithin - 1])
-                if floor != nil {
-                    // Exactly `rankWithin` matches need no cut: look one further to know.
-                    let more = try Int64.fetchOne(db, sql: """
-                        SELECT articles_search.rowid \(join) AND articles_search.rowid < ? ORDER BY articles_search.rowid DESC LIMIT 1
-                        """, arguments: [query.expression] + arguments + [floor])
-                    if more == nil { floor = nil }
-                }
+            // The match just past the newest `rankWithin`, if there is one: only matches stored after it are ranked.
+            let beyond = try rankWithin.flatMap { count in
+                try Int64.fetchOne(db, sql: "SELECT articles_search.rowid \(join) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
+                                   arguments: [query.expression] + arguments + [count])
             }
             var sql = """
                 SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, articles_search.rank,
                        highlight(articles_search, 0, \(MarkedText.sqlMarkers)) AS title_marked,
                        snippet(articles_search, 1, \(MarkedText.sqlMarkers), '…', \(max(1, min(snippetWords, 64)))) AS snippet
-                \(join)\(floor.map { " AND articles_search.rowid >= \($0)" } ?? "")
+                \(join)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
                 ORDER BY articles_search.rank
                 """
             if let limit = filter.limit { sql += " LIMIT \(limit)" }
@@ -70,7 +62,7 @@ extension StoreReader {
                                  titleMarks: MarkedText(marked: row["title_marked"] ?? ""),
                                  snippet: MarkedText(marked: row["snippet"] ?? ""))
             }
-            return SearchResults(hits: hits, rankedAmongNewest: floor == nil ? nil : rankWithin)
+            return SearchResults(hits: hits, rankedAmongNewest: beyond == nil ? nil : rankWithin)
         }
     }
 }
