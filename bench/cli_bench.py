@@ -15,6 +15,8 @@ the same queries run straight against SQLite from Python (no process start, no
 formatting): the floor the CLI is measured against.
 """
 import argparse
+import itertools
+import bisect
 import os
 import random
 import sqlite3
@@ -47,12 +49,8 @@ def build(path, tidingsd, count, seed):
     subprocess.run([tidingsd, "--config", config, "--once"], check=True, capture_output=True)
     rng = random.Random(seed)
     words = vocabulary(40000, rng)
-    weights = [1.0 / (rank + 1) for rank in range(len(words))]
-    cumulative = []
-    total = 0.0
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
+    cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(words))))
+    total = cumulative[-1]
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = OFF")
@@ -80,9 +78,8 @@ def build(path, tidingsd, count, seed):
         if len(batch) == 10000:
             _insert(db, batch)
             batch = []
-            done = number
-            rate = done / (time.time() - started)
-            print(f"\r  building: {done} of {count} articles ({rate:.0f}/s)", end="", file=sys.stderr, flush=True)
+            rate = number / (time.time() - started)
+            print(f"\r  building: {number} of {count} articles ({rate:.0f}/s)", end="", file=sys.stderr, flush=True)
     if batch:
         _insert(db, batch)
     db.execute("INSERT INTO articles_search (articles_search) VALUES ('optimize')")
@@ -93,11 +90,10 @@ def build(path, tidingsd, count, seed):
     with open(path + ".version", "w") as f:
         f.write(f"{GENERATOR_VERSION} {count} {seed}\n")
     print(f"\r  built {count} articles in {time.time() - started:.0f} s" + " " * 20, file=sys.stderr)
-    return words
 
 
 def _pick(cumulative, total, rng):
-    import bisect
+    """A word index drawn from the Zipf weights."""
     return bisect.bisect_left(cumulative, rng.random() * total)
 
 

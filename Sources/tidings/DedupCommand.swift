@@ -35,20 +35,19 @@ struct DedupCommand: ParsableCommand {
 
         let corpus = CorpusDedup(parameters: DedupParameters(settings: settings))
         let started = Date()
-        let showProgress = isatty(STDERR_FILENO) == 1
+        var progress = ProgressLine(enabled: isatty(STDERR_FILENO) == 1)
         do {
             try corpus.run(input: inputDescriptor, inputName: input == "-" ? "<stdin>" : input, output: outputDescriptor) { summary in
-                guard showProgress else { return }
                 let rate = Double(summary.articles) / max(Date().timeIntervalSince(started), 0.001)
-                FileHandle.standardError.write(Data("\r\u{1B}[K\(summary.articles) articles, \(summary.duplicates) duplicates, \(Int(rate)) articles/s".utf8))
+                progress.draw("\(summary.articles) articles, \(summary.duplicates) duplicates, \(Int(rate)) articles/s")
             }
         } catch let error as CorpusDedup.InputError {
-            if showProgress { Output.error("") }
+            progress.clear()
             throw CLIFailure(message: "\(error.description) (verdicts before that line were written)")
         }
         let seconds = Date().timeIntervalSince(started)
         let summary = corpus.summary
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        progress.clear()
         Output.error(String(format: "dedup: %d articles, %d duplicates (%d exact, %d near, %d contained) in %.2f s, %.0f articles/s",
                             summary.articles, summary.duplicates, summary.exact, summary.near, summary.contained,
                             seconds, Double(summary.articles) / max(seconds, 0.001)))

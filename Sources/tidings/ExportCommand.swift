@@ -36,17 +36,24 @@ struct ExportCommand: ParsableCommand {
         var output = BufferedOutput()
         let names = ExportedArticle.fieldNames(withContent: html)
         if format == .csv { output.append(CSVField.line(names.map(JSONValue.string))) }
-        var progress = Terminal.showsProgress ? Progress(total: try store.countArticles(selection), noun: "articles") : nil
-        let count = try store.forEachArticle(selection, withContent: html) { article in
+        var progress = ProgressLine(enabled: Terminal.showsProgress)
+        let total = progress.enabled ? try store.countArticles(selection) : 0
+        let started = Date()
+        var done = 0
+        try store.forEachArticle(selection, withContent: html) { article in
             let values = article.values(withContent: html)
             switch format {
             case .jsonl: output.append(JSONValue.objectText(Array(zip(names, values))) + "\n")
             case .csv: output.append(CSVField.line(values))
             }
-            progress?.advance()
+            done += 1
+            if done % 256 == 0 { progress.draw("export: \(done * 100 / max(total, 1))% (\(done) of \(total) articles)") }
         }
         output.flush()
-        progress?.finish(count: count)
+        progress.clear()
+        if progress.enabled {
+            Output.error(String(format: "export: %d articles in %.1f s", done, Date().timeIntervalSince(started)))
+        }
     }
 }
 
@@ -63,34 +70,5 @@ struct BufferedOutput {
         guard !buffer.isEmpty else { return }
         FileHandle.standardOutput.write(buffer)
         buffer.removeAll(keepingCapacity: true)
-    }
-}
-
-/// A progress line on standard error, redrawn at most ten times a second: `export: 41% (410000 of 1000000 articles)`.
-struct Progress {
-    let total: Int
-    let noun: String
-    private var done = 0
-    private var lastDrawn = Date.distantPast
-    private let started = Date()
-
-    init(total: Int, noun: String) {
-        self.total = total
-        self.noun = noun
-    }
-
-    mutating func advance() {
-        done += 1
-        guard done % 256 == 0 else { return }
-        let now = Date()
-        guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
-        lastDrawn = now
-        let percent = total > 0 ? done * 100 / total : 100
-        FileHandle.standardError.write(Data("\r\u{1B}[Kexport: \(percent)% (\(done) of \(total) \(noun))".utf8))
-    }
-
-    func finish(count: Int) {
-        let seconds = Date().timeIntervalSince(started)
-        FileHandle.standardError.write(Data("\r\u{1B}[Kexport: \(count) \(noun) in \(String(format: "%.1f", seconds)) s\n".utf8))
     }
 }

@@ -28,24 +28,14 @@ struct ImportOPMLCommand: ParsableCommand {
         } catch {
             throw CLIFailure(message: error.description)
         }
-        let tables = SourceTables(feeds, from: file, existing: try configuredSources())
-        FileHandle.standardOutput.write(Data(tables.text.utf8))
         guard !feeds.isEmpty else {
             throw CLIFailure(message: "\(file) lists no subscriptions; expected <outline> elements with an xmlUrl")
         }
+        let configured = try root.configurationIfAny(for: "the sources to compare with")?.sources ?? []
+        let tables = SourceTables(feeds, from: file, existing: configured.map { ($0.id, $0.url.absoluteString) })
+        FileHandle.standardOutput.write(Data(tables.text.utf8))
         if !tables.skipped.isEmpty {
             Output.error("tidings: \(tables.imported) imported, \(tables.skipped.count) skipped (the output's comments say why)")
-        }
-    }
-
-    /// The sources of the config, when there is one to compare with.
-    private func configuredSources() throws -> [(id: String, url: String)] {
-        guard root.config != nil || FileManager.default.fileExists(atPath: TidingsConfiguration.defaultPath) else { return [] }
-        do {
-            return try ConfigurationLoader.load(path: root.config ?? TidingsConfiguration.defaultPath).configuration.sources
-                .map { ($0.id, $0.url.absoluteString) }
-        } catch let error as ConfigurationError {
-            throw CLIFailure(message: "cannot use config file to compare sources with:\n" + error.description)
         }
     }
 }

@@ -45,6 +45,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
+        // validate() parsed it already, so that a bad query is a usage error with this command's usage.
         let parsed = try SearchQuery(parsing: query.joined(separator: " "))
         let store = try root.openStore()
         let results = try store.search(parsed, filter: filter.filter(limit: listing.fetchLimit), rankWithin: all ? nil : Self.rankWithin)

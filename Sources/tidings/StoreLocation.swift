@@ -15,13 +15,17 @@ extension Tidings {
 
     /// The `[dedup]` settings of `--config`; the defaults when no config is given and none is at the default path.
     func dedupSettings() throws -> DedupSettings {
-        guard config != nil || FileManager.default.fileExists(atPath: TidingsConfiguration.defaultPath) else {
-            return DedupSettings()
-        }
+        try configurationIfAny(for: "the [dedup] settings")?.dedup ?? DedupSettings()
+    }
+
+    /// `--config`, else the default config if there is one; nil when neither is there. A config
+    /// that does not load is a `CLIFailure` saying what it was needed `for`.
+    func configurationIfAny(for purpose: String) throws -> TidingsConfiguration? {
+        guard config != nil || FileManager.default.fileExists(atPath: TidingsConfiguration.defaultPath) else { return nil }
         do {
-            return try ConfigurationLoader.load(path: config ?? TidingsConfiguration.defaultPath).configuration.dedup
+            return try ConfigurationLoader.load(path: config ?? TidingsConfiguration.defaultPath).configuration
         } catch let error as ConfigurationError {
-            throw CLIFailure(message: "cannot use config file for the [dedup] settings:\n" + error.description)
+            throw CLIFailure(message: "cannot use config file for \(purpose):\n" + error.description)
         }
     }
 

@@ -118,13 +118,27 @@ struct InspectionCLITests {
         }
     }
 
-    @Test("search: matches in colour on request, never under NO_COLOR")
+    @Test("search: matches in colour on a terminal, never under NO_COLOR, bracketed in a pipe; --color always forces it")
     func searchColour() throws {
-        let coloured = try run("search", "grain", "--source", "steppe-herald", "--limit", "1", "--color", "always")
-        #expect(coloured.contains("\u{1B}[1;33mGrain\u{1B}[0m harvest"), "\(coloured)")
-        #expect(coloured.contains("exports of \u{1B}[1;33mgrain\u{1B}[0m through"))
-        let plain = try run("search", "grain", "--limit", "1", environment: ["NO_COLOR": "1"])
-        #expect(!plain.contains("\u{1B}"))
+        /// The search run on a pseudo-terminal (util-linux `script`), as a person at a prompt runs it.
+        func onTerminal(noColour: Bool) throws -> String {
+            // Whatever the test runner's own environment says about colour, only NO_COLOR here decides.
+            let command = "/usr/bin/env -u NO_COLOR \(noColour ? "NO_COLOR=1 " : "")TERM=xterm COLUMNS=120 "
+                + "\(TestPaths.tidings.path) --db \(store.db) search grain --source steppe-herald --limit 1"
+            let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+        let terminal = try onTerminal(noColour: false)
+        #expect(terminal.contains("\u{1B}[1;33mGrain\u{1B}[0m harvest"), "\(terminal)")
+        #expect(terminal.contains("exports of \u{1B}[1;33mgrain\u{1B}[0m through"))
+        let noColour = try onTerminal(noColour: true)
+        #expect(!noColour.contains("\u{1B}"), "\(noColour)")
+        #expect(noColour.contains("exports of [grain] through"))
+        let piped = try run("search", "grain", "--source", "steppe-herald", "--limit", "1")
+        #expect(!piped.contains("\u{1B}") && piped.contains("exports of [grain] through"))
+        let forced = try run("search", "grain", "--source", "steppe-herald", "--limit", "1", "--color", "always")
+        #expect(forced.contains("\u{1B}[1;33mgrain\u{1B}[0m"))
     }
 
     @Test("show: metadata, the duplicate cluster with this article marked, then the text; JSON carries the cluster")
@@ -244,5 +258,13 @@ struct InspectionCLITests {
         #expect(try run("export", "--duplicates", "--format", "csv").split(separator: "\r\n").count == 2, "header and one row")
         #expect(try run("export", "--until", "2000-01-01").isEmpty)
         #expect(try store.tidings(["export", "--format", "xml"]).status == 2)
+
+        // Progress and the summary go to standard error only when it is a terminal and the rows go elsewhere.
+        #expect(try store.tidings(["export"]).stderr.isEmpty)
+        let file = store.directory.path("export.jsonl")
+        let onTerminal = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/script"), [
+            "-qec", "\(TestPaths.tidings.path) --db \(store.db) export > \(file)", "/dev/null"])
+        #expect(onTerminal.stdout.contains("export: 7 articles in "), "\(onTerminal.stdout)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 7)
     }
 }

@@ -85,6 +85,7 @@ struct InspectionStoreStateTests {
         let nothing = try ProcessRunner.tidings(["--db", work.path("none.db"), "sources", "import-opml", empty])
         #expect(nothing.status == 1)
         #expect(nothing.stderr.contains("lists no subscriptions"))
+        #expect(nothing.stdout.isEmpty, "nothing to append")
     }
 
     @Test("an empty store: every listing says so and exits 0; JSON is an empty list")
@@ -158,40 +159,30 @@ struct InspectionStoreStateTests {
         #expect(try ids("harbour").isEmpty)
     }
 
-    @Test("reads never wait for the daemon: search, articles and stats answer while it ingests 1,500 articles")
-    func readsDuringIngest() throws {
-        // Distinct texts (words drawn by a fixed LCG), so that dedup has little to match and the ingest is the work.
-        let vocabulary = ["wheat", "barley", "oats", "harvest", "river", "council", "budget", "school", "market", "grain",
-                          "steppe", "rail", "port", "winter", "farm", "yield", "price", "export", "road", "village"]
-        var state: UInt64 = 42
-        var items = ""
-        for number in 0..<1500 {
-            var words: [String] = []
-            for _ in 0..<40 {
-                state = state &* 6364136223846793005 &+ 1442695040888963407
-                words.append(vocabulary[Int(state >> 33) % vocabulary.count] + String(Int(state >> 40) % 50))
-            }
-            items += "<item><title>Report \(number)</title><guid>r\(number)</guid><description>\(words.joined(separator: " "))</description></item>"
+    @Test("reads never wait for a writer: with a write transaction open on the store, every read answers from what is committed")
+    func readsDuringWrite() throws {
+        let store = try InspectionStore()
+        // A writer that stays inside its transaction (as the daemon does while it stores a refresh):
+        // it has inserted an article and changed a title, and commits nothing until it is killed.
+        let writer = try BackgroundProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import sqlite3, sys, time
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT INTO articles (source_id, identity, title, text, content_hash, first_seen_at) "
+                       "VALUES ('wire', 'uncommitted', 'Uncommitted harvest news', 'uncommitted harvest text', 'h', '2026-01-09 00:00:00.000')")
+            db.execute("UPDATE articles SET title = 'Rewritten budget title' WHERE id = 5")
+            print("holding", flush=True)
+            time.sleep(120)
+            """, store.db])
+        #expect(eventually(timeout: 30) { writer.stdout.contains("holding") }, "\(writer.stderr)")
+        for arguments in [["search", "harvest", "--json"], ["search", "uncommitted"], ["articles", "--json"], ["stats", "--json"],
+                          ["sources", "--json"], ["show", "5", "--json"], ["export"]] {
+            let result = try store.tidings(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(!result.stdout.contains("ncommitted") && !result.stdout.contains("Rewritten"), "\(arguments) sees only commits")
         }
-        let feed = try work.write("big.xml", "<rss version=\"2.0\"><channel><title>Big</title>\(items)</channel></rss>")
-        let file = try work.write("big.toml", tidingsConfig(database: work.path("big.db"), sources: [("big", "file://\(feed)")]))
-        // The store exists before the ingest starts, so that every read below finds it.
-        _ = try ProcessRunner.tidingsd(["--config", try work.write("empty.toml", tidingsConfig(database: work.path("big.db"), sources: [])), "--once"])
-        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", file, "--once"])
-        var reads = 0
-        var sawPartial = false
-        while daemon.process.isRunning || reads < 3 {
-            for arguments in [["search", "wheat*", "--limit", "5", "--json"], ["articles", "--limit", "5"], ["stats", "--json"]] {
-                let result = try ProcessRunner.tidings(["--db", work.path("big.db")] + arguments)
-                #expect(result.status == 0, "\(arguments): \(result.stderr)")
-            }
-            let count = (try TidingsJSON.document(db: work.path("big.db"), ["stats", "--json"]) as? [String: Any])?["articles"] as? Int ?? -1
-            if count > 0, count < 1500 { sawPartial = true }
-            reads += 1
-            usleep(20_000)
-        }
-        #expect(daemon.waitForExit(timeout: 120) == 0, "\(daemon.stderr)")
-        #expect((try TidingsJSON.document(db: work.path("big.db"), ["stats", "--json"]) as? [String: Any])?["articles"] as? Int == 1500)
-        if !sawPartial { print("note: every read fell before or after the ingest's one transaction (\(reads) rounds)") }
+        #expect(try store.tidings(["search", "harvest", "--json"]).stdout.contains("\"id\":3"), "the committed match is found")
+        #expect(writer.process.isRunning, "the writer still holds its transaction: the reads did not wait for it")
+        _ = writer.stop(signal: SIGKILL)
     }
 }

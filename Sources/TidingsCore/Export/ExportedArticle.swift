@@ -39,34 +39,29 @@ public struct ExportedArticle: Sendable {
 
 extension StoreReader {
     /// Calls `body` with each article the filter selects, oldest stored first (id order), one row
-    /// in memory at a time: exports of any size run in constant memory. Returns how many were read.
-    @discardableResult
-    public func forEachArticle(_ filter: ArticleFilter, withContent: Bool,
-                               _ body: (ExportedArticle) throws -> Void) throws -> Int {
-        let (conditions, arguments) = filter.conditions()
+    /// in memory at a time: exports of any size run in constant memory.
+    public func forEachArticle(_ filter: ArticleFilter, withContent: Bool, _ body: (ExportedArticle) throws -> Void) throws {
+        let (conditions, arguments) = filter.conditions
         var sql = """
             SELECT id, source_id, url, title, author, published_at, updated_at, first_seen_at, duplicate_of, similarity,
                    revision, text\(withContent ? ", content" : "") FROM articles WHERE 1\(conditions) ORDER BY id
             """
         if let limit = filter.limit { sql += " LIMIT \(limit)" }
-        return try read { db in
+        try read { db in
             let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            var count = 0
             while let row = try rows.next() {
                 try body(ExportedArticle(
                     id: row["id"], source: row["source_id"], url: row["url"], title: row["title"], author: row["author"],
                     published: row["published_at"], updated: row["updated_at"], firstSeen: row["first_seen_at"],
                     duplicateOf: row["duplicate_of"], similarity: row["similarity"], revision: row["revision"],
                     text: row["text"], content: withContent ? row["content"] : nil))
-                count += 1
             }
-            return count
         }
     }
 
     /// How many articles the filter selects (for a progress display).
     public func countArticles(_ filter: ArticleFilter) throws -> Int {
-        let (conditions, arguments) = filter.conditions()
+        let (conditions, arguments) = filter.conditions
         return try read { db in
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE 1\(conditions)", arguments: arguments) ?? 0
             return filter.limit.map { min($0, count) } ?? count

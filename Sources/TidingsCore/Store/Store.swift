@@ -98,9 +98,10 @@ public final class Store: Sendable {
     }
 }
 
-/// Checks that a database is ours and not newer than this build.
+/// Checks that a database is ours and not newer than this build; with `current`, also not
+/// older (a reader cannot migrate, so it needs every migration applied already).
 enum StoreSchemaCheck {
-    static func verify(_ reader: any DatabaseReader, path: String) throws {
+    static func verify(_ reader: any DatabaseReader, path: String, current: Bool = false) throws {
         let result: Result<Void, StoreError>
         do {
             result = try reader.read { db -> Result<Void, StoreError> in
@@ -114,7 +115,10 @@ enum StoreSchemaCheck {
                 let known = Set(migrator.migrations)
                 let applied = try migrator.appliedIdentifiers(db)
                 let unknown = applied.subtracting(known).sorted()
-                return unknown.isEmpty ? .success(()) : .failure(.newerSchema(path: path, unknownMigrations: unknown))
+                guard unknown.isEmpty else { return .failure(.newerSchema(path: path, unknownMigrations: unknown)) }
+                let missing = known.subtracting(applied).sorted()
+                guard !current || missing.isEmpty else { return .failure(.olderSchema(path: path, missingMigrations: missing)) }
+                return .success(())
             }
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))

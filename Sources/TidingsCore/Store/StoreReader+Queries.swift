@@ -22,26 +22,25 @@ public struct ArticleFilter: Sendable {
     /// The date listings sort and filter by; the indexes of migration v10 are on this very expression.
     static let dateSQL = "coalesce(published_at, first_seen_at)"
 
-    /// `AND ...` conditions on the articles table (named `table` in the query, if given) and their arguments.
-    func conditions(on table: String = "") -> (sql: String, arguments: StatementArguments) {
-        let column = { (name: String) in table.isEmpty ? name : "\(table).\(name)" }
+    /// `AND ...` conditions on the articles table and their arguments. The column names are the
+    /// articles table's own, so they also read unqualified in a join with the search index.
+    var conditions: (sql: String, arguments: StatementArguments) {
         var sql = ""
         var arguments: StatementArguments = []
         if let source {
-            sql += " AND \(column("source_id")) = ?"
+            sql += " AND source_id = ?"
             arguments += [source]
         }
-        let date = "coalesce(\(column("published_at")), \(column("first_seen_at")))"
         if let since {
-            sql += " AND \(date) >= ?"
+            sql += " AND \(Self.dateSQL) >= ?"
             arguments += [since]
         }
         if let until {
-            sql += " AND \(date) < ?"
+            sql += " AND \(Self.dateSQL) < ?"
             arguments += [until]
         }
         if let duplicates {
-            sql += " AND \(column("duplicate_of")) IS \(duplicates ? "NOT NULL" : "NULL")"
+            sql += " AND duplicate_of IS \(duplicates ? "NOT NULL" : "NULL")"
         }
         return (sql, arguments)
     }
@@ -94,7 +93,7 @@ extension StoreReader {
     /// Newest first by date: publication time, or first sighting when the feed gave none.
     public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
         try read { db in
-            let (conditions, arguments) = filter.conditions()
+            let (conditions, arguments) = filter.conditions
             var sql = """
                 SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE 1\(conditions)
                 ORDER BY \(ArticleFilter.dateSQL) DESC, id DESC

@@ -40,7 +40,7 @@ extension StoreReader {
     /// `snippetWords` is about how many words of text each snippet shows.
     public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), rankWithin: Int? = nil,
                        snippetWords: Int = 24) throws -> SearchResults {
-        let (conditions, arguments) = filter.conditions(on: "a")
+        let (conditions, arguments) = filter.conditions
         let join = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?\(conditions)"
         return try read { db in
             // The match just past the newest `rankWithin`, if there is one: only matches stored after it are ranked.

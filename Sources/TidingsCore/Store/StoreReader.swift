@@ -29,13 +29,9 @@ public final class StoreReader: Sendable {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
         }
-        try StoreSchemaCheck.verify(queue, path: path)
+        try StoreSchemaCheck.verify(queue, path: path, current: true)
         let migrated = try queue.read { db in try db.tableExists("changes") }
         guard migrated else { throw StoreError.missing(path: path) }
-        let missing = try queue.read { db in
-            try Set(StoreMigrations.migrator.migrations).subtracting(StoreMigrations.migrator.appliedIdentifiers(db)).sorted()
-        }
-        guard missing.isEmpty else { throw StoreError.olderSchema(path: path, missingMigrations: missing) }
         return StoreReader(queue: queue, path: path)
     }
 
