@@ -99,6 +99,13 @@ struct ChangesCommand: ParsableCommand {
             if case .double(let value)? = details["similarity"] { similarity = String(format: " (%.2f)", value) }
             return "of \(original)\(similarity): \(change.title ?? "")"
         }
+        if change.event == ChangeEvent.storyCreated.rawValue || change.event == ChangeEvent.storyJoined.rawValue,
+           case .int(let story)? = details["story"] {
+            var how = ""
+            if case .double(let score)? = details["score"] { how = String(format: " (%.2f)", score) }
+            if case .string("duplicate")? = details["via"] { how = " (as a duplicate)" }
+            return "story \(story)\(how): \(change.title ?? "")"
+        }
         if change.event == ChangeEvent.articleUpdated.rawValue, case .int(let revision)? = details["revision"] {
             return "revision \(revision): \(change.title ?? "")"
         }

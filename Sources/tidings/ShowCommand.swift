@@ -5,7 +5,7 @@ import TidingsCore
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Show one article: metadata, its duplicate cluster, revisions and text."
+        abstract: "Show one article: metadata, its story, its duplicate cluster, revisions and text."
     )
 
     @ParentCommand var root: Tidings
@@ -19,8 +19,10 @@ struct ShowCommand: ParsableCommand {
         }
         let revisions = try store.revisionHeaders(of: id)
         let cluster = try store.duplicateCluster(of: id)
+        let story = try store.story(ofArticle: id)
         if json {
-            Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions, cluster: cluster), pretty: true))
+            Output.line(JSONOutput.encode(ArticleWithRevisions(article: article, revisions: revisions, cluster: cluster,
+                                                               story: story?.story), pretty: true))
             return
         }
         var lines = [article.title.isEmpty ? "(untitled)" : article.title, ""]
@@ -34,7 +36,12 @@ struct ShowCommand: ParsableCommand {
                 "\(id)" + (article.similarity.map { String(format: " (similarity %.2f)", $0) } ?? "")
             }),
         ]
-        for case let (name, value?) in fields where !value.isEmpty {
+        let storyLine = story.map { story, score in
+            "\(story.id) \"\(story.title)\": \(story.articles) article\(story.articles == 1 ? "" : "s") from "
+                + "\(story.sources) outlet\(story.sources == 1 ? "" : "s")" + (score.map { String(format: " (fit %.2f)", $0) } ?? "")
+                + (story.articles > 1 ? " — tidings stories --id \(story.id)" : "")
+        }
+        for case let (name, value?) in fields + [("Story", storyLine)] where !value.isEmpty {
             lines.append(name.padding(toLength: 14, withPad: " ", startingAt: 0) + value)
         }
         if let cluster {
@@ -63,17 +70,19 @@ struct ShowCommand: ParsableCommand {
 }
 
 /// `tidings show --json`: the article's fields, its revisions oldest first (title, time and
-/// content hash each; `tidings diff` compares their texts) and its duplicate cluster (or null).
+/// content hash each; `tidings diff` compares their texts), its duplicate cluster and its story (or null).
 struct ArticleWithRevisions: Encodable {
     var article: ArticleDetail
     var revisions: [RevisionHeader]
     var cluster: DuplicateCluster?
+    var story: StorySummary?
 
     func encode(to encoder: any Encoder) throws {
         try article.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(revisions, forKey: Key(stringValue: "revisions"))
         try container.encode(cluster, forKey: Key(stringValue: "cluster"))
+        try container.encode(story, forKey: Key(stringValue: "story"))
     }
 
     private struct Key: CodingKey {

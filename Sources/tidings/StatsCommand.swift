@@ -39,6 +39,7 @@ struct StatsCommand: ParsableCommand {
             "Articles   \(stats.articles) (\(stats.articlesLastDay) in the last 24h), first seen "
                 + "\(HumanTime.short(stats.oldestArticle)) … \(HumanTime.short(stats.newestArticle))",
             "Duplicates \(stats.duplicates) in \(stats.duplicateClusters) clusters (\(Percent.text(stats.duplicateRate)) of articles)",
+            "Stories    \(stats.stories) (\(stats.storiesAcrossSources) told by more than one outlet)",
             "Changes    \(stats.changes) (last seq \(stats.lastSeq.map(String.init) ?? "-"))",
             "",
             "Articles first seen per day (UTC), last \(days) day\(days == 1 ? "" : "s")",
@@ -97,6 +98,8 @@ enum PrometheusText {
         }
         gauge("articles", "Articles stored.", [("", Double(stats.articles))])
         gauge("duplicates", "Articles that are near-duplicates of an earlier one.", [("", Double(stats.duplicates))])
+        gauge("stories", "Stories: articles about one event, grouped.", [("", Double(stats.stories))])
+        gauge("stories_across_sources", "Stories told by more than one outlet.", [("", Double(stats.storiesAcrossSources))])
         gauge("changes_last_seq", "Sequence number of the newest change.", [("", Double(stats.lastSeq ?? 0))])
         gauge("store_bytes", "Size of the database with its WAL.", [("", Double(stats.databaseBytes))])
         let states = ["ok", "backing-off", "new", "gone", "disabled"]

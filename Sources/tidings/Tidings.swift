@@ -21,7 +21,7 @@ struct Tidings: ParsableCommand {
         version: TidingsVersion.current,
         subcommands: [
             SourcesCommand.self, ArticlesCommand.self, SearchCommand.self, ShowCommand.self, DiffCommand.self, ChangesCommand.self, StatsCommand.self, ExportCommand.self,
-            DupsCommand.self, SimilarCommand.self, CheckConfigCommand.self, ParseCommand.self, ExtractCommand.self, DedupCommand.self,
+            DupsCommand.self, StoriesCommand.self, SimilarCommand.self, CheckConfigCommand.self, ParseCommand.self, ExtractCommand.self, DedupCommand.self,
         ]
     )
 

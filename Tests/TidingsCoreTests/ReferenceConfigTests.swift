@@ -15,14 +15,20 @@ struct ReferenceConfigTests {
         #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
         #expect(loaded.configuration.daemon == DaemonSettings())
         #expect(loaded.configuration.dedup == DedupSettings())
+        #expect(loaded.configuration.stories == StorySettings())
         #expect(loaded.configuration.sources.isEmpty)
     }
 
     @Test("every option appears with its default and its one-line summary")
     func listsEveryOption() throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let allLines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         for option in ConfigOption.all {
+            // The option's own table: from its header ("[stories]", or "# [[source]]") to the next.
+            let header = option.table == .source ? "[[source]]" : "[\(option.table.rawValue)]"
+            let start = allLines.firstIndex { $0 == header || $0 == "# " + header } ?? 0
+            let end = allLines[(start + 1)...].firstIndex { $0.hasPrefix("[") || $0.hasPrefix("# [[") } ?? allLines.endIndex
+            let lines = allLines[start..<end]
             let assignment = lines.first { line in
                 let body = line.hasPrefix("# ") ? String(line.dropFirst(2)) : line
                 return body.hasPrefix("\(option.key) = ")

@@ -44,7 +44,7 @@ struct StoreDedupTests {
         #expect(clusters.first?.canonical.source == "a")
         #expect(clusters.first?.members.map(\.source) == ["b"])
         #expect((clusters.first?.members.first?.similarity ?? 0) > 0.7)
-        let change = try #require(try reader.changes().last)
+        let change = try #require(try reader.changes().last { $0.event == "article.duplicate" })
         #expect(change.event == "article.duplicate")
         #expect(change.details["duplicate_of"] == .int(Int(clusters[0].canonical.id)))
         #expect(change.details["kind"] == .string("near"))

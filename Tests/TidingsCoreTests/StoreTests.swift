@@ -36,7 +36,7 @@ struct StoreTests {
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources")
+        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources,stories,story_articles,story_statistics,story_terms")
         #expect(facts["journal_mode"] == "wal")
         #expect(facts["foreign_keys"] == "1")
         #expect(facts["synchronous"] == "1", "NORMAL")
@@ -94,7 +94,7 @@ struct StoreTests {
         #expect(try reader.sources().map(\.state) == ["new", "removed"])
         #expect(try reader.articles().count == 1)
         let events = try reader.changes().map(\.event)
-        #expect(events == ["source.added", "source.added", "article.added", "source.changed", "source.removed"])
+        #expect(events == ["source.added", "source.added", "article.added", "story.created", "source.changed", "source.removed"])
         let changed = try reader.changes().first { $0.event == "source.changed" }
         #expect(changed?.details["changed"] == .object(["interval": .object(["from": .int(3600), "to": .int(600)])]))
         report = try store.syncSources([source("a", interval: .minutes(10)), source("b")])
@@ -173,7 +173,7 @@ struct StoreTests {
         #expect(status.lastError == nil)
         #expect(status.consecutiveErrors == 0)
         let events = try reader.changes().map(\.event)
-        #expect(events == ["source.added", "source.failed", "article.added", "source.recovered"])
+        #expect(events == ["source.added", "source.failed", "article.added", "story.created", "source.recovered"])
     }
 
     @Test("the read-only reader reports a missing store clearly")

@@ -119,19 +119,53 @@ struct CLIEndToEndTests {
         #expect(missing.stderr == "tidings: no article with id 99999\n")
     }
 
+    @Test("stories: the seeds and their copies are one story from three outlets; --id lists its articles; show names it")
+    func stories() throws {
+        let table = try tidings("stories")
+        #expect(table.status == 0, "\(table.stderr)")
+        let rows = table.stdout.split(separator: "\n")
+        #expect(rows.count == 2, "\(table.stdout)")  // header and the one story with two or more articles
+        #expect(rows.first?.hasPrefix("ID  ARTICLES  OUTLETS") == true)
+        #expect(rows.last?.contains("4  3: central-asia-wire, nusantara-daily, steppe-herald  2022-01-06 14:05 +16h") == true)
+        #expect(rows.last?.hasSuffix("Russia-led troops arrive in Kazakhstan as unrest continues") == true)
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("stories", "--min-articles", "1", "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(all.count == 4)
+        let story = try #require(all.first)
+        #expect(story["articles"] as? Int == 4)
+        #expect(story["sources"] as? Int == 3)
+        #expect(story["first"] as? String == "2022-01-06T14:05:00Z")
+        let id = try #require(story["id"] as? Int)
+        let detail = try tidings("stories", "--id", String(id))
+        #expect(detail.stdout.contains("Articles      4 from 3 outlets: central-asia-wire, nusantara-daily, steppe-herald"))
+        #expect(detail.stdout.contains("dup of"))
+        let members = try #require((try JSONSerialization.jsonObject(with: Data(try tidings("stories", "--id", String(id), "--json").stdout.utf8)) as? [String: Any])?["members"] as? [[String: Any]])
+        #expect(members.count == 4)
+        #expect(members.compactMap { $0["score"] as? Double }.allSatisfy { $0 >= 0.12 })
+        let articleID = try #require((members.last?["article"] as? [String: Any])?["id"] as? Int)
+        #expect(try tidings("show", String(articleID)).stdout.contains("Story         \(id) \"Russia-led troops arrive in Kazakhstan as unrest continues\": 4 articles from 3 outlets"))
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("show", String(articleID), "--json").stdout.utf8)) as? [String: Any])
+        #expect((shown["story"] as? [String: Any])?["id"] as? Int == id)
+        let missing = try tidings("stories", "--id", "999")
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "tidings: no story with id 999\n")
+        let changes = try tidings("changes", "--json")
+        #expect(changes.stdout.contains("\"event\":\"story.joined\""))
+    }
+
     @Test("changes: JSON Lines in seq order with the contract's fields; --since SEQ continues")
     func changes() throws {
         let lines = try tidings("changes", "--json").stdout.split(separator: "\n")
-        #expect(lines.count == 12)
+        #expect(lines.count == 19)  // 3 sources, 7 articles each added and put in a story, 2 duplicates
         let rows = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        #expect(rows.map { $0["seq"] as? Int } == Array(1...12))
+        #expect(rows.map { $0["seq"] as? Int } == Array(1...19))
         for row in rows {
             for key in ["seq", "time", "event", "source", "article", "url", "title"] { #expect(row.keys.contains(key)) }
         }
         #expect(rows.filter { $0["event"] as? String == "article.added" }.count == 7)
         #expect(rows.filter { $0["event"] as? String == "article.duplicate" }.count == 2)
         let rest = try tidings("changes", "--json", "--since", "8").stdout.split(separator: "\n")
-        #expect(rest.count == 4)
+        #expect(rest.count == 11)
+        #expect(rows.filter { ($0["event"] as? String)?.hasPrefix("story.") == true }.count == 7)
         let table = try tidings("changes", "--limit", "3")
         #expect(table.stdout.split(separator: "\n").count == 4)
     }
@@ -142,7 +176,8 @@ struct CLIEndToEndTests {
         #expect(text.contains("Sources    3 configured, 3 enabled, 0 failing"))
         #expect(text.contains("Articles   7 (7 in the last 24h)"))
         #expect(text.contains("Duplicates 2 in 2 clusters"))
-        #expect(text.contains("Changes    12 (last seq 12)"))
+        #expect(text.contains("Stories    4 (1 told by more than one outlet)"))
+        #expect(text.contains("Changes    19 (last seq 19)"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("stats", "--json").stdout.utf8)) as? [String: Any])
         #expect(json["articles"] as? Int == 7)
         #expect((json["database_bytes"] as? Int ?? 0) > 0)
@@ -178,7 +213,7 @@ struct CLIEndToEndTests {
         let before = try files.map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
         for command in [["sources"], ["articles"], ["show", "1"], ["changes"], ["stats"], ["stats", "--prometheus"],
                         ["search", "kazakhstan"], ["export"], ["export", "--format", "csv"], ["sources", "export-opml"],
-                        ["dups"]] {
+                        ["dups"], ["stories"], ["stories", "--id", "1"]] {
             let result = try ProcessRunner.tidings(["--db", db] + command)
             #expect(result.status == 0, "\(command): \(result.stderr)")
         }

@@ -127,7 +127,7 @@ struct ChangeLogTests {
         let path = (changeLog as NSString).appendingPathComponent(name)
         // Drop the last three lines (the log is behind), then leave half a line as a crash would.
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.count == 7, "source.added and six article.added")
+        #expect(lines.count == 13, "source.added, six article.added and six story rows")
         lines.removeLast(3)
         let torn = lines.joined(separator: "\n") + "\n" + "{\"seq\":6,\"time\":\"2026-11-"
         try torn.write(toFile: path, atomically: false, encoding: .utf8)

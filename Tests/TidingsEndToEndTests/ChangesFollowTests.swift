@@ -32,7 +32,7 @@ struct ChangesFollowTests {
         let shown = eventually(timeout: 1) { follower.stdout.contains("\"title\":\"second\"") }
         #expect(shown, "follow output: \(follower.stdout) \(follower.stderr)")
         let events = try TidingsJSON.lines(db: db, ["changes", "--json", "--since", String(last)]).compactMap { $0["event"] as? String }
-        #expect(Set(events) == ["source.added", "source.failed", "article.added"], "\(events)")
+        #expect(Set(events) == ["source.added", "source.failed", "article.added", "story.created"], "\(events)")
         let lines = follower.stdout.split(separator: "\n").compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }

@@ -34,6 +34,43 @@ struct DedupEndToEndTests {
         #expect(score["unknown_ids_in_pred"] as? Int == 0)
     }
 
+    @Test("stories on a 3,000-article generated corpus: pairwise F1 ≥ 0.95 against the event labels")
+    func storyQuality() throws {
+        let bench = TestPaths.shared.appendingPathComponent("bench")
+        let prefix = work.path("stories")
+        let generated = try python([bench.appendingPathComponent("gen_corpus.py").path, "--docs", "3000", "--seed", "11",
+                                    "--out", prefix])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let run = try ProcessRunner.tidings(["dedup", "--input", prefix + ".jsonl", "--output", work.path("story-verdicts.jsonl")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let score = try storyScore(labels: prefix + ".labels.jsonl", predictions: work.path("story-verdicts.jsonl"))
+        print("story quality on 3,000 generated articles: \(score)")
+        #expect(score["f1"] as? Double ?? 0 >= 0.95)
+    }
+
+    @Test("stories on realistic write-ups (the seeds and ten real events, with same-day look-alikes): every event right")
+    func realisticStories() throws {
+        let fixtures = TestPaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/stories")
+        let run = try ProcessRunner.tidings(["dedup", "--input", fixtures.appendingPathComponent("realistic.jsonl").path,
+                                             "--output", work.path("realistic.jsonl")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let score = try storyScore(labels: fixtures.appendingPathComponent("realistic.labels.jsonl").path,
+                                   predictions: work.path("realistic.jsonl"))
+        #expect(score["precision"] as? Double == 1)
+        #expect(score["recall"] as? Double == 1)
+        let verdicts = try String(contentsOfFile: work.path("realistic.jsonl"), encoding: .utf8)
+        #expect(!verdicts.contains("\"duplicate_of\":\""), "write-ups of one event are not duplicates")
+        let noStories = try ProcessRunner.tidings(["dedup", "--no-stories", "--input", fixtures.appendingPathComponent("realistic.jsonl").path])
+        #expect(!noStories.stdout.contains("\"story\""))
+    }
+
+    func storyScore(labels: String, predictions: String) throws -> [String: Any] {
+        let scored = try python([TestPaths.repositoryRoot.appendingPathComponent("bench/score_stories.py").path, labels,
+                                 predictions, "--json"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+    }
+
     @Test("verdicts: in input order, duplicate_of names the earliest copy, numeric ids echoed as numbers")
     func verdictShape() throws {
         let body = (0..<40).map { "Sentence \($0) of the wire story about harbour cranes and \($0 * 11) containers." }

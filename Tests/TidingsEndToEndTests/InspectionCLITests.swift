@@ -153,6 +153,7 @@ struct InspectionCLITests {
             First seen    2026-01-05T11:30:00Z
             Identity      guid:wire-budget
             Duplicate of  5 (similarity 0.98)
+            Story         5 "Kazakhstan parliament approves the new budget": 2 articles from 2 outlets — tidings stories --id 5
             Cluster       2 articles, the original first
               5  steppe-herald  original  Kazakhstan parliament approves the new budget
               7  wire               0.98  Kazakh parliament passes new state budget  ← this article
@@ -205,7 +206,8 @@ struct InspectionCLITests {
             "Sources    3 configured, 3 enabled, 0 failing",
             "Articles   7 (3 in the last 24h), first seen \(day(-3)) 00:06 … \(day(0)) 00:03",
             "Duplicates 1 in 1 clusters (14% of articles)",
-            "Changes    11 (last seq 11)",
+            "Stories    6 (1 told by more than one outlet)",
+            "Changes    18 (last seq 18)",
             "",
             "Articles first seen per day (UTC), last 4 days",
             "\(day(-3))  █████████████████████████████████▍                  2",
@@ -224,7 +226,7 @@ struct InspectionCLITests {
         #expect((document["per_day"] as? [[String: Any]])?.last?["day"] as? String == day(0))
         #expect(document["duplicate_rate"] as? Double == 0.1429)
         let metrics = try run("stats", "--prometheus")
-        for line in ["tidings_articles 7", "tidings_duplicates 1", "tidings_sources{state=\"ok\"} 3",
+        for line in ["tidings_articles 7", "tidings_duplicates 1", "tidings_stories 6", "tidings_stories_across_sources 1", "tidings_sources{state=\"ok\"} 3",
                      "tidings_source_duplicates{source=\"wire\"} 1", "# TYPE tidings_source_articles gauge",
                      "tidings_source_consecutive_errors{source=\"moscow-daily\"} 0"] {
             #expect(metrics.split(separator: "\n").contains { $0 == line }, "\(line) in\n\(metrics)")

@@ -2,6 +2,7 @@
 public enum ConfigTable: String, Sendable, CaseIterable {
     case daemon
     case dedup
+    case stories
     case source
 }
 
@@ -99,6 +100,13 @@ public struct ConfigOption: Sendable {
                      summary: "a line seen in this many earlier articles of a source is boilerplate (1-1000)"),
         ConfigOption(table: .dedup, key: "min_shingles", kind: .integer, defaultValue: "10",
                      summary: "shorter texts (in shingles) are only matched as exact copies (1-10000)"),
+
+        ConfigOption(table: .stories, key: "enabled", kind: .boolean, defaultValue: "true",
+                     summary: "group each new article into a story: other outlets' write-ups of the same event"),
+        ConfigOption(table: .stories, key: "window", kind: .timeSpan, defaultValue: "\"72h\"",
+                     summary: "how far apart in time an article and the story it joins may be"),
+        ConfigOption(table: .stories, key: "threshold", kind: .float, defaultValue: "0.12",
+                     summary: "similarity score at which an article joins a story (0-1, exclusive)"),
 
         ConfigOption(table: .source, key: "id", kind: .string, defaultValue: nil,
                      summary: "required; unique, stable name of the source (letters, digits, '.', '_', '-')"),

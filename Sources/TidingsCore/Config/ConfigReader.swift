@@ -49,9 +49,9 @@ final class ConfigReader {
 
     func read(_ root: TOMLTable) -> TidingsConfiguration {
         var configuration = TidingsConfiguration()
-        for key in root.keys.sorted() where !["daemon", "dedup", "source"].contains(key) {
-            report(.warning, "unknown top-level key; expected [daemon], [dedup] or [[source]]"
-                   + suggestion(for: key, among: ["daemon", "dedup", "source"]), keyPath: key, line: nil)
+        for key in root.keys.sorted() where !["daemon", "dedup", "stories", "source"].contains(key) {
+            report(.warning, "unknown top-level key; expected [daemon], [dedup], [stories] or [[source]]"
+                   + suggestion(for: key, among: ["daemon", "dedup", "stories", "source"]), keyPath: key, line: nil)
         }
         if let daemon = subtable(root, "daemon") {
             configuration.daemon = DaemonSettingsReader(reader: self, directory: directory)
@@ -60,6 +60,10 @@ final class ConfigReader {
         if let dedup = subtable(root, "dedup") {
             configuration.dedup = DedupSettingsReader(reader: self)
                 .read(values(of: dedup, scope: ConfigScope(table: .dedup, index: nil)))
+        }
+        if let stories = subtable(root, "stories") {
+            configuration.stories = StorySettingsReader(reader: self)
+                .read(values(of: stories, scope: ConfigScope(table: .stories, index: nil)))
         }
         configuration.sources = readSources(root, daemon: configuration.daemon)
         return configuration

@@ -237,3 +237,26 @@ extension Unicode.Scalar {
         ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
     }
 }
+
+/// Turns the type-checked values of `[stories]` into settings, checking ranges.
+struct StorySettingsReader {
+    let reader: ConfigReader
+    private let scope = ConfigScope(table: .stories, index: nil)
+
+    func read(_ values: [String: ConfigValue]) -> StorySettings {
+        var settings = StorySettings()
+        if case .boolean(let value)? = values["enabled"] { settings.enabled = value }
+        if case .timeSpan(let span)? = values["window"] {
+            if span.seconds > 0 { settings.window = span } else {
+                reader.report(.error, "expected a time span of at least 1s, found \(span)", scope: scope, key: "window")
+            }
+        }
+        if case .float(let value)? = values["threshold"] {
+            if value > 0, value < 1 { settings.threshold = value } else {
+                reader.report(.error, "expected a number between 0 and 1 (exclusive), found \(value)",
+                              scope: scope, key: "threshold")
+            }
+        }
+        return settings
+    }
+}

@@ -6,13 +6,15 @@ public struct TidingsConfiguration: Sendable, Equatable {
     public var fileURL: URL?
     public var daemon: DaemonSettings
     public var dedup: DedupSettings
+    public var stories: StorySettings
     public var sources: [SourceSettings]
 
     public init(fileURL: URL? = nil, daemon: DaemonSettings = DaemonSettings(), dedup: DedupSettings = DedupSettings(),
-                sources: [SourceSettings] = []) {
+                stories: StorySettings = StorySettings(), sources: [SourceSettings] = []) {
         self.fileURL = fileURL
         self.daemon = daemon
         self.dedup = dedup
+        self.stories = stories
         self.sources = sources
     }
 
@@ -61,6 +63,18 @@ public struct DedupSettings: Sendable, Equatable {
     public var window = TimeSpan.days(30)
     public var boilerplateRepeats = 3
     public var minimumShingles = 10
+
+    public init() {}
+}
+
+/// The `[stories]` table.
+public struct StorySettings: Sendable, Equatable {
+    /// Group new articles into stories.
+    public var enabled = true
+    /// How far apart in time an article and a story it joins may be.
+    public var window = TimeSpan.hours(72)
+    /// The score (0-1) at which an article joins a story.
+    public var threshold = StoryParameters.defaultThreshold
 
     public init() {}
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// `tidings dedup`: the detector over a JSON Lines corpus, offline. Each input
 /// line is `{"id", "url", "source", "title", "published", "text" | "html"}`;
-/// each output line is `{"id": …, "duplicate_of": ID|null}` (plus `similarity`
-/// and `kind` for a duplicate), in input order.
+/// each output line is `{"id": …, "duplicate_of": ID|null, "story": ID}` (plus
+/// `similarity` and `kind` for a duplicate, `story_score` for an article that
+/// joined a story by similarity), in input order. A story is named by the id of
+/// the article that started it; a duplicate is in its original's story.
 ///
 /// Articles are judged in input order, in batches: normalizing and MinHash run
 /// on all cores, boilerplate counting and LSH judging run in order, so the
@@ -26,6 +28,10 @@ public final class CorpusDedup: @unchecked Sendable {
     }
 
     let engine: DedupEngine
+    /// Groups originals into stories, in order on the judging queue (nil: no stories).
+    private var stories: StoryClusterer?
+    /// The story of every judged article, by position.
+    private var storyOf: [Int64] = []
     // Touched by one stage at a time: boilerplate counting and judging never overlap
     // (`run` waits for a batch's judging before counting the next batch's lines).
     private var index: MemoryDedupIndex
@@ -40,9 +46,11 @@ public final class CorpusDedup: @unchecked Sendable {
     /// What the run has judged so far.
     public var summary: Summary { judging.sync { judged } }
 
-    public init(parameters: DedupParameters) {
+    /// Judges with `parameters`; groups stories with `stories` unless it is nil.
+    public init(parameters: DedupParameters, stories: StoryParameters? = StoryParameters(settings: StorySettings())) {
         engine = DedupEngine(parameters: parameters)
         index = MemoryDedupIndex()
+        self.stories = stories.map { StoryClusterer(parameters: $0) }
     }
 
     /// Judges every line of `input` (a file descriptor) and writes the verdicts to `output`.
@@ -62,10 +70,15 @@ public final class CorpusDedup: @unchecked Sendable {
             progress(judged)
             try dropBoilerplate(&prepared, firstLine: firstLine, inputName: inputName)
             let engine = self.engine
+            let groupsStories = stories != nil
             Parallel.forEach(&prepared) { _, slot in
                 guard !slot.blank else { return }
-                slot.fingerprint = engine.fingerprint(of: slot.words)
-                slot.words = []
+                slot.fingerprint = engine.fingerprint(of: slot.kept.words)
+                if groupsStories {
+                    slot.features = StoryFeatures(text: slot.text.text, excludingLines: slot.kept.droppedLines, title: slot.text.title)
+                }
+                slot.kept = KeptText(words: [], droppedLines: [])
+                slot.text = PreparedText(text: NormalizedText(), headlineKeys: [])
             }
             let batchToJudge = prepared
             judging.async {
@@ -86,8 +99,9 @@ public final class CorpusDedup: @unchecked Sendable {
         var source = ""
         var time: Double?
         var text = PreparedText(text: NormalizedText(), headlineKeys: [])
-        var words: [UInt64] = []
+        var kept = KeptText(words: [], droppedLines: [])
         var fingerprint: DedupFingerprint?
+        var features = StoryFeatures()
         var error: String?
         var blank = false
     }
@@ -110,9 +124,8 @@ public final class CorpusDedup: @unchecked Sendable {
             let time = prepared[position].time ?? previousTime
             prepared[position].time = time
             previousTime = time
-            prepared[position].words = try engine.dropBoilerplate(prepared[position].text, source: prepared[position].source,
-                                                                  time: time, index: &index)
-            prepared[position].text = PreparedText(text: NormalizedText(), headlineKeys: [])
+            prepared[position].kept = try engine.dropBoilerplate(prepared[position].text, source: prepared[position].source,
+                                                                 time: time, index: &index)
         }
     }
 
@@ -121,8 +134,10 @@ public final class CorpusDedup: @unchecked Sendable {
         var verdicts = [UInt8]()
         for item in prepared where !item.blank {
             guard let fingerprint = item.fingerprint, let time = item.time else { continue }
-            let match = try engine.judge(id: Int64(judged.articles), fingerprint: fingerprint, time: time, index: &index)
+            let position = Int64(judged.articles)
+            let match = try engine.judge(id: position, fingerprint: fingerprint, time: time, index: &index)
             judged.articles += 1
+            ids.append(item.id)
             verdicts.append(contentsOf: "{\"id\":\(item.id),\"duplicate_of\":".utf8)
             if let match {
                 switch match.kind {
@@ -131,13 +146,35 @@ public final class CorpusDedup: @unchecked Sendable {
                 case .contained: judged.contained += 1
                 }
                 verdicts.append(contentsOf: ids[Int(match.canonicalID)].utf8)
-                verdicts.append(contentsOf: ",\"similarity\":\(Self.rounded(match.similarity)),\"kind\":\"\(match.kind.rawValue)\"}\n".utf8)
+                verdicts.append(contentsOf: ",\"similarity\":\(Self.rounded(match.similarity)),\"kind\":\"\(match.kind.rawValue)\"".utf8)
             } else {
-                verdicts.append(contentsOf: "null}\n".utf8)
+                verdicts.append(contentsOf: "null".utf8)
             }
-            ids.append(item.id)
+            if stories != nil {
+                let story = assignStory(position: position, features: item.features, time: time, duplicateOf: match?.canonicalID)
+                verdicts.append(contentsOf: ",\"story\":\(ids[Int(story.id)])".utf8)
+                if let score = story.score { verdicts.append(contentsOf: ",\"story_score\":\(Self.rounded(score))".utf8) }
+            }
+            verdicts.append(contentsOf: "}\n".utf8)
         }
         return verdicts
+    }
+
+    /// The story of the article at `position`: its original's, the best-scoring one, or a new one.
+    private func assignStory(position: Int64, features: StoryFeatures, time: Double,
+                             duplicateOf original: Int64?) -> (id: Int64, score: Double?) {
+        if let original {
+            let story = storyOf[Int(original)]
+            stories?.extend(story, to: time)
+            storyOf.append(story)
+            return (story, nil)
+        }
+        guard let vector = stories?.vector(of: features) else { return (position, nil) }
+        let match = stories?.bestStory(for: vector, at: time)
+        let story = match?.storyID ?? position
+        stories?.add(vector, to: story, at: time)
+        storyOf.append(story)
+        return (story, match?.score)
     }
 
     private static func prepare(_ line: [UInt8], engine: DedupEngine) -> Prepared {

@@ -45,7 +45,8 @@ public enum DaemonLauncher {
         }
         let store: Store
         do {
-            store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup)
+            store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup,
+                                   stories: configuration.stories)
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",

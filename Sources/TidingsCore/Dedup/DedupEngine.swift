@@ -4,6 +4,14 @@ import Foundation
 struct PreparedText: Sendable {
     var text: NormalizedText
     var headlineKeys: [UInt64]
+    /// The headline itself, normalized (story grouping reads it).
+    var title = NormalizedText()
+}
+
+/// What step 2 leaves of an article: the words dedup judges it by, and the lines it dropped.
+struct KeptText: Sendable {
+    var words: [UInt64]
+    var droppedLines: Set<UInt64>
 }
 
 /// What dedup keeps of one article's text: its MinHash signature, how many
@@ -49,18 +57,21 @@ struct DedupEngine: Sendable {
     /// Step 1 (no state, any thread): the text's normalized words and lines, and the line keys
     /// a teaser for this article elsewhere would have.
     func prepare(_ text: String, title: String) -> PreparedText {
-        PreparedText(text: TextNormalizer.normalize(text), headlineKeys: Self.headlineKeys(of: title))
+        var text = text
+        return text.withUTF8 { prepare(utf8: $0, title: title) }
     }
 
     /// The same for text as UTF-8 bytes.
     func prepare(utf8 text: UnsafeBufferPointer<UInt8>, title: String) -> PreparedText {
-        PreparedText(text: TextNormalizer.normalize(utf8: text), headlineKeys: Self.headlineKeys(of: title))
+        let normalizedTitle = TextNormalizer.normalize(title)
+        return PreparedText(text: TextNormalizer.normalize(utf8: text),
+                            headlineKeys: Self.headlineKeys(of: normalizedTitle, raw: title), title: normalizedTitle)
     }
 
     /// Step 2 (per source, in order): drops the lines the source repeats and the lines that are
     /// another article's headline (teasers for other stories), then counts this article's lines and title.
     func dropBoilerplate(_ prepared: PreparedText, source: String, time: Double,
-                         index: inout some DedupIndex) throws -> [UInt64] {
+                         index: inout some DedupIndex) throws -> KeptText {
         let text = prepared.text
         var seen = Set<UInt64>(minimumCapacity: text.lines.count)
         let keys = text.lines.map(\.key).filter { seen.insert($0).inserted }
@@ -70,7 +81,8 @@ struct DedupEngine: Sendable {
         try index.remember(source: Self.headlines, lines: prepared.headlineKeys, at: time)
         let kept = text.words(excludingLines: excluded)
         // Never judge an article by nothing: when the source's chrome is all there is, keep it all.
-        return kept.count >= parameters.shingleSize ? kept : text.words
+        return kept.count >= parameters.shingleSize ? KeptText(words: kept, droppedLines: excluded)
+            : KeptText(words: text.words, droppedLines: [])
     }
 
     /// The pseudo-source under which every article's headline is remembered.
@@ -79,11 +91,15 @@ struct DedupEngine: Sendable {
     /// Line keys a teaser for the article titled `title` would have: the title, and the title
     /// without a trailing site name ("Headline - Site", "Headline | Site").
     static func headlineKeys(of title: String) -> [UInt64] {
+        headlineKeys(of: TextNormalizer.normalize(title), raw: title)
+    }
+
+    static func headlineKeys(of title: NormalizedText, raw: String? = nil) -> [UInt64] {
         var keys: [UInt64] = []
-        for variant in [title, titleWithoutSiteName(title)].compactMap({ $0 }) {
-            let line = TextNormalizer.normalize(variant)
-            guard line.words.count >= 3 else { continue }
-            keys.append(NormalizedText(words: line.words, lines: []).singleLineKey)
+        if title.words.count >= 3 { keys.append(title.singleLineKey) }
+        if let raw, let shorter = titleWithoutSiteName(raw) {
+            let line = TextNormalizer.normalize(shorter)
+            if line.words.count >= 3 { keys.append(line.singleLineKey) }
         }
         return keys
     }

@@ -13,6 +13,8 @@ struct NormalizedText: Sendable, Equatable {
 
     var words: [UInt64] = []
     var lines: [Line] = []
+    /// What each word looked like before normalizing (`WordFlags`), for story grouping.
+    var flags: [WordFlags] = []
 
     /// The key all the words would have as one line (a headline's key).
     var singleLineKey: UInt64 {
@@ -29,6 +31,20 @@ struct NormalizedText: Sendable, Equatable {
         for line in lines where !excluded.contains(line.key) { kept.append(contentsOf: words[line.words]) }
         return kept
     }
+}
+
+/// How a word was written, which normalizing forgets: story grouping reads names,
+/// numbers and quotations from it.
+struct WordFlags: OptionSet, Sendable, Equatable {
+    let rawValue: UInt8
+    /// Its first letter was upper case ("Almaty", "CSTO").
+    static let capitalized = WordFlags(rawValue: 1)
+    /// It opens a sentence or a line, where a capital says nothing.
+    static let sentenceStart = WordFlags(rawValue: 2)
+    /// It starts with a digit.
+    static let number = WordFlags(rawValue: 4)
+    /// It stands inside quotation marks.
+    static let quoted = WordFlags(rawValue: 8)
 }
 
 /// Text → normalized words: HTML stripped and entities decoded, then NFKC,
@@ -89,6 +105,10 @@ enum TextNormalizer {
         private static let emptyWord: UInt64 = 0xcbf2_9ce4_8422_2325 ^ DedupHash.seed
         private var lineStart = 0
         private var lineKey = DedupHash.seed
+        /// The flags the word being read will have.
+        private var wordFlags: WordFlags = []
+        private var atSentenceStart = true
+        private var inQuotation = false
 
         init(markup: Bool) {
             self.markup = markup
@@ -125,6 +145,7 @@ enum TextNormalizer {
                 var mapped = wordBytes[Int(byte)]
                 if mapped != 0 {
                     // A run of ASCII word bytes: hashed and buffered without leaving this loop.
+                    if wordLength == 0 { startWord(capitalized: byte != mapped) }
                     var state = wordState
                     var length = wordLength
                     repeat {
@@ -140,10 +161,12 @@ enum TextNormalizer {
                 }
                 if byte < 0x80 {
                     switch byte {
-                    case 0x61...0x7A, 0x30...0x39: add(byte); index += 1
-                    case 0x41...0x5A: add(byte | 0x20); index += 1
+                    case 0x61...0x7A, 0x30...0x39: addASCII(byte, capitalized: false); index += 1
+                    case 0x41...0x5A: addASCII(byte | 0x20, capitalized: true); index += 1
                     case 0x27: index += 1  // apostrophe: joins
                     case 0x0A: endWord(); endLine(); index += 1
+                    case 0x2E, 0x21, 0x3F: endWord(); atSentenceStart = true; index += 1  // . ! ?
+                    case 0x22: endWord(); inQuotation.toggle(); index += 1
                     case 0x3C where markup: index = tag(bytes, at: index)
                     case 0x26 where markup: index = reference(bytes, at: index)
                     default: endWord(); index += 1
@@ -168,12 +191,17 @@ enum TextNormalizer {
             case 0..<0x80:
                 let byte = UInt8(scalar.value)
                 switch byte {
-                case 0x61...0x7A, 0x30...0x39: add(byte)
-                case 0x41...0x5A: add(byte | 0x20)
+                case 0x61...0x7A, 0x30...0x39: addASCII(byte, capitalized: false)
+                case 0x41...0x5A: addASCII(byte | 0x20, capitalized: true)
+                case 0x2E, 0x21, 0x3F: endWord(); atSentenceStart = true
+                case 0x22: endWord(); inQuotation.toggle()
                 default: endWord()
                 }
-            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x2010...0x2015, 0x2212, 0x00AB, 0x00BB,
-                 0x201C...0x201F, 0x2026:
+            case 0x201C, 0x201E, 0x00AB:
+                endWord(); inQuotation = true  // opening quotation marks
+            case 0x201D, 0x00BB:
+                endWord(); inQuotation = false  // closing ones
+            case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000, 0x2010...0x2015, 0x2212, 0x201F, 0x2026:
                 endWord()  // spaces, dashes, double quotes, ellipsis: separate
             default:
                 let properties = scalar.properties
@@ -189,7 +217,22 @@ enum TextNormalizer {
             }
         }
 
+        /// Notes how the word now starting is written.
+        @inline(__always)
+        private mutating func startWord(capitalized: Bool) {
+            wordFlags = []
+            if capitalized { wordFlags.insert(.capitalized) }
+            if atSentenceStart { wordFlags.insert(.sentenceStart) }
+            if inQuotation { wordFlags.insert(.quoted) }
+        }
+
+        private mutating func addASCII(_ byte: UInt8, capitalized: Bool) {
+            if wordLength == 0 { startWord(capitalized: capitalized) }
+            add(byte)
+        }
+
         private mutating func append(_ scalar: Unicode.Scalar, needsUnicode: Bool) {
+            if wordLength == 0 { startWord(capitalized: scalar.properties.isUppercase) }
             for byte in UTF8.encode(scalar)! { add(byte) }
             if needsUnicode { wordNeedsUnicode = true }
         }
@@ -279,13 +322,18 @@ enum TextNormalizer {
             } else {
                 hash = DedupHash.finalize(wordState)
             }
+            if word[0] >= 0x30, word[0] <= 0x39 { wordFlags.insert(.number) }
             wordLength = 0
             wordState = Self.emptyWord
             result.words.append(hash)
+            result.flags.append(wordFlags)
+            wordFlags = []
+            atSentenceStart = false
             lineKey = DedupHash.combine(lineKey, hash)
         }
 
         private mutating func endLine() {
+            atSentenceStart = true
             let end = result.words.count
             if end > lineStart {
                 result.lines.append(NormalizedText.Line(key: DedupHash.finalize(lineKey), words: lineStart..<end))

@@ -7,6 +7,8 @@ public enum ChangeEvent: String, Sendable, Codable, CaseIterable {
     case articleUpdated = "article.updated"
     case articleDuplicate = "article.duplicate"
     case articleRemoved = "article.removed"
+    case storyCreated = "story.created"
+    case storyJoined = "story.joined"
     case sourceAdded = "source.added"
     case sourceRemoved = "source.removed"
     case sourceChanged = "source.changed"

@@ -137,6 +137,9 @@ public struct StoreStatistics: Sendable, Codable, Equatable {
     public var duplicates: Int
     public var duplicateClusters: Int
     public var duplicateRate: Double?
+    /// Stories, and those told by more than one outlet.
+    public var stories: Int
+    public var storiesAcrossSources: Int
     public var changes: Int
     public var lastSeq: Int64?
     public var oldestArticle: Date?

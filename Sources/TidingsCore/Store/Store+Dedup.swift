@@ -106,16 +106,16 @@ extension Store {
     /// Judges a just-inserted article against the stored ones and records the verdict:
     /// `duplicate_of` and `similarity` on the article, an `article.duplicate` change row.
     func judgeDuplicate(articleID: Int64, prepared: PreparedArticle, sourceID: String, url: String?,
-                        time: Date, now: Date, in db: Database) throws -> DuplicateMatch? {
+                        time: Date, now: Date, in db: Database) throws -> (match: DuplicateMatch?, droppedLines: Set<UInt64>) {
         var index = StoreDedupIndex(db: db)
         let seconds = time.timeIntervalSince1970
         let title = prepared.content.title
-        let words = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
+        let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
         // Dropping lines only removes words: the same count means the whole text, already fingerprinted.
-        let fingerprint = words.count == prepared.dedupText.text.words.count
-            ? prepared.wholeFingerprint : dedup.fingerprint(of: words)
+        let fingerprint = kept.words.count == prepared.dedupText.text.words.count
+            ? prepared.wholeFingerprint : dedup.fingerprint(of: kept.words)
         guard let match = try dedup.judge(id: articleID, fingerprint: fingerprint, time: seconds,
-                                          index: &index) else { return nil }
+                                          index: &index) else { return (nil, kept.droppedLines) }
         let similarity = (match.similarity * 10000).rounded() / 10000
         var details: [String: JSONValue] = [
             "matched": .int(Int(match.matchedID)),
@@ -140,14 +140,14 @@ extension Store {
             details["reason"] = .string("an earlier original arrived")
             try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: old?["source_id"], articleID: previous,
                                       url: old?["url"], title: old?["title"], details: details)
-            return match
+            return (match, kept.droppedLines)
         }
         details["duplicate_of"] = .int(Int(match.canonicalID))
         try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?")
             .execute(arguments: [match.canonicalID, similarity, articleID])
         try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: sourceID, articleID: articleID,
                                   url: url, title: title, details: details)
-        return match
+        return (match, kept.droppedLines)
     }
 
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the

@@ -25,11 +25,19 @@ struct PreparedArticle: Sendable {
     let dedupText: PreparedText
     /// The fingerprint of all its words: the one used unless the source's boilerplate drops some.
     let wholeFingerprint: DedupFingerprint
+    /// Its story terms from all its lines (the same caveat).
+    let wholeStoryFeatures: StoryFeatures
 
     init(_ entry: FeedEntry, engine: DedupEngine) {
         content = ArticleText(entry)
         dedupText = engine.prepare(content.text, title: content.title)
         wholeFingerprint = engine.fingerprint(of: dedupText.text.words)
+        wholeStoryFeatures = StoryFeatures(text: dedupText.text, title: dedupText.title)
+    }
+
+    /// Its story terms without the lines dedup dropped as boilerplate.
+    func storyFeatures(droppingLines dropped: Set<UInt64>) -> StoryFeatures {
+        dropped.isEmpty ? wholeStoryFeatures : StoryFeatures(text: dedupText.text, excludingLines: dropped, title: dedupText.title)
     }
 }
 
@@ -118,7 +126,16 @@ extension Store {
         var outcome = outcome
         prepareNewArticles(of: &outcome)
         defer { changesCommitted() }
-        return try await pool.write { [outcome] db in
+        do {
+            return try await write(outcome)
+        } catch {
+            forgetStories()  // the transaction rolled back what memory had already counted
+            throw error
+        }
+    }
+
+    private func write(_ outcome: RefreshOutcome) async throws -> IngestSummary {
+        try await pool.write { [outcome] db in
             let previousErrors = try Int.fetchOne(
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
             var summary = IngestSummary()
@@ -133,6 +150,7 @@ extension Store {
                     WHERE id = ?
                     """, arguments: [feedTitle, feedLink, warning, outcome.sourceID])
                 try markSucceeded(outcome, previousErrors: previousErrors, in: db)
+                try saveStoryStatistics(in: db)
             case .unchanged:
                 try markSucceeded(outcome, previousErrors: previousErrors, in: db)
             case .gone(let message):
@@ -280,10 +298,12 @@ extension Store {
             summary.added.append((articleID, seq))
             // Judged by when it was published (not in the future), so the window means publication age.
             let published = min(entry.published ?? entry.updated ?? now, now)
-            if try judgeDuplicate(articleID: articleID, prepared: prepared, sourceID: sourceID, url: entry.link,
-                                  time: published, now: now, in: db) != nil {
-                summary.duplicates += 1
-            }
+            let verdict = try judgeDuplicate(articleID: articleID, prepared: prepared, sourceID: sourceID, url: entry.link,
+                                             time: published, now: now, in: db)
+            if verdict.match != nil { summary.duplicates += 1 }
+            try placeInStory(articleID: articleID, features: prepared.storyFeatures(droppingLines: verdict.droppedLines),
+                             sourceID: sourceID, url: entry.link, title: title, time: published,
+                             duplicate: verdict.match, now: now, in: db)
         }
         if noteListing {
             summary.removed = try self.noteListing(listed, sourceID: sourceID, at: now, in: db)

@@ -12,14 +12,19 @@ public final class Store: Sendable {
     public let path: String
     /// Judges each new article against the stored ones (the `[dedup]` settings).
     let dedup: DedupEngine
+    /// The `[stories]` settings; nil when story grouping is off.
+    let storyParameters: StoryParameters?
+    /// Loaded on the first ingest; touched only inside write transactions (one writer).
+    let storyClusterer = Mutex<StoryClusterer?>(nil)
     private let checkpointer: WALCheckpointer
     /// Told after each write that may have added changes (the change-log writer).
     let changesListener = Mutex<(@Sendable () -> Void)?>(nil)
 
-    private init(pool: DatabasePool, path: String, dedup: DedupSettings) throws {
+    private init(pool: DatabasePool, path: String, dedup: DedupSettings, stories: StorySettings) throws {
         self.pool = pool
         self.path = path
         self.dedup = DedupEngine(parameters: DedupParameters(settings: dedup))
+        storyParameters = stories.enabled ? StoryParameters(settings: stories) : nil
         self.checkpointer = try WALCheckpointer(path: path, writer: pool)
     }
 
@@ -37,8 +42,10 @@ public final class Store: Sendable {
     /// a moment for it), so that nothing touches the file once the store is gone.
     deinit { checkpointer.stop() }
 
-    /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated with `dedup`.
-    public static func open(path: String, dedup: DedupSettings = DedupSettings()) throws -> Store {
+    /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated
+    /// with `dedup` and grouped into stories with `stories`.
+    public static func open(path: String, dedup: DedupSettings = DedupSettings(),
+                            stories: StorySettings = StorySettings()) throws -> Store {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -91,7 +98,7 @@ public final class Store: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(StoreErrorText.describe(error))")
         }
         do {
-            return try Store(pool: pool, path: path, dedup: dedup)
+            return try Store(pool: pool, path: path, dedup: dedup, stories: stories)
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
         }

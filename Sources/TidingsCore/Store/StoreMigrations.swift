@@ -218,6 +218,37 @@ enum StoreMigrations {
                 CREATE INDEX articles_duplicates_by_source ON articles (source_id) WHERE duplicate_of IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v11-stories") { db in
+            // Stories: one row each, named by their earliest article; membership in its own narrow
+            // table (rewriting a stored article row to add its story would cost more than the row).
+            // `centroid` is the story's weighted terms (key, weight) as little-endian 12-byte entries,
+            // a name's weight negated. Term document frequencies and the number of articles counted
+            // are what TF-IDF needs to survive a restart. Articles stored before this have no story.
+            try db.execute(sql: """
+                CREATE TABLE stories (
+                    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                    title      TEXT NOT NULL,
+                    first_at   DATETIME NOT NULL,
+                    last_at    DATETIME NOT NULL,
+                    articles   INTEGER NOT NULL,
+                    sources    INTEGER NOT NULL,
+                    members    INTEGER NOT NULL,
+                    centroid   BLOB NOT NULL
+                );
+                CREATE INDEX stories_by_last ON stories (last_at);
+                CREATE TABLE story_articles (
+                    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+                    story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+                    source_id  TEXT NOT NULL,
+                    score      REAL
+                );
+                CREATE INDEX story_articles_by_story ON story_articles (story_id, source_id);
+                CREATE TABLE story_terms (term INTEGER PRIMARY KEY, documents INTEGER NOT NULL);
+                CREATE TABLE story_statistics (id INTEGER PRIMARY KEY CHECK (id = 1), documents INTEGER NOT NULL);
+                INSERT INTO story_statistics (id, documents) VALUES (1, 0);
+                """)
+        }
         return migrator
     }
 }

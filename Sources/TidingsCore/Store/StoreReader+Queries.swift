@@ -189,6 +189,8 @@ extension StoreReader {
                     SELECT count(DISTINCT duplicate_of) FROM articles WHERE duplicate_of IS NOT NULL
                     """) ?? 0,
                 duplicateRate: DuplicateRate.of(duplicates, in: articles),
+                stories: try Int.fetchOne(db, sql: "SELECT count(*) FROM stories") ?? 0,
+                storiesAcrossSources: try Int.fetchOne(db, sql: "SELECT count(*) FROM stories WHERE sources > 1") ?? 0,
                 changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0,
                 lastSeq: try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes"),
                 oldestArticle: try Date.fetchOne(db, sql: "SELECT min(first_seen_at) FROM articles"),

@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+
+/// Story grouping in the store: each new article joins a story inside the
+/// transaction that stores it, so an article and its story commit together.
+/// The clusterer (term statistics, active stories) lives in memory, loaded
+/// from the store on the first ingest and dropped whenever a write fails, so
+/// that memory never runs ahead of what committed.
+extension Store {
+    /// Puts a just-stored article into a story: its original's when it is a duplicate, the best
+    /// scoring one within the window, or a new one. Records `story.created` or `story.joined`.
+    func placeInStory(articleID: Int64, features: StoryFeatures, sourceID: String, url: String?, title: String,
+                      time: Date, duplicate: DuplicateMatch?, now: Date, in db: Database) throws {
+        guard let parameters = storyParameters else { return }
+        try storyClusterer.withLock { state in
+            var clusterer = try state.take() ?? Self.loadStories(parameters, in: db)
+            defer { state = clusterer }
+            let article = StoryMember(id: articleID, sourceID: sourceID, url: url, title: title, time: time)
+            try place(article, features: features, duplicate: duplicate, clusterer: &clusterer, now: now, in: db)
+        }
+    }
+
+    /// Writes the term counts added since the last call (the end of every ingest transaction).
+    func saveStoryStatistics(in db: Database) throws {
+        guard storyParameters != nil else { return }
+        guard let (pending, documents) = storyClusterer.withLock({ state -> (TermCountTable, Int)? in
+            guard state != nil else { return nil }
+            return (state!.takePendingStatistics(), state!.statistics.documents)
+        }), pending.count > 0 else { return }
+        var rows: [(UInt64, UInt32)] = []
+        rows.reserveCapacity(pending.count)
+        pending.forEach { rows.append(($0, $1)) }
+        for start in stride(from: 0, to: rows.count, by: 100) {
+            let chunk = rows[start..<min(start + 100, rows.count)]
+            var arguments = StatementArguments()
+            for (term, count) in chunk { arguments += [Int64(bitPattern: term), Int64(count)] }
+            try db.cachedStatement(sql: """
+                INSERT INTO story_terms (term, documents) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
+                ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents
+                """).execute(arguments: arguments)
+        }
+        try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [documents])
+    }
+
+    /// Forgets the in-memory stories (after a failed write): the next ingest reloads them.
+    func forgetStories() {
+        storyClusterer.withLock { $0 = nil }
+    }
+
+    private struct StoryMember {
+        var id: Int64
+        var sourceID: String
+        var url: String?
+        var title: String
+        var time: Date
+    }
+
+    private func place(_ article: StoryMember, features: StoryFeatures, duplicate: DuplicateMatch?,
+                       clusterer: inout StoryClusterer, now: Date, in db: Database) throws {
+        let seconds = article.time.timeIntervalSince1970
+        var storyID: Int64?
+        var score: Double?
+        let original = try duplicate.flatMap {
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT story_id FROM story_articles WHERE article_id = ?"),
+                               arguments: [$0.canonicalID])
+        }
+        if let original {
+            // A copy adds nothing to what the story is about: it only stretches its time span.
+            storyID = original
+            clusterer.extend(original, to: seconds)
+        } else {
+            let vector = clusterer.vector(of: features)
+            if let match = clusterer.bestStory(for: vector, at: seconds) {
+                storyID = match.storyID
+                score = (match.score * 10000).rounded() / 10000
+            } else {
+                try db.cachedStatement(sql: """
+                    INSERT INTO stories (article_id, title, first_at, last_at, articles, sources, members, centroid)
+                    VALUES (?, ?, ?, ?, 0, 0, 0, x'')
+                    """).execute(arguments: [article.id, article.title, article.time, article.time])
+                storyID = db.lastInsertedRowID
+            }
+            clusterer.add(vector, to: storyID!, at: seconds)
+            if let active = clusterer.story(storyID!) {
+                try db.cachedStatement(sql: "UPDATE stories SET members = ?, centroid = ? WHERE id = ?")
+                    .execute(arguments: [active.members, Data(active.centroid.blob), storyID!])
+            }
+        }
+        guard let storyID else { return }
+        try db.cachedStatement(sql: "INSERT INTO story_articles (article_id, story_id, source_id, score) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [article.id, storyID, article.sourceID, score])
+        // The earliest article names the story; a member published before it takes over.
+        try db.cachedStatement(sql: """
+            UPDATE stories SET articles = articles + 1,
+                sources = (SELECT count(DISTINCT source_id) FROM story_articles WHERE story_id = ?1),
+                article_id = CASE WHEN ?2 < first_at THEN ?3 ELSE article_id END,
+                title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
+                first_at = min(first_at, ?2), last_at = max(last_at, ?2)
+            WHERE id = ?1
+            """).execute(arguments: [storyID, article.time, article.id, article.title])
+        let story = try Row.fetchOne(db.cachedStatement(sql: "SELECT title, articles FROM stories WHERE id = ?"), arguments: [storyID])
+        var details: [String: JSONValue] = ["story": .int(Int(storyID))]
+        let created = story?["articles"] == 1
+        if !created {
+            details["story_title"] = .string(story?["title"] ?? "")
+            details["via"] = .string(original != nil ? "duplicate" : "similarity")
+            if let score { details["score"] = .double(score) }
+        }
+        try ChangeRecorder.record(created ? .storyCreated : .storyJoined, in: db, at: now, sourceID: article.sourceID,
+                                  articleID: article.id, url: article.url, title: article.title, details: details)
+    }
+
+    /// The clusterer as the store left it: term statistics, and the stories recent enough to join.
+    private static func loadStories(_ parameters: StoryParameters, in db: Database) throws -> StoryClusterer {
+        var clusterer = StoryClusterer(parameters: parameters, keepsPendingStatistics: true)
+        let documents = try Int.fetchOne(db, sql: "SELECT documents FROM story_statistics WHERE id = 1") ?? 0
+        var frequencies: [(UInt64, UInt32)] = []
+        let terms = try Row.fetchCursor(db, sql: "SELECT term, documents FROM story_terms")
+        while let row = try terms.next() {
+            frequencies.append((UInt64(bitPattern: row[0]), UInt32(clamping: row[1] as Int64)))
+        }
+        clusterer.loadStatistics(documents: documents, frequencies: frequencies)
+        guard let newest = try Date.fetchOne(db, sql: "SELECT max(last_at) FROM stories") else { return clusterer }
+        let stories = try Row.fetchCursor(db, sql: """
+            SELECT id, first_at, last_at, members, centroid FROM stories WHERE last_at >= ? ORDER BY last_at
+            """, arguments: [newest.addingTimeInterval(-2 * parameters.window)])
+        while let row = try stories.next() {
+            let blob: Data = row["centroid"]
+            guard let centroid = StoryVector(blob: [UInt8](blob)) else { continue }
+            let first: Date = row["first_at"]
+            let last: Date = row["last_at"]
+            clusterer.restore(ActiveStory(id: row["id"], centroid: centroid, first: first.timeIntervalSince1970,
+                                          last: last.timeIntervalSince1970, members: row["members"]))
+        }
+        return clusterer
+    }
+}

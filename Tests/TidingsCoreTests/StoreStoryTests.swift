@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import Testing
+import TidingsTestSupport
+@testable import TidingsCore
+
+/// Stories in the store: the seeds join one story from two outlets, copies follow their original,
+/// and what the clusterer knows survives a restart.
+@Suite("Store: stories")
+struct StoreStoryTests {
+    let directory = TemporaryDirectory()
+    var path: String { directory.path("tidings.db") }
+    static let start = Date(timeIntervalSince1970: 1_641_470_400)  // 2022-01-06 12:00 UTC
+
+    static func seed(_ name: String) throws -> String {
+        try String(contentsOf: TestPaths.shared.appendingPathComponent("fixtures/seeds/\(name)"), encoding: .utf8)
+    }
+
+    static let background = [
+        ("port", "Port authority extends night shifts", "The port of Rotterdam extended night shifts on Monday to clear a backlog of containers."),
+        ("tram", "Council approves tram line", "The city council in Lyon approved a second tram line after a long debate on Tuesday."),
+        ("wheat", "Wheat estimates revised", "Farmers in Kansas expect a larger winter wheat harvest after a mild December."),
+    ]
+
+    func outcome(_ source: String, _ items: [(id: String, title: String, text: String, published: Date)]) -> RefreshOutcome {
+        let entries = items.map {
+            FeedEntry(id: $0.id, link: "https://\(source).example/\($0.id)", title: $0.title,
+                      content: $0.text.split(separator: "\n").map { "<p>\($0)</p>" }.joined(), published: $0.published)
+        }
+        let articles = zip(EntryIdentity.assign(entries), entries).map { IncomingArticle(identity: $0, entry: $1) }
+        let now = items.map(\.published).max()!.addingTimeInterval(600)
+        return RefreshOutcome(sourceID: source, status: 200, result: .success(feedTitle: nil, feedLink: nil, articles: articles),
+                              finishedAt: now, nextDueAt: now.addingTimeInterval(3600))
+    }
+
+    func open(_ stories: StorySettings = StorySettings()) throws -> Store {
+        let store = try Store.open(path: path, stories: stories)
+        try store.syncSources(["a", "b", "c", "d"].map {
+            SourceSettings(id: $0, url: URL(string: "https://\($0).example/feed")!, interval: .hours(1))
+        })
+        return store
+    }
+
+    func ingestSeeds(_ store: Store) async throws {
+        try await store.record(outcome("c", Self.background.enumerated().map {
+            ($1.0, $1.1, $1.2, Self.start.addingTimeInterval(-3600 * Double($0 + 1)))
+        }))
+        try await store.record(outcome("a", [("web", "Russia-led troops arrive in Kazakhstan as unrest continues",
+                                              try Self.seed("kazakhstan-web-page.txt"), Self.start)]))
+        try await store.record(outcome("b", [("rewrite", "Russian paratroopers sent to Kazakhstan, protesters object",
+                                              try Self.seed("kazakhstan-translated-rewrite.txt"), Self.start.addingTimeInterval(5 * 3600))]))
+    }
+
+    @Test("the two seeds from two outlets: one story of two articles, neither a duplicate; story.created then story.joined")
+    func seedsMakeOneStory() async throws {
+        let store = try open()
+        try await ingestSeeds(store)
+        let reader = try StoreReader.open(path: path)
+        let stories = try reader.stories(minimumArticles: 2)
+        #expect(stories.count == 1)
+        let story = try #require(stories.first)
+        #expect(story.articles == 2)
+        #expect(story.outlets == ["a", "b"])
+        #expect(story.title == "Russia-led troops arrive in Kazakhstan as unrest continues")
+        #expect(try reader.duplicateClusters().isEmpty)
+        #expect(try reader.stories().count == 4)  // and one story for each unrelated article
+        let detail = try #require(try reader.story(id: story.id))
+        #expect(detail.members.map(\.article.source) == ["a", "b"])
+        #expect(detail.members[0].score == nil)
+        #expect((detail.members[1].score ?? 0) >= StoryParameters.defaultThreshold)
+        let events = try reader.changes().filter { $0.event.hasPrefix("story.") && ["a", "b"].contains($0.source ?? "") }
+        #expect(events.map(\.event) == ["story.created", "story.joined"])
+        #expect(events[1].details["story"] == .int(Int(story.id)))
+        #expect(events[1].details["via"] == .string("similarity"))
+        let member = try #require(try reader.story(ofArticle: detail.members[1].article.id))
+        #expect(member.story.id == story.id)
+    }
+
+    @Test("after a restart, a third outlet's write-up joins the story, and a copy follows its original")
+    func survivesRestart() async throws {
+        try await ingestSeeds(try open())
+        let store = try open()  // a new process: statistics and centroids come from the store
+        let wire = """
+            Moscow has dispatched paratroopers to Kazakhstan as part of a Collective Security Treaty Organization \
+            peacekeeping mission requested by President Kassym-Jomart Tokayev after days of unrest in Almaty.
+            The CSTO said the force would guard state buildings. Protesters in Almaty clashed with security forces \
+            near the main square, and the airport was retaken by troops, officials said.
+            """
+        try await store.record(outcome("d", [("wire", "Moscow sends paratroopers to Kazakhstan in CSTO mission", wire,
+                                              Self.start.addingTimeInterval(9 * 3600))]))
+        let copy = try Self.seed("kazakhstan-translated-rewrite.txt")
+        try await store.record(outcome("c", [("copy", "Paratroopers to Kazakhstan", copy, Self.start.addingTimeInterval(10 * 3600))]))
+        let reader = try StoreReader.open(path: path)
+        let story = try #require(try reader.stories(minimumArticles: 2).first)
+        #expect(try reader.stories(minimumArticles: 2).count == 1)
+        #expect(story.articles == 4)
+        #expect(story.outlets == ["a", "b", "c", "d"])
+        let joined = try reader.changes().filter { $0.event == "story.joined" }
+        #expect(joined.last?.details["via"] == .string("duplicate"))
+        #expect(joined.last?.details["score"] == nil)
+        let counted = try reader.read { try Int.fetchOne($0, sql: "SELECT documents FROM story_statistics") }
+        #expect(counted == 6)  // every original counted once, the copy not
+    }
+
+    @Test("with [stories] enabled = false nothing is grouped")
+    func disabled() async throws {
+        var settings = StorySettings()
+        settings.enabled = false
+        try await ingestSeeds(try open(settings))
+        let reader = try StoreReader.open(path: path)
+        #expect(try reader.stories().isEmpty)
+        #expect(try reader.changes().filter { $0.event.hasPrefix("story.") }.isEmpty)
+    }
+}
