@@ -178,6 +178,8 @@ bench: release bench-deps
 	  python3 $(SHARED)/bench/gen_pages.py --corpus $(BENCH_PAGES)-corpus.jsonl --pages 1000 --seed 5 --out $(BENCH_PAGES); }
 	$(BENCH_VENV)/bin/python bench/extract_bench.py --tidings $(RELEASE_BIN)/tidings --pages $(BENCH_PAGES) \
 	  --scorer $(SHARED)/bench/score_extract.py --runs 3
+	python3 bench/story_bench.py --tidings $(RELEASE_BIN)/tidings --tidingsd $(RELEASE_BIN)/tidingsd \
+	  --corpus $(BENCH_CORPUS) --articles 10000 --runs 3 --work $(BENCH_DIR)/stories
 	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
 	python3 bench/farm_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/farm
 	python3 bench/cli_bench.py --tidings $(RELEASE_BIN)/tidings --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/cli

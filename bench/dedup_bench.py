@@ -53,7 +53,7 @@ def main():
         articles = sum(1 for line in handle if line.strip())
     peer = os.path.join(os.path.dirname(os.path.abspath(__file__)), "datasketch_dedup.py")
 
-    runs = [("tidings dedup", [args.tidings, "--config", args.config, "dedup", "--input", corpus, "--output"])]
+    runs = [("tidings dedup", [args.tidings, "--config", args.config, "dedup", "--no-stories", "--input", corpus, "--output"])]
     for setting in args.peer_settings.split(","):
         threshold, _, verify = setting.partition(":")
         threshold, verify = float(threshold), float(verify) if verify else None

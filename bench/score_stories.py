@@ -48,7 +48,7 @@ def shared_name_merges(corpus, event_of, story_of, window_hours):
     window = window_hours * 3600
     total = merged = 0
     for name, docs in by_name.items():
-        if len(docs) > 2000:  # a phrase, not a name
+        if len(docs) > 300:  # a phrase ("The Ministry"), not a person's name
             continue
         docs.sort()
         for i, (when, a) in enumerate(docs):

@@ -11,7 +11,8 @@ struct StoriesCommand: ParsableCommand {
             duplicates). The table shows stories with at least --min-articles articles (2 by default), \
             the most recently active first: id, articles, outlets, time span and the title of the earliest \
             article. --id N lists one story's articles, oldest first, with how well each fitted the story \
-            when it joined (a duplicate shows the article it copies).
+            when it joined (FIT: the score; "started" for the article that began it; a duplicate shows the \
+            article it copies; "its copy" marks an original that came in after a copy of it).
 
             Examples: tidings stories --since 24h; tidings stories --id 42; tidings stories --min-articles 1 --json
             """
@@ -81,8 +82,8 @@ struct StoriesCommand: ParsableCommand {
         ])
         for member in detail.members {
             let article = member.article
-            let fit = article.duplicateOf.map { "dup of \($0)" }
-                ?? member.score.map { String(format: "%.2f", $0) } ?? (article.id == story.articleID ? "first" : "-")
+            let fit = member.score.map { String(format: "%.2f", $0) } ?? article.duplicateOf.map { "dup of \($0)" }
+                ?? (member.joined == "duplicate" ? "its copy" : member.joined)
             table.append([String(article.id), Self.minute(article.date), article.source, fit, article.title])
         }
         lines.append(table.render(width: Terminal.width))

@@ -67,6 +67,7 @@ struct StoreStoryTests {
         let detail = try #require(try reader.story(id: story.id))
         #expect(detail.members.map(\.article.source) == ["a", "b"])
         #expect(detail.members[0].score == nil)
+        #expect(detail.members.map(\.joined) == ["started", "similarity"])
         #expect((detail.members[1].score ?? 0) >= StoryParameters.defaultThreshold)
         let events = try reader.changes().filter { $0.event.hasPrefix("story.") && ["a", "b"].contains($0.source ?? "") }
         #expect(events.map(\.event) == ["story.created", "story.joined"])
@@ -78,7 +79,9 @@ struct StoreStoryTests {
 
     @Test("after a restart, a third outlet's write-up joins the story, and a copy follows its original")
     func survivesRestart() async throws {
-        try await ingestSeeds(try open())
+        let first = try open()
+        try await ingestSeeds(first)
+        try first.close()  // writes the term statistics (a crash would lose only the last minute of them)
         let store = try open()  // a new process: statistics and centroids come from the store
         let wire = """
             Moscow has dispatched paratroopers to Kazakhstan as part of a Collective Security Treaty Organization \
@@ -90,6 +93,7 @@ struct StoreStoryTests {
                                               Self.start.addingTimeInterval(9 * 3600))]))
         let copy = try Self.seed("kazakhstan-translated-rewrite.txt")
         try await store.record(outcome("c", [("copy", "Paratroopers to Kazakhstan", copy, Self.start.addingTimeInterval(10 * 3600))]))
+        try store.close()
         let reader = try StoreReader.open(path: path)
         let story = try #require(try reader.stories(minimumArticles: 2).first)
         #expect(try reader.stories(minimumArticles: 2).count == 1)

@@ -20,11 +20,17 @@ extension Store {
         }
     }
 
-    /// Writes the term counts added since the last call (the end of every ingest transaction).
-    func saveStoryStatistics(in db: Database) throws {
+    /// Writes the term counts added since they were last written, when `force`d (on close) or when
+    /// a minute has passed or many are waiting: once per ingest transaction would cost every article
+    /// a hundred upserts. A crash loses at most that minute of counts, never an article or a story
+    /// (the statistics stay a consistent snapshot: terms and the article total are written together).
+    func saveStoryStatistics(in db: Database, force: Bool = false, now: Date = Date()) throws {
         guard storyParameters != nil else { return }
         guard let (pending, documents) = storyClusterer.withLock({ state -> (TermCountTable, Int)? in
             guard state != nil else { return nil }
+            guard force || state!.pendingStatistics >= Self.statisticsBatch
+                || now.timeIntervalSince(state!.statisticsSavedAt) >= Self.statisticsPeriod else { return nil }
+            state!.statisticsSavedAt = now
             return (state!.takePendingStatistics(), state!.statistics.documents)
         }), pending.count > 0 else { return }
         var rows: [(UInt64, UInt32)] = []
@@ -41,6 +47,9 @@ extension Store {
         }
         try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [documents])
     }
+
+    static let statisticsPeriod: TimeInterval = 60
+    static let statisticsBatch = 200_000
 
     /// Forgets the in-memory stories (after a failed write): the next ingest reloads them.
     func forgetStories() {
@@ -60,6 +69,7 @@ extension Store {
         let seconds = article.time.timeIntervalSince1970
         var storyID: Int64?
         var score: Double?
+        var created = false
         let original = try duplicate.flatMap {
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT story_id FROM story_articles WHERE article_id = ?"),
                                arguments: [$0.canonicalID])
@@ -79,31 +89,31 @@ extension Store {
                     VALUES (?, ?, ?, ?, 0, 0, 0, x'')
                     """).execute(arguments: [article.id, article.title, article.time, article.time])
                 storyID = db.lastInsertedRowID
+                created = true
             }
             clusterer.add(vector, to: storyID!, at: seconds)
-            if let active = clusterer.story(storyID!) {
-                try db.cachedStatement(sql: "UPDATE stories SET members = ?, centroid = ? WHERE id = ?")
-                    .execute(arguments: [active.members, Data(active.centroid.blob), storyID!])
-            }
         }
         guard let storyID else { return }
-        try db.cachedStatement(sql: "INSERT INTO story_articles (article_id, story_id, source_id, score) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [article.id, storyID, article.sourceID, score])
-        // The earliest article names the story; a member published before it takes over.
-        try db.cachedStatement(sql: """
+        let joined = created ? "started" : original != nil ? "duplicate" : "similarity"
+        try db.cachedStatement(sql: "INSERT INTO story_articles (article_id, story_id, source_id, joined, score) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [article.id, storyID, article.sourceID, joined, score])
+        // One statement: the centroid (when the article added to it), the counts, and the span. The
+        // earliest article names the story; a member published before it takes over.
+        let centroid = original == nil ? clusterer.story(storyID) : nil
+        let title = try String.fetchOne(db.cachedStatement(sql: """
             UPDATE stories SET articles = articles + 1,
                 sources = (SELECT count(DISTINCT source_id) FROM story_articles WHERE story_id = ?1),
+                members = coalesce(?5, members), centroid = coalesce(?6, centroid),
                 article_id = CASE WHEN ?2 < first_at THEN ?3 ELSE article_id END,
                 title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
                 first_at = min(first_at, ?2), last_at = max(last_at, ?2)
-            WHERE id = ?1
-            """).execute(arguments: [storyID, article.time, article.id, article.title])
-        let story = try Row.fetchOne(db.cachedStatement(sql: "SELECT title, articles FROM stories WHERE id = ?"), arguments: [storyID])
+            WHERE id = ?1 RETURNING title
+            """), arguments: [storyID, article.time, article.id, article.title, centroid?.members,
+                              centroid.map { Data($0.centroid.blob) }])
         var details: [String: JSONValue] = ["story": .int(Int(storyID))]
-        let created = story?["articles"] == 1
         if !created {
-            details["story_title"] = .string(story?["title"] ?? "")
-            details["via"] = .string(original != nil ? "duplicate" : "similarity")
+            details["story_title"] = .string(title ?? "")
+            details["via"] = .string(joined)
             if let score { details["score"] = .double(score) }
         }
         try ChangeRecorder.record(created ? .storyCreated : .storyJoined, in: db, at: now, sourceID: article.sourceID,

@@ -33,6 +33,7 @@ public final class Store: Sendable {
     /// everything (a plain copy is a complete backup). The daemon calls it on its way out.
     public func close() throws {
         checkpointer.stop()
+        try pool.write { try saveStoryStatistics(in: $0, force: true) }
         // Readers close last and cannot checkpoint, so the writer empties the log first.
         _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try pool.close()

@@ -241,6 +241,7 @@ enum StoreMigrations {
                     article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
                     story_id   INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
                     source_id  TEXT NOT NULL,
+                    joined     TEXT NOT NULL CHECK (joined IN ('started', 'similarity', 'duplicate')),
                     score      REAL
                 );
                 CREATE INDEX story_articles_by_story ON story_articles (story_id, source_id);

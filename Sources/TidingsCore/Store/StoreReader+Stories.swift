@@ -20,7 +20,10 @@ public struct StorySummary: Sendable, Codable, Equatable {
 /// One article of a story, for `tidings stories --id`.
 public struct StoryMemberArticle: Sendable, Codable, Equatable {
     public var article: ArticleSummary
-    /// How well it fitted the story when it joined (nil: it started the story, or it is a duplicate).
+    /// How it came in: "started" the story, joined by "similarity", or as a "duplicate" of a member
+    /// (or of an article that was a member then: an earlier original takes over its copies' cluster).
+    public var joined: String
+    /// How well it fitted the story when it joined by similarity.
     public var score: Double?
 }
 
@@ -52,14 +55,14 @@ extension StoreReader {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM stories WHERE id = ?", arguments: [id]) else { return nil }
             let members = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, m.score
+                SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, m.joined, m.score
                 FROM story_articles m JOIN articles a ON a.id = m.article_id
                 WHERE m.story_id = ? ORDER BY coalesce(a.published_at, a.first_seen_at), a.id
                 """, arguments: [id]).map { row in
                 StoryMemberArticle(article: ArticleSummary(id: row["id"], source: row["source_id"], title: row["title"],
                                                            url: row["url"], published: row["published_at"],
                                                            firstSeen: row["first_seen_at"], duplicateOf: row["duplicate_of"]),
-                                   score: row["score"])
+                                   joined: row["joined"], score: row["score"])
             }
             return StoryDetail(story: try Self.summary(row, db), members: members)
         }

@@ -16,12 +16,12 @@ public struct StoryParameters: Sendable, Equatable {
     public static let defaultThreshold = 0.12
 
     /// An article's vector keeps its heaviest terms; a story's centroid a few more.
-    static let articleTerms = 80
-    static let centroidTerms = 128
+    static let articleTerms = 48
+    static let centroidTerms = 96
     /// Candidate stories are looked up by the article's heaviest terms.
-    static let lookupTerms = 20
+    static let lookupTerms = 12
     /// How many stories (newest first) one term's posting list yields.
-    static let postingDepth = 200
+    static let postingDepth = 150
     /// A candidate must share this many of the lookup terms (or as many as the best one shares).
     static let sharedTerms = 3
 }
@@ -65,6 +65,8 @@ struct StoryClusterer: Sendable {
     /// The newest story time seen, and a clock counting changes.
     private var newest = -Double.infinity
     private var clock = 0
+    /// When the store last wrote the term statistics (its business; kept with what it writes).
+    var statisticsSavedAt = Date()
 
     init(parameters: StoryParameters, keepsPendingStatistics: Bool = false) {
         self.parameters = parameters
@@ -175,6 +177,9 @@ struct StoryClusterer: Sendable {
     }
 
     mutating func takePendingStatistics() -> TermCountTable { statistics.takePending() }
+
+    /// Distinct terms counted since the statistics were last taken.
+    var pendingStatistics: Int { statistics.pendingCount }
 
     private mutating func newSlot(for story: ActiveStory) -> Int32 {
         let slot = Int32(slots.count)

@@ -44,6 +44,8 @@ struct TermStatistics: Sendable {
     /// How many articles had `key`.
     func frequency(of key: UInt64) -> Int { Int(frequencies[key]) }
 
+    var pendingCount: Int { pending.count }
+
     /// The counts added since the last call, to be written to the store.
     mutating func takePending() -> TermCountTable {
         defer { pending = TermCountTable(capacity: 1024) }
