@@ -14,10 +14,7 @@ struct DedupEndToEndTests {
     @Test("a 3,000-article generated corpus: precision ≥ 0.995 and F1 ≥ 0.97 by the shared scorer")
     func corpusQuality() throws {
         let bench = TestPaths.shared.appendingPathComponent("bench")
-        let prefix = work.path("corpus")
-        let generated = try python([bench.appendingPathComponent("gen_corpus.py").path, "--docs", "3000", "--seed", "7",
-                                    "--out", prefix])
-        #expect(generated.status == 0, "\(generated.stderr)")
+        let prefix = try generatedCorpus("corpus", seed: 7)
         let run = try ProcessRunner.tidings(["dedup", "--input", prefix + ".jsonl", "--output", work.path("pred.jsonl")])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.hasPrefix("dedup: 3000 articles, "))
@@ -36,11 +33,7 @@ struct DedupEndToEndTests {
 
     @Test("stories on a 3,000-article generated corpus: pairwise F1 ≥ 0.95 against the event labels")
     func storyQuality() throws {
-        let bench = TestPaths.shared.appendingPathComponent("bench")
-        let prefix = work.path("stories")
-        let generated = try python([bench.appendingPathComponent("gen_corpus.py").path, "--docs", "3000", "--seed", "11",
-                                    "--out", prefix])
-        #expect(generated.status == 0, "\(generated.stderr)")
+        let prefix = try generatedCorpus("stories", seed: 11)
         let run = try ProcessRunner.tidings(["dedup", "--input", prefix + ".jsonl", "--output", work.path("story-verdicts.jsonl")])
         #expect(run.status == 0, "\(run.stderr)")
         let score = try storyScore(labels: prefix + ".labels.jsonl", predictions: work.path("story-verdicts.jsonl"))
@@ -62,6 +55,15 @@ struct DedupEndToEndTests {
         #expect(!verdicts.contains("\"duplicate_of\":\""), "write-ups of one event are not duplicates")
         let noStories = try ProcessRunner.tidings(["dedup", "--no-stories", "--input", fixtures.appendingPathComponent("realistic.jsonl").path])
         #expect(!noStories.stdout.contains("\"story\""))
+    }
+
+    /// A 3,000-article corpus from the shared generator; returns its prefix (PREFIX.jsonl, PREFIX.labels.jsonl).
+    func generatedCorpus(_ name: String, seed: Int) throws -> String {
+        let prefix = work.path(name)
+        let generated = try python([TestPaths.shared.appendingPathComponent("bench/gen_corpus.py").path, "--docs", "3000",
+                                    "--seed", String(seed), "--out", prefix])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        return prefix
     }
 
     func storyScore(labels: String, predictions: String) throws -> [String: Any] {
