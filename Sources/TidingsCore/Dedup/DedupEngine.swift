@@ -90,14 +90,10 @@ struct DedupEngine: Sendable {
 
     /// Line keys a teaser for the article titled `title` would have: the title, and the title
     /// without a trailing site name ("Headline - Site", "Headline | Site").
-    static func headlineKeys(of title: String) -> [UInt64] {
-        headlineKeys(of: TextNormalizer.normalize(title), raw: title)
-    }
-
-    static func headlineKeys(of title: NormalizedText, raw: String? = nil) -> [UInt64] {
+    static func headlineKeys(of title: NormalizedText, raw: String) -> [UInt64] {
         var keys: [UInt64] = []
         if title.words.count >= 3 { keys.append(title.singleLineKey) }
-        if let raw, let shorter = titleWithoutSiteName(raw) {
+        if let shorter = titleWithoutSiteName(raw) {
             let line = TextNormalizer.normalize(shorter)
             if line.words.count >= 3 { keys.append(line.singleLineKey) }
         }

@@ -25,19 +25,20 @@ struct PreparedArticle: Sendable {
     let dedupText: PreparedText
     /// The fingerprint of all its words: the one used unless the source's boilerplate drops some.
     let wholeFingerprint: DedupFingerprint
-    /// Its story terms from all its lines (the same caveat).
-    let wholeStoryFeatures: StoryFeatures
+    /// Its story terms from all its lines (the same caveat); nil when stories are off.
+    let wholeStoryFeatures: StoryFeatures?
 
-    init(_ entry: FeedEntry, engine: DedupEngine) {
+    init(_ entry: FeedEntry, engine: DedupEngine, groupsStories: Bool) {
         content = ArticleText(entry)
         dedupText = engine.prepare(content.text, title: content.title)
         wholeFingerprint = engine.fingerprint(of: dedupText.text.words)
-        wholeStoryFeatures = StoryFeatures(text: dedupText.text, title: dedupText.title)
+        wholeStoryFeatures = groupsStories ? StoryFeatures(text: dedupText.text, title: dedupText.title) : nil
     }
 
     /// Its story terms without the lines dedup dropped as boilerplate.
     func storyFeatures(droppingLines dropped: Set<UInt64>) -> StoryFeatures {
-        dropped.isEmpty ? wholeStoryFeatures : StoryFeatures(text: dedupText.text, excludingLines: dropped, title: dedupText.title)
+        if dropped.isEmpty, let wholeStoryFeatures { return wholeStoryFeatures }
+        return StoryFeatures(text: dedupText.text, excludingLines: dropped, title: dedupText.title)
     }
 }
 
@@ -212,7 +213,7 @@ extension Store {
             if stored.contains(articles[index].identity) {
                 articles[index].storedText = ArticleText(articles[index].entry)
             } else {
-                articles[index].prepared = PreparedArticle(articles[index].entry, engine: dedup)
+                articles[index].prepared = PreparedArticle(articles[index].entry, engine: dedup, groupsStories: storyParameters != nil)
             }
         }
         outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
@@ -282,7 +283,7 @@ extension Store {
                 }
                 continue
             }
-            let prepared = article.prepared ?? PreparedArticle(entry, engine: dedup)
+            let prepared = article.prepared ?? PreparedArticle(entry, engine: dedup, groupsStories: storyParameters != nil)
             let title = prepared.content.title
             try insert.execute(arguments: [
                 sourceID, article.identity, entry.id, entry.link, title, entry.author, entry.summary?.html,
@@ -301,7 +302,7 @@ extension Store {
             let verdict = try judgeDuplicate(articleID: articleID, prepared: prepared, sourceID: sourceID, url: entry.link,
                                              time: published, now: now, in: db)
             if verdict.match != nil { summary.duplicates += 1 }
-            try placeInStory(articleID: articleID, features: prepared.storyFeatures(droppingLines: verdict.droppedLines),
+            try placeInStory(articleID: articleID, features: { prepared.storyFeatures(droppingLines: verdict.droppedLines) },
                              sourceID: sourceID, url: entry.link, title: title, time: published,
                              duplicate: verdict.match, now: now, in: db)
         }

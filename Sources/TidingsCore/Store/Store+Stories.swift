@@ -9,7 +9,7 @@ import GRDB
 extension Store {
     /// Puts a just-stored article into a story: its original's when it is a duplicate, the best
     /// scoring one within the window, or a new one. Records `story.created` or `story.joined`.
-    func placeInStory(articleID: Int64, features: StoryFeatures, sourceID: String, url: String?, title: String,
+    func placeInStory(articleID: Int64, features: () -> StoryFeatures, sourceID: String, url: String?, title: String,
                       time: Date, duplicate: DuplicateMatch?, now: Date, in db: Database) throws {
         guard let parameters = storyParameters else { return }
         try storyClusterer.withLock { state in
@@ -48,6 +48,11 @@ extension Store {
         try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [documents])
     }
 
+    /// Whether term counts are waiting to be written.
+    var hasUnsavedStoryStatistics: Bool {
+        storyClusterer.withLock { ($0?.pendingStatistics ?? 0) > 0 }
+    }
+
     static let statisticsPeriod: TimeInterval = 60
     static let statisticsBatch = 200_000
 
@@ -64,7 +69,7 @@ extension Store {
         var time: Date
     }
 
-    private func place(_ article: StoryMember, features: StoryFeatures, duplicate: DuplicateMatch?,
+    private func place(_ article: StoryMember, features: () -> StoryFeatures, duplicate: DuplicateMatch?,
                        clusterer: inout StoryClusterer, now: Date, in db: Database) throws {
         let seconds = article.time.timeIntervalSince1970
         var storyID: Int64?
@@ -79,14 +84,14 @@ extension Store {
             storyID = original
             clusterer.extend(original, to: seconds)
         } else {
-            let vector = clusterer.vector(of: features)
+            let vector = clusterer.vector(of: features())
             if let match = clusterer.bestStory(for: vector, at: seconds) {
                 storyID = match.storyID
                 score = (match.score * 10000).rounded() / 10000
             } else {
                 try db.cachedStatement(sql: """
-                    INSERT INTO stories (article_id, title, first_at, last_at, articles, sources, members, centroid)
-                    VALUES (?, ?, ?, ?, 0, 0, 0, x'')
+                    INSERT INTO stories (article_id, title, first_at, last_at, articles, sources, centroid)
+                    VALUES (?, ?, ?, ?, 0, 0, x'')
                     """).execute(arguments: [article.id, article.title, article.time, article.time])
                 storyID = db.lastInsertedRowID
                 created = true
@@ -103,12 +108,12 @@ extension Store {
         let title = try String.fetchOne(db.cachedStatement(sql: """
             UPDATE stories SET articles = articles + 1,
                 sources = (SELECT count(DISTINCT source_id) FROM story_articles WHERE story_id = ?1),
-                members = coalesce(?5, members), centroid = coalesce(?6, centroid),
+                centroid = coalesce(?5, centroid),
                 article_id = CASE WHEN ?2 < first_at THEN ?3 ELSE article_id END,
                 title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
                 first_at = min(first_at, ?2), last_at = max(last_at, ?2)
             WHERE id = ?1 RETURNING title
-            """), arguments: [storyID, article.time, article.id, article.title, centroid?.members,
+            """), arguments: [storyID, article.time, article.id, article.title,
                               centroid.map { Data($0.centroid.blob) }])
         var details: [String: JSONValue] = ["story": .int(Int(storyID))]
         if !created {
@@ -132,7 +137,7 @@ extension Store {
         clusterer.loadStatistics(documents: documents, frequencies: frequencies)
         guard let newest = try Date.fetchOne(db, sql: "SELECT max(last_at) FROM stories") else { return clusterer }
         let stories = try Row.fetchCursor(db, sql: """
-            SELECT id, first_at, last_at, members, centroid FROM stories WHERE last_at >= ? ORDER BY last_at
+            SELECT id, first_at, last_at, centroid FROM stories WHERE last_at >= ? ORDER BY last_at
             """, arguments: [newest.addingTimeInterval(-2 * parameters.window)])
         while let row = try stories.next() {
             let blob: Data = row["centroid"]
@@ -140,7 +145,7 @@ extension Store {
             let first: Date = row["first_at"]
             let last: Date = row["last_at"]
             clusterer.restore(ActiveStory(id: row["id"], centroid: centroid, first: first.timeIntervalSince1970,
-                                          last: last.timeIntervalSince1970, members: row["members"]))
+                                          last: last.timeIntervalSince1970))
         }
         return clusterer
     }

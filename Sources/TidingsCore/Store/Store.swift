@@ -33,10 +33,15 @@ public final class Store: Sendable {
     /// everything (a plain copy is a complete backup). The daemon calls it on its way out.
     public func close() throws {
         checkpointer.stop()
-        try pool.write { try saveStoryStatistics(in: $0, force: true) }
+        // Term statistics waiting to be written are worth a transaction, not a lost checkpoint.
+        var statisticsError: (any Error)?
+        if hasUnsavedStoryStatistics {
+            do { try pool.write { try saveStoryStatistics(in: $0, force: true) } } catch { statisticsError = error }
+        }
         // Readers close last and cannot checkpoint, so the writer empties the log first.
         _ = try pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try pool.close()
+        if let statisticsError { throw statisticsError }  // reported once the store is safely closed
     }
 
     /// A store released without `close` still stops its checkpointer (waiting

@@ -233,7 +233,6 @@ enum StoreMigrations {
                     last_at    DATETIME NOT NULL,
                     articles   INTEGER NOT NULL,
                     sources    INTEGER NOT NULL,
-                    members    INTEGER NOT NULL,
                     centroid   BLOB NOT NULL
                 );
                 CREATE INDEX stories_by_last ON stories (last_at);

@@ -32,8 +32,6 @@ struct ActiveStory: Sendable {
     var centroid: StoryVector
     var first: Double
     var last: Double
-    /// Articles whose vectors are in the centroid.
-    var members: Int
     /// The clusterer's clock when the story last changed (keeps fresh backfills in memory).
     var touched = 0
 }
@@ -72,8 +70,6 @@ struct StoryClusterer: Sendable {
         self.parameters = parameters
         statistics = TermStatistics(keepsPending: keepsPendingStatistics)
     }
-
-    var activeStories: Int { slotOf.count }
 
     /// Counts the article's terms and returns its vector.
     mutating func vector(of features: StoryFeatures) -> StoryVector {
@@ -125,26 +121,22 @@ struct StoryClusterer: Sendable {
 
     /// A story a full window away scores this much less.
     static let timePenalty = 0.3
-    /// Names compared: this many of each side's heaviest.
-    static let agreementNames = 6
-
     /// From 0.2 (none of either side's main names in the other) to 1 (all of them); a neutral 0.6
     /// when a side names nothing (text in a script without capitals, say).
     static func agreementFactor(_ article: StoryVector, _ centroid: StoryVector) -> Double {
         guard article.nameNorm > 0, centroid.nameNorm > 0 else { return 0.6 }
-        return (0.25 + Double(article.nameAgreement(with: centroid, count: agreementNames))) / 1.25
+        return (0.25 + Double(article.nameAgreement(with: centroid))) / 1.25
     }
 
     /// Starts story `id` with the article, or adds the article to it.
     mutating func add(_ vector: StoryVector, to id: Int64, at time: Double) {
         clock += 1
-        let slot = slotOf[id] ?? newSlot(for: ActiveStory(id: id, centroid: StoryVector(), first: time, last: time, members: 0))
+        let slot = slotOf[id] ?? newSlot(for: ActiveStory(id: id, centroid: StoryVector(), first: time, last: time))
         var story = slots[Int(slot)]!
         let (centroid, added) = story.centroid.adding(vector, limit: StoryParameters.centroidTerms)
         story.centroid = centroid
         story.first = min(story.first, time)
         story.last = max(story.last, time)
-        story.members += 1
         story.touched = clock
         slots[Int(slot)] = story
         for key in added { postings[key, default: []].append(slot) }

@@ -25,7 +25,7 @@ struct StoryFeatures: Sendable, Equatable {
     /// Quotations are compared four words at a time.
     static let quotationLength = 4
 
-    init(terms: [StoryTerm] = []) { self.terms = terms }
+    init() {}
 
     init(text: NormalizedText, excludingLines excluded: Set<UInt64> = [], title: NormalizedText) {
         var collector = Collector(names: Self.names(in: text))

@@ -14,6 +14,12 @@ struct StoryVector: Sendable, Equatable {
     /// Euclidean length of all weights, and of the name weights alone.
     private(set) var norm: Float = 0
     private(set) var nameNorm: Float = 0
+    /// The heaviest names, heaviest first: what name agreement compares (found once per vector,
+    /// not once per candidate story scored).
+    private(set) var heaviestNames: [Entry] = []
+
+    /// Names compared by `nameAgreement`: this many of each side's heaviest.
+    static let agreementNames = 6
 
     init(entries: [Entry] = []) {
         self.entries = entries
@@ -96,17 +102,16 @@ struct StoryVector: Sendable, Equatable {
     }
 
     /// How much of each side's heaviest names the other side has: the weight share of this
-    /// vector's `count` heaviest names found in `other`, averaged with the same the other way.
+    /// vector's heaviest names found in `other`, averaged with the same the other way.
     /// Two hurricanes share "National Hurricane Center" and little else of what they are named by.
-    func nameAgreement(with other: StoryVector, count: Int) -> Float {
-        (shareOfHeaviestNames(foundIn: other, count: count) + other.shareOfHeaviestNames(foundIn: self, count: count)) / 2
+    func nameAgreement(with other: StoryVector) -> Float {
+        (shareOfHeaviestNames(foundIn: other) + other.shareOfHeaviestNames(foundIn: self)) / 2
     }
 
-    private func shareOfHeaviestNames(foundIn other: StoryVector, count: Int) -> Float {
-        let names = entries.filter(\.isName).sorted { $0.weight > $1.weight }.prefix(count)
+    private func shareOfHeaviestNames(foundIn other: StoryVector) -> Float {
         var total: Float = 0
         var found: Float = 0
-        for name in names {
+        for name in heaviestNames {
             total += name.weight
             if other.contains(name.key) { found += name.weight }
         }
@@ -183,5 +188,6 @@ struct StoryVector: Sendable, Equatable {
         }
         norm = sum.squareRoot()
         nameNorm = names.squareRoot()
+        heaviestNames = Array(entries.filter(\.isName).sorted { $0.weight > $1.weight }.prefix(Self.agreementNames))
     }
 }

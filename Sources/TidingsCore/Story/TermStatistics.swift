@@ -41,9 +41,6 @@ struct TermStatistics: Sendable {
         return log((Float(documents) + Self.priorDocuments) / (frequency + 1))
     }
 
-    /// How many articles had `key`.
-    func frequency(of key: UInt64) -> Int { Int(frequencies[key]) }
-
     var pendingCount: Int { pending.count }
 
     /// The counts added since the last call, to be written to the store.
