@@ -93,6 +93,7 @@ private final class ChangeLogAppender {
             }
             if isFailing {
                 isFailing = false
+                store.health.succeeded(.changeLog)
                 logger.notice("changelog.resumed", metadata: ["last_seq": "\(last)"])
             }
         } catch {
@@ -100,6 +101,7 @@ private final class ChangeLogAppender {
             file = nil
             lastSeq = nil
             isFailing = true
+            store.health.failed(.changeLog, reason: "\(error)")
             if Date().timeIntervalSince(failureLogged) >= 60 {
                 failureLogged = Date()
                 logger.error("changelog.write_failed", metadata: [

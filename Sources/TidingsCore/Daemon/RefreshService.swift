@@ -61,8 +61,12 @@ public final class RefreshService: Service {
                 guard await sleepUnlessShutdown(seconds: Self.storeRetryDelay) else { break }
                 continue
             }
-            if !due.isEmpty {
-                let reports = await cycle.run(due)
+            // While writes fail (disk full), one source at a time probes whether they work again:
+            // fetching every source would only throw its articles away and burden its server.
+            let writesFailing = store.health.failure(of: .store) != nil
+            let batch = writesFailing ? Array(due.prefix(1)) : due
+            if !batch.isEmpty {
+                let reports = await cycle.run(batch)
                 logger.info("cycle.done", metadata: SourceRefreshReport.summary(of: reports))
             }
             if Date().timeIntervalSince(lastPruned) >= Self.pruneInterval {
@@ -70,7 +74,7 @@ public final class RefreshService: Service {
                 pruneDedup()
             }
             guard !Task.isShuttingDownGracefully else { break }
-            let wait = secondsUntilNextDue()
+            let wait = store.health.failure(of: .store) != nil ? Self.writeRetryDelay : secondsUntilNextDue()
             logger.debug("scheduler.sleeping", metadata: ["seconds": "\(Int(wait))"])
             guard await sleepUnlessShutdown(seconds: wait) else { break }
         }
@@ -78,6 +82,8 @@ public final class RefreshService: Service {
     }
 
     private static let storeRetryDelay = 30.0
+    /// While store writes fail, the next probe comes this much later.
+    private static let writeRetryDelay = 10.0
     /// How often dedup data older than the window is pruned.
     private static let pruneInterval = 3600.0
 

@@ -42,7 +42,7 @@ public struct SourceRefresher: Sendable {
             do {
                 try store.postpone(source.id, until: held, reason: .retryAfter)
             } catch {
-                logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
+                _ = writeFailed(error, logger: logger)
             }
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil, deferredUntil: held)
         }
@@ -64,6 +64,9 @@ public struct SourceRefresher: Sendable {
         }
         do {
             let summary = try await store.record(outcome)
+            if let ended = store.health.succeeded(.store) {
+                logger.notice("store.write_resumed", metadata: ["failing.since": "\(ISO8601.string(ended.since))"])
+            }
             switch outcome.result {
             case .success(_, _, let articles, let warning):
                 if let warning { logger.warning("feed.recovered", metadata: ["reason": "\(warning)"]) }
@@ -84,10 +87,22 @@ public struct SourceRefresher: Sendable {
                 return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: message)
             }
         } catch {
-            logger.error("store.write_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
-            return SourceRefreshReport(sourceID: source.id, added: 0, known: 0,
-                                       failure: "store write failed: \(StoreErrorText.describe(error))")
+            let reason = writeFailed(error, logger: logger)
+            return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: "store write failed: \(reason)")
         }
+    }
+
+    /// Logs a failed store write and marks the store unhealthy (nothing committed is
+    /// touched: the transaction rolled back); the daemon retries (see `RefreshService`).
+    private func writeFailed(_ error: any Error, logger: Logger) -> String {
+        let reason = StoreErrorText.describe(error)
+        if store.health.failed(.store, reason: reason) {
+            logger.critical("store.write_failing", metadata: [
+                "error": "\(reason)", "effect": "nothing new is stored until writes work again; retrying one source at a time",
+            ])
+        }
+        logger.error("store.write_failed", metadata: ["error": "\(reason)"])
+        return reason
     }
 
     /// Interprets a fetch result: HTTP errors, parse errors and successes, and when to come back.

@@ -9,10 +9,14 @@ public struct ServiceStatus: Sendable, Equatable {
     /// Articles first seen, and near-duplicates among them, since midnight UTC.
     public var articlesToday: Int
     public var duplicatesToday: Int
+    /// Writes that fail now (`StorageHealth.problems`); empty when all is well.
+    public var problems: [String] = []
 
-    /// `12 sources (2 due, 1 failing); today 340 articles, 41 duplicates`.
+    /// `12 sources (2 due, 1 failing); today 340 articles, 41 duplicates`, after
+    /// `DEGRADED: store writes failing since …: database or disk is full — ` when writes fail.
     public var line: String {
-        "\(sources) sources (\(due) due, \(failing) failing); today \(articlesToday) articles, \(duplicatesToday) duplicates"
+        let counts = "\(sources) sources (\(due) due, \(failing) failing); today \(articlesToday) articles, \(duplicatesToday) duplicates"
+        return problems.isEmpty ? counts : "DEGRADED: \(problems.joined(separator: "; ")) — \(counts)"
     }
 }
 
@@ -32,7 +36,8 @@ extension Store {
                 SELECT count(*) AS total, count(duplicate_of) AS duplicates FROM articles WHERE first_seen_at >= ?
                 """, arguments: [midnight])!
             return ServiceStatus(sources: sources["total"], due: sources["due"], failing: sources["failing"],
-                                 articlesToday: articles["total"], duplicatesToday: articles["duplicates"])
+                                 articlesToday: articles["total"], duplicatesToday: articles["duplicates"],
+                                 problems: health.problems)
         }
     }
 }

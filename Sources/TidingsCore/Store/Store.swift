@@ -19,6 +19,8 @@ public final class Store: Sendable {
     private let checkpointer: WALCheckpointer
     /// Told after each write that may have added changes (the change-log writer).
     let changesListener = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Whether writes to the store and the change log currently work (shown in `STATUS=`).
+    public let health = StorageHealth()
 
     private init(pool: DatabasePool, path: String, dedup: DedupSettings, stories: StorySettings) throws {
         self.pool = pool

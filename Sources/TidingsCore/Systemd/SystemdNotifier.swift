@@ -37,6 +37,7 @@ public struct SystemdNotifier: Sendable {
     public func stopping() { send(["STOPPING=1"]) }
 
     /// Sends `assignments` as one datagram; failures are ignored (systemd may be gone, and the daemon goes on).
+    /// Never waits: a manager that stopped reading (its queue is full) loses a status line, not the daemon.
     private func send(_ assignments: [String]) {
         guard let socketPath else { return }
         let descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -55,7 +56,7 @@ public struct SystemdNotifier: Sendable {
         let message = Array(assignments.joined(separator: "\n").utf8)
         _ = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                message.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL), socketAddress, length) }
+                message.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), socketAddress, length) }
             }
         }
     }

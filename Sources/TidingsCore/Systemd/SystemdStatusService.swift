@@ -13,17 +13,35 @@ struct SystemdStatusService: Service {
     let notifier: SystemdNotifier
     let logger: Logger
 
-    /// Without a watchdog, the status line is refreshed this often.
+    /// Without a watchdog, the store is read for the status line this often.
     static let statusInterval = Duration.seconds(30)
+    /// Failing writes (`StorageHealth`) are looked at this often, so `STATUS=` shows them at once.
+    static let healthInterval = Duration.seconds(1)
 
     func run() async throws {
         let interval = notifier.watchdogInterval ?? Self.statusInterval
         notifier.ready()
         await withGracefulShutdownHandler {
+            let clock = ContinuousClock()
+            var counts: Result<ServiceStatus, StoreReadFailure> = .failure(StoreReadFailure(reason: "not read yet"))
+            var lastRead: ContinuousClock.Instant?
+            var sent = ""
             while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                report()
+                let readNow = lastRead.map { clock.now - $0 >= interval } ?? true
+                if readNow {
+                    lastRead = clock.now
+                    counts = readCounts()
+                    sent = ""  // sent again after every read, as a sign of life
+                }
+                let line = line(counts)
+                if line != sent {
+                    notifier.status(line)
+                    sent = line
+                }
+                // The watchdog is fed only after the store answered.
+                if readNow, case .success = counts, notifier.watchdogInterval != nil { notifier.watchdog() }
                 do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.healthInterval) }
                 } catch {
                     break
                 }
@@ -33,15 +51,29 @@ struct SystemdStatusService: Service {
         }
     }
 
-    private func report() {
+    /// The store's counts, or why it did not answer.
+    private func readCounts() -> Result<ServiceStatus, StoreReadFailure> {
         do {
-            let status = try store.serviceStatus()
-            notifier.status(status.line)
-            if notifier.watchdogInterval != nil { notifier.watchdog() }
+            return .success(try store.serviceStatus())
         } catch {
             let reason = StoreErrorText.describe(error)
             logger.error("health.failed", metadata: ["error": "\(reason)"])
-            notifier.status("store not answering: \(reason)")
+            return .failure(StoreReadFailure(reason: reason))
         }
     }
+
+    /// The counts with the write problems of this moment.
+    private func line(_ counts: Result<ServiceStatus, StoreReadFailure>) -> String {
+        switch counts {
+        case .success(var status):
+            status.problems = store.health.problems
+            return status.line
+        case .failure(let failure):
+            return (["store not answering: \(failure.reason)"] + store.health.problems).joined(separator: "; ")
+        }
+    }
+}
+
+struct StoreReadFailure: Error {
+    let reason: String
 }
