@@ -5,7 +5,7 @@ Binds 127.0.0.1 on a free port (or --port), prints the port on the first line
 of stdout once it accepts connections, and serves until killed.
 
 Routes:
-  /files/NAME                 a file from --root, with Last-Modified
+  /files/NAME[?type=T]        a file from --root, with Last-Modified (and Content-Type T, true or not)
   /status/CODE[?retry-after=V] an empty response with that status (and Retry-After)
   /redirect?to=URL[&code=N]   a redirect (302 by default) to URL
   /redirect-loop              redirects to itself forever
@@ -17,6 +17,7 @@ Routes:
   /gzip-bomb?mb=N             a small gzip body that inflates to N MiB of zeros
   /reset?bytes=N              promises 1 MB, sends N bytes of a feed, then resets the connection
   /huge-headers?mb=N          N MiB of response headers before a small feed
+  /items?count=N              an RSS feed of N tiny items, streamed (N = 1000000 is about 60 MB)
   /rolling/NAME?items=N&new=K a feed of N items that gains K new ones per request
                               of that NAME; every other request also rewords the newest item
 
@@ -139,6 +140,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 body = gzip.compress(body)
                 extra["Content-Encoding"] = "gzip"
             kind = "text/html; charset=utf-8" if name.endswith(".html") else "application/rss+xml; charset=utf-8"
+            kind = query.get("type", [kind])[0]
             return self.send_body(200, body, kind, extra)
         if path.startswith("/status/"):
             code = int(path.rsplit("/", 1)[1])
@@ -198,6 +200,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path.startswith("/rolling/"):
             return self.send_body(200, rolling_feed(path, int(query.get("items", ["30"])[0]),
                                                     int(query.get("new", ["10"])[0])))
+        if path == "/items":
+            count = int(query.get("count", ["1000000"])[0])
+            head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>many</title>'
+            items = (("<item><guid>i%d</guid><title>Item %d</title></item>" % (n, n)).encode() for n in range(count))
+            return self.stream(itertools.chain([head], items, [b"</channel></rss>"]))
         if path == "/big":
             size = int(query.get("bytes", ["1048576"])[0])
             chunk = b"<!-- filler -->" * 4096

@@ -168,6 +168,8 @@ final class FeedBuilder {
     static let maxTextBytes = 4 << 20
     /// Set when some text was cut at `maxTextBytes`.
     private(set) var truncatedText: String?
+    /// Entries past `ParsedFeed.maxEntries`, counted and dropped.
+    private(set) var droppedEntries = 0
 
     func endElement(name: String) {
         guard let element = stack.popLast() else { return }
@@ -326,6 +328,10 @@ final class FeedBuilder {
         entry = nil
         if finished.summary == nil, let content = finished.content { finished.summary = content }
         if finished.link == nil, entryGuidIsLink, let id = finished.id { finished.link = id }
+        guard feed.entries.count < ParsedFeed.maxEntries else {
+            droppedEntries += 1
+            return
+        }
         feed.entries.append(finished)
     }
 

@@ -39,6 +39,7 @@ public enum FeedParser {
             preprocessor.problem,
             xmlError.map { "not well-formed XML at line \($0.line), column \($0.column): \($0.problem)" },
             builder.truncatedText,
+            ParsedFeed.entriesProblem(dropped: builder.droppedEntries),
             ContentType.problem(contentType),
         ].compactMap { $0 }
         feed.bozo = !problems.isEmpty

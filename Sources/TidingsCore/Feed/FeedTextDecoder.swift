@@ -40,10 +40,15 @@ enum FeedTextDecoder {
 
         let sniffed = sniffWideEncoding(body)
         let declared = sniffed == nil ? (markup == .xml ? declaredEncoding(body) : PageCharset.metaCharset(body)) : nil
-        let label = fromBOM ?? httpCharset.flatMap(usableCharset) ?? sniffed ?? declared
+        var problem: String?
+        var served = httpCharset.flatMap(usableCharset)
+        if fromBOM == nil, let charset = served, let truth = contradiction(charset: normalized(charset), body, sniffed: sniffed) {
+            problem = "served as charset=\(charset), but the bytes are \(truth)"
+            served = nil
+        }
+        let label = fromBOM ?? served ?? sniffed ?? declared ?? (problem == nil ? nil : "utf-8")
         var encoding = normalized(label ?? "utf-8")
 
-        var problem: String?
         var utf8: [UInt8]
         if encoding == "utf-8" || encoding == "us-ascii" {
             utf8 = Array(body)
@@ -55,16 +60,28 @@ enum FeedTextDecoder {
             } else if !valid {
                 // Commonly windows-1252 mislabelled (or unlabelled) as UTF-8: keep what is valid, repair the rest.
                 utf8 = Array(String(decoding: utf8, as: UTF8.self).utf8)
-                problem = "bytes that are not valid \(encoding) were replaced"
+                problem = problem ?? "bytes that are not valid \(encoding) were replaced"
             }
         } else if let converted = ICONVConverter.convert(body, from: encoding) {
             utf8 = converted.utf8
-            if converted.replaced > 0 { problem = "\(converted.replaced) bytes that are not valid \(encoding) were replaced" }
+            if converted.replaced > 0 { problem = problem ?? "\(converted.replaced) bytes that are not valid \(encoding) were replaced" }
         } else {
             utf8 = Array(String(decoding: body, as: UTF8.self).utf8)
             problem = "unknown character encoding \"\(encoding)\"; read as UTF-8"
         }
         return Decoded(utf8: utf8, encoding: encoding, problem: problem)
+    }
+
+    /// What the bytes are when an HTTP charset cannot be true of them (a server's
+    /// default, not the document's): a wide encoding for bytes without a NUL, or a
+    /// single-byte Latin one for valid UTF-8 with multi-byte characters (read as
+    /// Latin-1 it would be mojibake: "ZÃ¼rich"). Nil when the charset may be right.
+    private static func contradiction(charset: String, _ body: ArraySlice<UInt8>, sniffed: String?) -> String? {
+        if charset.hasPrefix("utf-16") || charset.hasPrefix("utf-32") || charset.hasPrefix("ucs-") {
+            return sniffed == nil && !body.prefix(64).contains(0) ? "not \(charset.uppercased())" : nil
+        }
+        guard ["iso-8859-1", "windows-1252"].contains(charset), body.contains(where: { $0 >= 0x80 }) else { return nil }
+        return UTF8Validation.isValid(Array(body)) ? "UTF-8" : nil
     }
 
     /// UTF-16/32 without a BOM, recognised by how `<?` or `<` is spelled.

@@ -27,8 +27,13 @@ enum JSONFeedParser {
             feed.bozo = true
             feed.bozoReason = "no JSON Feed \"version\""
         }
-        for case let item as [String: Any] in root["items"] as? [Any] ?? [] {
+        let items = (root["items"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
+        for item in items.prefix(ParsedFeed.maxEntries) {
             feed.entries.append(entry(item, base: base))
+        }
+        if let problem = ParsedFeed.entriesProblem(dropped: items.count - feed.entries.count) {
+            feed.bozo = true
+            feed.bozoReason = feed.bozoReason ?? problem
         }
         return feed
     }

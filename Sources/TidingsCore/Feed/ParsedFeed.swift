@@ -130,3 +130,14 @@ public enum FeedParseError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 }
+
+extension ParsedFeed {
+    /// The most entries one document yields, in document order (newest first in
+    /// practice): no real feed lists more, and a hostile one must not fill the store.
+    public static let maxEntries = 10_000
+
+    /// The problem to report when `dropped` entries went past `maxEntries`.
+    static func entriesProblem(dropped: Int) -> String? {
+        dropped > 0 ? "the feed lists \(maxEntries + dropped) entries; only the first \(maxEntries) are read" : nil
+    }
+}
