@@ -63,4 +63,5 @@ public final class InspectionStore: @unchecked Sendable {
 public struct FixtureError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
+    public init(message: String) { self.message = message }
 }
