@@ -113,11 +113,7 @@ private final class ChangeLogAppender {
 
     /// Reads where the log ends (repairing a torn last line) and says so.
     private func recover() throws -> Int64 {
-        do {
-            try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: true)
-        } catch {
-            throw PosixFileError(path: directory.path, operation: "create directory", code: (error as NSError).posixCode)
-        }
+        try directory.prepare()
         let tail = try ChangeLogTail.recover(directory)
         let stored = try store.lastChangeSeq()
         logger.info("changelog.opened", metadata: [
@@ -192,13 +188,5 @@ private final class ChangeLogAppender {
         } catch {
             logger.error("changelog.retention_failed", metadata: ["error": "\(error)", "directory": "\(directory.path)"])
         }
-    }
-}
-
-private extension NSError {
-    /// The errno behind a Foundation file error, EIO when there is none.
-    var posixCode: Int32 {
-        if domain == NSPOSIXErrorDomain { return Int32(code) }
-        return (userInfo[NSUnderlyingErrorKey] as? NSError).map { $0.posixCode } ?? EIO
     }
 }

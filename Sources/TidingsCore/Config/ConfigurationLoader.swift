@@ -18,6 +18,10 @@ public enum ConfigurationLoader {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let data: Data
         do {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+                throw CocoaError(.fileReadUnknown, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EISDIR))])
+            }
             data = try Data(contentsOf: url)
         } catch {
             throw ConfigurationError(diagnostics: [

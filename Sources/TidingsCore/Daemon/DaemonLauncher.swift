@@ -43,6 +43,16 @@ public enum DaemonLauncher {
         for warning in loaded.warnings {
             logger.warning("config.warning", metadata: ["detail": "\(warning.description)"])
         }
+        // A change log that cannot be written at all is a mistake in the config: stop before touching
+        // anything. (Trouble later on, such as a full disk, is retried while the daemon runs.)
+        if let directory = configuration.daemon.changeLogDirectory {
+            do {
+                try ChangeLogDirectory(path: directory).prepare()
+            } catch {
+                logger.critical("changelog.unusable", metadata: ["error": "\(error)", "key": "daemon.change_log"])
+                return 1
+            }
+        }
         let store: Store
         do {
             store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup,
