@@ -91,6 +91,31 @@ struct ConfigurationLoaderTests {
         #expect(messages.first?.contains("invalid TOML") == true)
     }
 
+    @Test("a control character is refused with its position, before toml++ sees it (\"[\\u{1}\" used to abort the process)")
+    func controlCharacters() {
+        let messages = errors("[daemon]\nconcurrency = 4\n  [\u{1}")
+        #expect(messages == ["tidings.toml:3:4: error: invalid TOML: control character U+0001 is not allowed (only tab, line feed and carriage return are)"])
+        #expect(errors("title = \"a\u{7F}b\"").first?.contains("control character U+007F") == true)
+        #expect(throws: Never.self) { try load("[daemon]\r\n\tconcurrency = 4\r\n") }
+    }
+
+    @Test("a table header that does not start with a key is refused (\"[[[\" used to abort the process); brackets in values, strings and comments are not headers")
+    func headersStartWithKeys() {
+        #expect(errors("[daemon]\n[[[") == ["tidings.toml:2:3: error: invalid TOML: a table header must start with a key, found \"[\""])
+        #expect(errors("[ {x}]").first?.contains("a table header must start with a key, found \"{\"") == true)
+        #expect(errors("[\n").first?.contains("a table header must start with a key, found the end of the line") == true)
+        #expect(errors("[[").first?.contains("found the end of the line") == true)
+        let quotes = String(repeating: "\"", count: 3)
+        let valid = [
+            "# [[[ not a header", "[ daemon ]", "user_agent = \(quotes)", "[{ inside a string", quotes, "",
+            "[[ source ]]", "id = \"a\"", "url = \"https://a.example/feed\"", "headers = [",
+            "  { name = \"X-Token\", value = \"[[[\" },", "]",
+        ].joined(separator: "\n")
+        // TOML is fine; only Tidings' own checks object (user_agent on one line, headers as a table).
+        let messages = errors(valid)
+        #expect(messages.count == 2 && !messages.contains { $0.contains("invalid TOML") }, "\(messages)")
+    }
+
     @Test("a wrong type says expected integer, found string — not missing key")
     func wrongTypeIsNamed() {
         let messages = errors("""

@@ -45,6 +45,12 @@ public enum ConfigurationLoader {
     /// Loads config `text`; `fileName` names it in messages and `directory`
     /// anchors relative paths and relative `file:` URLs. Throws `ConfigurationError`.
     public static func load(text: String, fileName: String, directory: URL) throws -> LoadedConfiguration {
+        if let problem = TOMLPrecheck.firstProblem(in: text) {
+            throw ConfigurationError(diagnostics: [
+                ConfigDiagnostic(severity: .error, file: fileName, line: problem.line, column: problem.column, keyPath: nil,
+                                 message: "invalid TOML: \(problem.message)"),
+            ])
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
