@@ -4,7 +4,9 @@
 #   make serve   the same, then keep tidingsd running on the demo until Ctrl-C
 #   make test    install what is missing, build, run every test
 #   make bench   benchmarks against the peers, side by side (needs PyPI for the peers)
-#   make torture tidingsd killed with SIGKILL 200 times during ingest, then checked
+#   make torture tidingsd killed with SIGKILL 100 times while it ingests a feed farm, checked after every kill
+#   make fuzz    libFuzzer on the feed parser, HTML extractor, config loader and date parser (FUZZ_SECONDS each)
+#   make sanitize every test under AddressSanitizer, then under ThreadSanitizer
 #   make install release binaries, systemd unit, sysusers/tmpfiles snippets, man pages, shell completions, /etc/tidings/tidings.toml
 #                (PREFIX=/usr/local, DESTDIR honoured; the config only if absent); make uninstall
 #
@@ -27,7 +29,7 @@ BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
 BENCH_PAGES  := $(BENCH_DIR)/pages-1000
 SHARED       := ../shared
 
-.PHONY: all deps build release run serve test torture install uninstall bench bench-deps clean
+.PHONY: all deps build release run serve test torture fuzz sanitize install uninstall bench bench-deps clean
 
 all: build
 
@@ -147,10 +149,28 @@ uninstall:
 	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 	@echo "kept /etc/tidings and /var/lib/tidings"
 
-## The crash torture test with many more kills than `make test` runs (24).
+## The crash torture test with many more kills than `make test` runs (12).
 torture: deps
 	$(SWIFT) build --build-tests
-	TIDINGS_TORTURE_KILLS=200 $(SWIFT) test --skip-build --filter KillTorture
+	TIDINGS_TORTURE_KILLS=100 $(SWIFT) test --skip-build --filter KillTorture
+
+## libFuzzer targets (Sources/tidings-fuzz) under AddressSanitizer, FUZZ_SECONDS each;
+## the corpus grows in .fuzz/, findings land in .fuzz/findings/ and fail the run.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	SWIFT=$(SWIFT) Tests/Fuzz/run-fuzz.sh $(FUZZ_SECONDS)
+
+## Every test (unit and end-to-end, with sanitized binaries) under AddressSanitizer, then
+## ThreadSanitizer; each in a build folder of its own, so the normal build stays as it is.
+## LeakSanitizer is on; Tests/Sanitizers/lsan.supp names the third-party leaks it ignores.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build/asan
+	$(SWIFT) build --product generate-manual --sanitize=address --build-path .build/asan
+	ASAN_OPTIONS=quarantine_size_mb=32 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --build-path .build/asan
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build/tsan
+	$(SWIFT) build --product generate-manual --sanitize=thread --build-path .build/tsan
+	$(SWIFT) test --skip-build --sanitize=thread --build-path .build/tsan
 
 ## The Python peers run from a virtual environment the bench creates (PyPI);
 ## newsboat (the ingest peer) comes from Debian.

@@ -76,3 +76,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets exist only for `make fuzz` (TIDINGS_FUZZ=1), which builds
+// them with -sanitize=fuzzer: libFuzzer provides main, so no ordinary build links them.
+if Context.environment["TIDINGS_FUZZ"] == "1" {
+    package.products.append(.executable(name: "tidings-fuzz", targets: ["tidings-fuzz"]))
+    package.targets.append(.executableTarget(name: "tidings-fuzz", dependencies: ["TidingsCore"]))
+}

@@ -70,7 +70,7 @@ struct HostileServerTests {
         let file = try work.write("tidings.toml", tidingsConfig(database: "tidings.db", sources: sources, daemon: """
             max_body_size = "1MiB"
             timeout = "30s"
-            low_speed_time = "2s"
+            low_speed_time = "5s"
             per_host_concurrency = 16
             concurrency = 16
             host_spacing = "0s"
@@ -119,7 +119,7 @@ struct HostileServerTests {
                        "/huge-headers?mb=10", "/redirect-loop", "/files/laughs.xml", "/files/invalid-utf8.xml"]
         var config = tidingsConfig(database: work.path("service.db"), sources: [], daemon: """
             max_body_size = "1MiB"
-            low_speed_time = "2s"
+            low_speed_time = "5s"
             min_interval = "1s"
             host_spacing = "0s"
             per_host_concurrency = 16
