@@ -105,6 +105,10 @@ struct ConfigurationLoaderTests {
         #expect(errors("[ {x}]").first?.contains("a table header must start with a key, found \"{\"") == true)
         #expect(errors("[\n").first?.contains("a table header must start with a key, found the end of the line") == true)
         #expect(errors("[[").first?.contains("found the end of the line") == true)
+        // Where a value must come: "t=[\"\",}" used to abort the process too.
+        #expect(errors("t=[\"\",}") == ["tidings.toml:1:7: error: invalid TOML: expected a value, found \"}\""])
+        #expect(errors("t = [1,,2]").first?.contains("expected a value, found \",\"") == true)
+        #expect(errors("[daemon]\nconcurrency = # none").first?.hasPrefix("tidings.toml:2:15: error: invalid TOML: expected a value, found \"#\"") == true)
         let quotes = String(repeating: "\"", count: 3)
         let valid = [
             "# [[[ not a header", "[ daemon ]", "user_agent = \(quotes)", "[{ inside a string", quotes, "",

@@ -159,7 +159,13 @@ struct HTTPFetcherTests {
 
     @Test("many transfers at once all complete while slow ones are still in flight")
     func concurrentTransfers() async throws {
-        let slow = (0..<6).map { _ in Task { await fetch(server.url("/slow?seconds=60")) } }
+        // The slow ones must outlast the rest however loaded the machine is: no timeout of their own.
+        var patience = FetchPolicy(userAgent: "Tidings-Test/1", connectTimeout: TimeSpan(seconds: 5),
+                                   timeout: TimeSpan(seconds: 600), maxBodySize: ByteCount(bytes: 64 * 1024))
+        patience.lowSpeedTime = TimeSpan(seconds: 600)
+        let patient = HTTPFetcher(policy: patience)
+        let slowURL = try #require(URL(string: server.url("/slow?seconds=60")))
+        let slow = (0..<6).map { _ in Task { await patient.fetch(FetchRequest(url: slowURL)) } }
         try await Task.sleep(for: .milliseconds(300))
         let feed = server.url("/files/feed.xml")
         let statuses = await withTaskGroup(of: Int.self) { group in

@@ -21,8 +21,9 @@ enum TOMLPrecheck {
     private struct Scanner {
         let scalars: [Unicode.Scalar]
         var index = 0, line = 1, column = 1
-        /// Open `[` and `{` of values (and of the header being read).
-        var depth = 0
+        /// Open `[` and `{` of values (and of the header being read), innermost last.
+        var open: [Unicode.Scalar] = []
+        var depth: Int { open.count }
         var atLineStart = true
 
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
@@ -69,14 +70,25 @@ enum TOMLPrecheck {
                 case "\"", "'":
                     if let problem = skipString() { return problem }
                 case "[":
-                    if lineStart, depth == 0, let problem = checkHeader() { return problem }
-                    depth += 1
+                    let isHeader = lineStart && depth == 0
+                    if isHeader, let problem = checkHeader() { return problem }
+                    open.append(isHeader ? "h" : "[")
                     advance()
+                    if !isHeader, let problem = expectValue(afterSeparatorIn: "[") { return problem }
                 case "{":
-                    depth += 1
+                    open.append("{")
                     advance()
+                    if let problem = expectValue(afterSeparatorIn: "{") { return problem }
+                case ",":
+                    advance()
+                    if let container = open.last, container != "h", let problem = expectValue(afterSeparatorIn: container) {
+                        return problem
+                    }
+                case "=" where open.last != "h":
+                    advance()
+                    if let problem = expectValue(afterSeparatorIn: "=") { return problem }
                 case "]", "}":
-                    depth = max(0, depth - 1)
+                    _ = open.popLast()
                     advance()
                 default:
                     advance()
@@ -93,6 +105,38 @@ enum TOMLPrecheck {
             default:
                 return nil
             }
+        }
+
+        /// After `=`, or after `[`, `{` or `,` of a value: what comes next (past spaces, and in
+        /// an array past line ends and comments too) must not be a separator or a closer that
+        /// toml++ does not expect there — it asserts instead of reporting ("t = [1,}", "{a=1,}").
+        func expectValue(afterSeparatorIn container: Unicode.Scalar) -> Problem? {
+            var position = index, line = self.line, column = self.column
+            while position < scalars.count {
+                let scalar = scalars[position]
+                if scalar == " " || scalar == "\t" || scalar == "\r" {
+                    position += 1
+                    column += 1
+                } else if container == "[", scalar == "\n" {
+                    position += 1
+                    line += 1
+                    column = 1
+                } else if container == "[", scalar == "#" {
+                    while position < scalars.count, scalars[position] != "\n" { position += 1 }
+                } else {
+                    break
+                }
+            }
+            let next: Unicode.Scalar? = position < scalars.count ? scalars[position] : nil
+            let refused: Bool
+            switch container {
+            case "[": refused = next == "," || next == "}"
+            case "{": refused = next == "," || next == "]" || next == "#" || next == "\n" || next == nil
+            default: refused = next == nil || [",", "}", "]", "#", "\n"].contains(next!)
+            }
+            guard refused else { return nil }
+            let found = next.map { $0 == "\n" ? "the end of the line" : "\"\(Character($0))\"" } ?? "the end of the file"
+            return Problem(line: line, column: column, message: "expected a value, found \(found)")
         }
 
         /// At the `[` of a table header: what follows `[` or `[[` (and spaces) must start a key.
