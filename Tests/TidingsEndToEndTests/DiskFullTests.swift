@@ -38,9 +38,7 @@ struct DiskFullTests {
             db]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    private func startDaemon(database: String, changeLog: String, socket: NotifySocket) throws -> BackgroundProcess {
-        let server = try FeedServer(root: work.url.appendingPathComponent("site"))
-        servers.append(server)
+    private func startDaemon(database: String, changeLog: String, server: FeedServer, socket: NotifySocket) throws -> BackgroundProcess {
         let config = try work.write("tidings.toml", """
             [daemon]
             database = "\(database)"
@@ -56,15 +54,15 @@ struct DiskFullTests {
         return try BackgroundProcess(TestPaths.tidingsd, ["--config", config],
                                      environment: ["NOTIFY_SOCKET": socket.environmentValue])
     }
-    private let servers = ServerList()
 
     @Test("store and change log on a full disk: logged, DEGRADED in STATUS, still running, nothing committed lost, catches up when space returns")
     func storeOnFullDisk() throws {
         guard let disk = scratch("disk") else { return }
         try writeFeed(20)
         let db = disk.path + "/tidings.db", changeLog = disk.path + "/changes"
+        let server = try FeedServer(root: work.url.appendingPathComponent("site"))
         let socket = try NotifySocket(path: work.path("notify.sock"))
-        let daemon = try startDaemon(database: db, changeLog: changeLog, socket: socket)
+        let daemon = try startDaemon(database: db, changeLog: changeLog, server: server, socket: socket)
         defer { _ = daemon.stop(signal: SIGKILL) }
         #expect(eventually { articleCount(db) == 20 }, "\(daemon.stderr)")
         let committed = try TidingsJSON.document(db: db, ["articles", "--json"]) as? [[String: Any]] ?? []
@@ -96,8 +94,9 @@ struct DiskFullTests {
         guard let disk = scratch("logdisk") else { return }
         try writeFeed(10)
         let db = work.path("state/tidings.db"), changeLog = disk.path + "/changes"
+        let server = try FeedServer(root: work.url.appendingPathComponent("site"))
         let socket = try NotifySocket(path: work.path("notify.sock"))
-        let daemon = try startDaemon(database: db, changeLog: changeLog, socket: socket)
+        let daemon = try startDaemon(database: db, changeLog: changeLog, server: server, socket: socket)
         defer { _ = daemon.stop(signal: SIGKILL) }
         #expect(eventually { articleCount(db) == 10 }, "\(daemon.stderr)")
 
@@ -118,8 +117,3 @@ struct DiskFullTests {
     }
 }
 
-/// Keeps the servers a test starts alive until the suite is done with it.
-final class ServerList: @unchecked Sendable {
-    private var servers: [FeedServer] = []
-    func append(_ server: FeedServer) { servers.append(server) }
-}

@@ -7,16 +7,9 @@ struct ChangeLogDirectory: Sendable {
 
     static let prefix = "changes-", suffix = ".jsonl"
 
-    /// Creates the directory (and its parents) if missing and checks that it can be written;
-    /// the error carries the real errno ("Read-only file system", "Permission denied").
+    /// Creates the directory (and its parents) if missing and checks that it can be written.
     func prepare() throws {
-        var prefix = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            prefix += "/" + component
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw PosixFileError(path: path, operation: "create directory", code: errno)
-            }
-        }
+        try Directories.create(path)
         guard access(path, W_OK) == 0 else { throw PosixFileError(path: path, operation: "write to directory", code: errno) }
     }
 

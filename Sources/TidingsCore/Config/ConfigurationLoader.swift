@@ -16,18 +16,21 @@ public enum ConfigurationLoader {
     /// Loads the file at `path`. Throws `ConfigurationError`.
     public static func load(path: String) throws -> LoadedConfiguration {
         let url = URL(fileURLWithPath: path).standardizedFileURL
+        func unreadable(_ reason: String) -> ConfigurationError {
+            ConfigurationError(diagnostics: [
+                ConfigDiagnostic(severity: .error, file: path, line: nil, column: nil, keyPath: nil,
+                                 message: "cannot read config file: \(reason)"),
+            ])
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw unreadable(String(cString: strerror(EISDIR)))
+        }
         let data: Data
         do {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
-                throw CocoaError(.fileReadUnknown, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EISDIR))])
-            }
             data = try Data(contentsOf: url)
         } catch {
-            throw ConfigurationError(diagnostics: [
-                ConfigDiagnostic(severity: .error, file: path, line: nil, column: nil, keyPath: nil,
-                                 message: "cannot read config file: \(Self.reason(error))"),
-            ])
+            throw unreadable(Self.reason(error))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigurationError(diagnostics: [

@@ -1,9 +1,12 @@
+import Foundation
+
 /// Finds what toml++ (inside TOMLKit) must never see: it aborts the whole
 /// process, instead of reporting an error, on a control character in a table
-/// header (`[\u{1}`) and on a table header that does not start with a key
-/// (`[[[`). TOML allows neither; this says so with the position, so a bad
-/// config is an error message, not a crash of `tidingsd` (or of a running one
-/// on SIGHUP). Found by `make fuzz`.
+/// header (`[\u{1}`), on a table header that does not start with a key
+/// (`[[[`, `[` at the end of a line) and on a separator where a value must
+/// come (`t=["",}`). TOML allows none of them; this says so with the position,
+/// so a bad config is an error message, not a crash of `tidingsd` (or of a
+/// running one on SIGHUP). Found by `make fuzz`.
 enum TOMLPrecheck {
     struct Problem: Equatable {
         let line: Int
@@ -100,8 +103,7 @@ enum TOMLPrecheck {
         func controlProblem(_ scalar: Unicode.Scalar) -> Problem? {
             switch scalar.value {
             case 0x00...0x08, 0x0B...0x0C, 0x0E...0x1F, 0x7F:
-                let code = String(scalar.value, radix: 16, uppercase: true)
-                return problem("control character U+\(String(repeating: "0", count: 4 - code.count))\(code) is not allowed (only tab, line feed and carriage return are)")
+                return problem("control character \(String(format: "U+%04X", scalar.value)) is not allowed (only tab, line feed and carriage return are)")
             default:
                 return nil
             }

@@ -46,7 +46,7 @@ enum FeedTextDecoder {
             problem = "served as charset=\(charset), but the bytes are \(truth)"
             served = nil
         }
-        let label = fromBOM ?? served ?? sniffed ?? declared ?? (problem == nil ? nil : "utf-8")
+        let label = fromBOM ?? served ?? sniffed ?? declared
         var encoding = normalized(label ?? "utf-8")
 
         var utf8: [UInt8]

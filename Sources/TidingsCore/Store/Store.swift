@@ -57,10 +57,9 @@ public final class Store: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                try Directories.create(directory)
             } catch {
-                throw StoreError.cannotOpen(path: path, reason: "cannot create directory \(directory): "
-                                            + ConfigurationLoader.reason(error))
+                throw StoreError.cannotOpen(path: path, reason: "\(error)")
             }
         }
         // Check an existing file through a read-only connection first: opening the
