@@ -15,7 +15,7 @@ struct SourcesListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List sources with their health (the default): state, last HTTP status, articles, duplicate rate, "
-            + "last success, next due, consecutive errors, last error or warning."
+            + "items filtered out and articles pruned, last success, next due, consecutive errors, last error or warning."
     )
 
     @ParentCommand var root: Tidings
@@ -33,14 +33,15 @@ struct SourcesListCommand: ParsableCommand {
         }
         var table = TextTable([
             .init("ID"), .init("STATE"), .init("HTTP", rightAligned: true), .init("ARTICLES", rightAligned: true),
-            .init("DUPS", rightAligned: true), .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
+            .init("DUPS", rightAligned: true), .init("FILTERED", rightAligned: true), .init("PRUNED", rightAligned: true),
+            .init("LAST SUCCESS"), .init("NEXT DUE"), .init("ERRORS", rightAligned: true),
             .init("PROBLEM", flexible: true),
         ])
         let now = Date()
         for source in sources {
             table.append([
                 source.id, source.state, source.lastStatus.map(String.init) ?? "-", String(source.articles),
-                Percent.text(source.duplicateRate),
+                Percent.text(source.duplicateRate), String(source.filtered), String(source.pruned),
                 HumanTime.relative(source.lastSuccess, now: now),
                 ["removed", "disabled", "gone"].contains(source.state) ? "-" : Self.nextDue(source, now: now),
                 String(source.consecutiveErrors), source.lastError ?? source.warning.map { "warning: \($0)" } ?? "",

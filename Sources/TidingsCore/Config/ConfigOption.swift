@@ -85,6 +85,18 @@ public struct ConfigOption: Sendable {
                      summary: "longest wait between retries of a failing source (it is never given up)"),
         ConfigOption(table: .daemon, key: "log_level", kind: .choice(LogLevelName.all), defaultValue: "\"info\"",
                      summary: "least severe log level written; tidingsd --log-level overrides it"),
+        ConfigOption(table: .daemon, key: "max_age", kind: .timeSpan, defaultValue: "0",
+                     summary: "articles first seen longer ago than this are pruned, leaving a tombstone (0 keeps them all)"),
+        ConfigOption(table: .daemon, key: "max_articles", kind: .integer, defaultValue: "0",
+                     summary: "each source keeps at most this many articles, the newest; older ones are pruned (0 keeps them all)"),
+        ConfigOption(table: .daemon, key: "maintenance_interval", kind: .timeSpan, defaultValue: "\"5m\"",
+                     summary: "how often retention prunes (in short batches) and freed pages go back to the file system"),
+        ConfigOption(table: .daemon, key: "keep", kind: .stringArray, defaultValue: "[]",
+                     summary: "rules for every source: an item must match one to be stored (none: all are kept)"),
+        ConfigOption(table: .daemon, key: "drop", kind: .stringArray, defaultValue: "[]",
+                     summary: "rules for every source: an item matching one is not stored"),
+        ConfigOption(table: .daemon, key: "metrics_file", kind: .string, defaultValue: "\"\"",
+                     summary: "Prometheus text-format metrics file, rewritten every 15s (node_exporter textfile); empty writes none"),
 
         ConfigOption(table: .dedup, key: "shingle_size", kind: .integer, defaultValue: "5",
                      summary: "words per shingle (1-16)"),
@@ -126,6 +138,14 @@ public struct ConfigOption: Sendable {
                      summary: "free-form labels, shown by `tidings sources`"),
         ConfigOption(table: .source, key: "headers", kind: .stringTable, defaultValue: "{}",
                      summary: "extra HTTP request headers, e.g. { Authorization = \"Bearer ...\" }"),
+        ConfigOption(table: .source, key: "max_age", kind: .timeSpan, defaultValue: "daemon.max_age",
+                     summary: "this source's articles are pruned this long after first seen (0 keeps them all)"),
+        ConfigOption(table: .source, key: "max_articles", kind: .integer, defaultValue: "daemon.max_articles",
+                     summary: "this source keeps at most this many articles (0 keeps them all)"),
+        ConfigOption(table: .source, key: "keep", kind: .stringArray, defaultValue: "[]",
+                     summary: "rules of this source, besides the daemon's: an item must match one to be stored"),
+        ConfigOption(table: .source, key: "drop", kind: .stringArray, defaultValue: "[]",
+                     summary: "rules of this source, besides the daemon's: an item matching one is not stored"),
     ]
 
     static func options(in table: ConfigTable) -> [ConfigOption] { all.filter { $0.table == table } }

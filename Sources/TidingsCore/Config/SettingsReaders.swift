@@ -64,6 +64,7 @@ struct DaemonSettingsReader {
         settings.minInterval = positiveSpan(values, "min_interval") ?? settings.minInterval
         settings.maxInterval = positiveSpan(values, "max_interval") ?? settings.maxInterval
         settings.maxBackoff = positiveSpan(values, "max_backoff") ?? settings.maxBackoff
+        settings.maintenanceInterval = positiveSpan(values, "maintenance_interval") ?? settings.maintenanceInterval
         if case .boolean(let adaptive)? = values["adaptive_interval"] { settings.adaptiveInterval = adaptive }
         if case .byteCount(let size)? = values["max_body_size"] {
             if size.bytes >= 1024 { settings.maxBodySize = size } else {
@@ -71,6 +72,12 @@ struct DaemonSettingsReader {
             }
         }
         if case .string(let level)? = values["log_level"] { settings.logLevel = level }
+        settings.retention = RetentionReader(reader: reader, scope: scope).read(values, over: ArticleRetention())
+        settings.keep = FilterRulesReader(reader: reader, scope: scope).read(values, key: "keep")
+        settings.drop = FilterRulesReader(reader: reader, scope: scope).read(values, key: "drop")
+        if case .string(let path)? = values["metrics_file"], !path.isEmpty {
+            settings.metricsFile = PathResolution.absolutePath(path, relativeTo: directory)
+        }
         if settings.maxInterval.seconds < settings.minInterval.seconds {
             // Only a max_interval given below min_interval is an error; the default follows min_interval up.
             if values["max_interval"] == nil {
@@ -202,6 +209,10 @@ struct SourceSettingsReader {
                 reader.report(.error, "expected a time span of at least 1s, found \(span)", scope: scope, key: "interval")
             }
         }
+        source.retention = RetentionReader(reader: reader, scope: scope).read(values, over: daemon.retention)
+        source.filter = IngestFilter(globalKeep: daemon.keep, globalDrop: daemon.drop,
+                                      keep: FilterRulesReader(reader: reader, scope: scope).read(values, key: "keep"),
+                                      drop: FilterRulesReader(reader: reader, scope: scope).read(values, key: "drop"))
         if case .stringTable(let fields)? = values["headers"] {
             for field in fields {
                 if !HTTPHeaderValidation.isToken(field.name) {
@@ -258,5 +269,45 @@ struct StorySettingsReader {
             }
         }
         return settings
+    }
+}
+
+/// `max_age` and `max_articles`, where 0 means no limit.
+struct RetentionReader {
+    let reader: ConfigReader
+    let scope: ConfigScope
+
+    func read(_ values: [String: ConfigValue], over inherited: ArticleRetention) -> ArticleRetention {
+        var retention = inherited
+        if case .timeSpan(let span)? = values["max_age"] {
+            if span.seconds >= 0 { retention.maxAge = span.seconds == 0 ? nil : span } else {
+                reader.report(.error, "expected a time span of 0s or more, found \(span)", scope: scope, key: "max_age")
+            }
+        }
+        if case .integer(let count)? = values["max_articles"] {
+            if count >= 0 { retention.maxArticles = count == 0 ? nil : count } else {
+                reader.report(.error, "expected a number of articles, 0 or more, found \(count)", scope: scope, key: "max_articles")
+            }
+        }
+        return retention
+    }
+}
+
+/// `keep` and `drop`: each string a `FilterRule`.
+struct FilterRulesReader {
+    let reader: ConfigReader
+    let scope: ConfigScope
+
+    func read(_ values: [String: ConfigValue], key: String) -> [FilterRule] {
+        guard case .strings(let texts)? = values[key] else { return [] }
+        var rules: [FilterRule] = []
+        for text in texts {
+            do {
+                rules.append(try FilterRule(parsing: text))
+            } catch {
+                reader.report(.error, "\(error.message) in rule \"\(text)\"", scope: scope, key: key)
+            }
+        }
+        return rules
     }
 }

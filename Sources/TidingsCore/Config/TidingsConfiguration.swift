@@ -50,8 +50,39 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxInterval = TimeSpan.hours(6)
     public var maxBackoff = TimeSpan.hours(24)
     public var logLevel = "info"
+    /// How long and how many articles each source keeps unless it says otherwise.
+    public var retention = ArticleRetention()
+    /// How often retention, dedup pruning and incremental vacuum run.
+    public var maintenanceInterval = TimeSpan.minutes(5)
+    /// Keep/drop rules for every source (`keep`, `drop`).
+    public var keep: [FilterRule] = []
+    public var drop: [FilterRule] = []
+    /// Where the Prometheus text-format metrics are written; nil writes none.
+    public var metricsFile: String?
 
     public init() {}
+}
+
+/// How long a source's articles are kept: pruned once first seen longer ago
+/// than `maxAge`, or when more than `maxArticles` newer ones are stored.
+public struct ArticleRetention: Sendable, Equatable, Codable {
+    /// nil keeps articles whatever their age.
+    public var maxAge: TimeSpan?
+    /// nil keeps any number.
+    public var maxArticles: Int?
+
+    public init(maxAge: TimeSpan? = nil, maxArticles: Int? = nil) {
+        self.maxAge = maxAge
+        self.maxArticles = maxArticles
+    }
+
+    /// Keeps everything: nothing to prune.
+    public var keepsEverything: Bool { maxAge == nil && maxArticles == nil }
+
+    private enum CodingKeys: String, CodingKey {
+        case maxAge = "max_age"
+        case maxArticles = "max_articles"
+    }
 }
 
 /// The `[dedup]` table.
@@ -106,9 +137,13 @@ public struct SourceSettings: Sendable, Equatable, Codable {
     /// interval of its own and `[daemon] adaptive_interval` is on). Derived
     /// from the daemon's settings, so not part of the stored settings.
     public var adaptive = false
+    /// How long its articles are kept (its own `max_age`/`max_articles`, else the daemon's).
+    public var retention = ArticleRetention()
+    /// The keep/drop rules its items pass before they are stored.
+    public var filter = IngestFilter()
 
     private enum CodingKeys: String, CodingKey {
-        case id, url, title, kind, interval, enabled, tags, headers
+        case id, url, title, kind, interval, enabled, tags, headers, retention, filter
         case fullText = "full_text"
     }
 
@@ -120,9 +155,12 @@ public struct SourceSettings: Sendable, Equatable, Codable {
                   enabled: try container.decode(Bool.self, forKey: .enabled), tags: try container.decode([String].self, forKey: .tags),
                   headers: try container.decode([HTTPHeaderField].self, forKey: .headers))
         fullText = try container.decodeIfPresent(Bool.self, forKey: .fullText) ?? false
+        retention = try container.decodeIfPresent(ArticleRetention.self, forKey: .retention) ?? ArticleRetention()
+        filter = try container.decodeIfPresent(IngestFilter.self, forKey: .filter) ?? IngestFilter()
     }
 
-    /// `full_text` is written only when on, so that settings stored before it existed still compare equal.
+    /// `full_text`, retention and filters are written only when set, so that settings stored
+    /// before they existed still compare equal.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
@@ -134,6 +172,8 @@ public struct SourceSettings: Sendable, Equatable, Codable {
         try container.encode(tags, forKey: .tags)
         try container.encode(headers, forKey: .headers)
         if fullText { try container.encode(true, forKey: .fullText) }
+        if !retention.keepsEverything { try container.encode(retention, forKey: .retention) }
+        if !filter.isEmpty { try container.encode(filter, forKey: .filter) }
     }
 
     public init(id: String, url: URL, title: String = "", kind: SourceKind = .feed,

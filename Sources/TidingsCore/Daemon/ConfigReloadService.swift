@@ -63,7 +63,7 @@ struct ConfigReloadService: Service {
         }
     }
 
-    /// Settings read once at start — the store, the change log, the log level —
+    /// Settings read once at start — the store, the change log, the log level, the metrics file —
     /// keep their running values; a different value in the file is logged.
     private func keepRestartOnly(_ new: inout DaemonSettings, running: DaemonSettings) {
         func keep<Value: Equatable>(_ key: String, _ setting: WritableKeyPath<DaemonSettings, Value>,
@@ -78,5 +78,6 @@ struct ConfigReloadService: Service {
         keep("change_log", \.changeLogDirectory) { $0 ?? "" }
         keep("change_log_retention", \.changeLogRetention) { $0.map { "\($0)" } ?? "0" }
         keep("log_level", \.logLevel) { $0 }
+        keep("metrics_file", \.metricsFile) { $0 ?? "" }
     }
 }

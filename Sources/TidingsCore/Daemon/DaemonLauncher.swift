@@ -22,7 +22,7 @@ public struct DaemonOptions: Sendable {
 
 /// Everything `tidingsd` does between parsing flags and exiting: load the
 /// config, open and migrate the store, sync the sources, then run one cycle
-/// (`--once`) or the scheduler until SIGTERM/SIGINT.
+/// (`--once`, then one round of maintenance) or the scheduler until SIGTERM/SIGINT.
 public enum DaemonLauncher {
     /// Runs the daemon; returns the process exit status (0, or 1 for fatal errors).
     public static func run(_ options: DaemonOptions) async -> Int32 {
@@ -98,6 +98,7 @@ public enum DaemonLauncher {
         }
         let reports = await RefreshCycle(settings: configuration.daemon, store: store, logger: logger).run(due)
         logger.notice("once.done", metadata: SourceRefreshReport.summary(of: reports))
+        await StoreMaintenance(store: store, logger: logger).run(configuration, full: true)
         return 0
     }
 

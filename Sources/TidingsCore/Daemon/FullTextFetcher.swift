@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `full_text = true`: for each item of a feed refresh that is not stored yet,
+/// `full_text = true`: for each item of a feed refresh that is not stored yet
+/// (nor kept out by a tombstone),
 /// fetch its page (through the same per-host gate, limits and user agent as
 /// feeds) and keep the extracted text when it says more than the feed did.
 /// A page that fails to fetch or holds no article leaves the feed's content.
@@ -18,7 +19,7 @@ struct FullTextFetcher {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return outcome }
         let stored: Set<String>
         do {
-            stored = try store.storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))
+            stored = try store.settledIdentities(of: outcome.sourceID, among: articles.map(\.identity), filter: source.filter)
         } catch {
             logger.error("store.read_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
             return outcome

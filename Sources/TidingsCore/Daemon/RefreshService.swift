@@ -44,7 +44,7 @@ public final class RefreshService: Service {
 
     public func run() async throws {
         logger.info("scheduler.started", metadata: ["sources": "\(current.withLock { $0.configuration.sources.count })"])
-        var lastPruned = Date.distantPast
+        var lastMaintained = Date.distantPast, lastFullMaintenance = Date.distantPast
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let (configuration, cycle) = current.withLock { current in
                 current.reloaded = false
@@ -69,12 +69,17 @@ public final class RefreshService: Service {
                 let reports = await cycle.run(batch)
                 logger.info("cycle.done", metadata: SourceRefreshReport.summary(of: reports))
             }
-            if Date().timeIntervalSince(lastPruned) >= Self.pruneInterval {
-                lastPruned = Date()
-                pruneDedup()
+            let maintenanceInterval = Double(configuration.daemon.maintenanceInterval.seconds)
+            if Date().timeIntervalSince(lastMaintained) >= maintenanceInterval, !writesFailing {
+                let full = Date().timeIntervalSince(lastFullMaintenance) >= Self.fullMaintenanceInterval
+                await StoreMaintenance(store: store, logger: logger).run(configuration, full: full)
+                lastMaintained = Date()
+                if full { lastFullMaintenance = lastMaintained }
             }
             guard !Task.isShuttingDownGracefully else { break }
-            let wait = store.health.failure(of: .store) != nil ? Self.writeRetryDelay : secondsUntilNextDue()
+            let untilMaintenance = max(lastMaintained.addingTimeInterval(maintenanceInterval).timeIntervalSinceNow, 1)
+            let wait = store.health.failure(of: .store) != nil ? Self.writeRetryDelay
+                : min(secondsUntilNextDue(), untilMaintenance)
             logger.debug("scheduler.sleeping", metadata: ["seconds": "\(Int(wait))"])
             guard await sleepUnlessShutdown(seconds: wait) else { break }
         }
@@ -84,17 +89,8 @@ public final class RefreshService: Service {
     private static let storeRetryDelay = 30.0
     /// While store writes fail, the next probe comes this much later.
     private static let writeRetryDelay = 10.0
-    /// How often dedup data older than the window is pruned.
-    private static let pruneInterval = 3600.0
-
-    private func pruneDedup() {
-        do {
-            let removed = try store.pruneDedup()
-            if removed > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(removed)"]) }
-        } catch {
-            logger.error("dedup.prune_failed", metadata: ["error": "\(StoreErrorText.describe(error))"])
-        }
-    }
+    /// How often maintenance also prunes dedup data past its window and runs `PRAGMA optimize`.
+    private static let fullMaintenanceInterval = 3600.0
 
     /// False when a graceful shutdown (or cancellation) cut the sleep short;
     /// a new configuration ends it early (true).

@@ -54,6 +54,7 @@ public struct SourceRefresher: Sendable {
         let schedule = RefreshSchedule(interval: source.interval, policy: schedulePolicy,
                                        isHTTP: !source.url.isFileURL, adaptive: source.adaptive)
         var outcome = Self.outcome(of: fetched, for: source, schedule: schedule, state: state)
+        outcome.filter = source.filter
         if source.fullText, case .success = outcome.result {
             // Pages take their own hosts' gates, which may include this one: let go of it first.
             await hold.release()
@@ -74,6 +75,7 @@ public struct SourceRefresher: Sendable {
                     "http.status": "\(outcome.status ?? 0)", "entries": "\(articles.count)",
                     "added": "\(summary.added.count)", "duplicates": "\(summary.duplicates)",
                     "revised": "\(summary.revised)", "removed": "\(summary.removed)",
+                    "filtered": "\(summary.filtered)", "tombstoned": "\(summary.tombstoned)",
                 ])
                 return SourceRefreshReport(sourceID: source.id, added: summary.added.count, known: summary.known, failure: nil)
             case .failure(let message):

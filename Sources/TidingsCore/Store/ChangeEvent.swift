@@ -7,6 +7,7 @@ public enum ChangeEvent: String, Sendable, Codable, CaseIterable {
     case articleUpdated = "article.updated"
     case articleDuplicate = "article.duplicate"
     case articleRemoved = "article.removed"
+    case articlePruned = "article.pruned"
     case storyCreated = "story.created"
     case storyJoined = "story.joined"
     case sourceAdded = "source.added"

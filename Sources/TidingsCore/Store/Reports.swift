@@ -33,6 +33,10 @@ public struct SourceStatus: Sendable, Codable, Equatable {
 
     /// Duplicates as a share of its articles, to 4 places (nil without articles).
     public var duplicateRate: Double?
+    /// Items its keep/drop rules left out (each counted once; not stored).
+    public var filtered = 0
+    /// Articles retention pruned (each left a tombstone).
+    public var pruned = 0
 }
 
 /// One line of `tidings articles`.

@@ -10,6 +10,9 @@ public struct IncomingArticle: Sendable {
     var prepared: PreparedArticle?
     /// Title, text and hash of an entry already stored, to tell whether it changed.
     var storedText: ArticleText?
+    /// What the source's keep/drop rules said of it: nil until judged, then the
+    /// reason they drop it, or nil inside when they keep it.
+    var dropReason: String??
 
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
@@ -71,6 +74,8 @@ public struct RefreshOutcome: Sendable {
     public var validators: FetchValidators?
     /// Where a permanent redirect moved the feed, if one did.
     public var movedTo: URL?
+    /// The source's keep/drop rules, applied to new items before they are stored.
+    public var filter = IngestFilter()
 
     public init(sourceID: String, status: Int?, result: Result, finishedAt: Date, nextDueAt: Date,
                 dueReason: DueReason = .interval, validators: FetchValidators? = nil, movedTo: URL? = nil) {
@@ -105,6 +110,10 @@ public struct IngestSummary: Sendable, Equatable {
     public var removed = 0
     /// New articles found to be duplicates of stored ones.
     public var duplicates = 0
+    /// New items the keep/drop rules left out (counted once each).
+    public var filtered = 0
+    /// Items still listed whose articles retention pruned (their tombstones keep them out).
+    public var tombstoned = 0
 
     public static func == (lhs: IngestSummary, rhs: IngestSummary) -> Bool {
         lhs.known == rhs.known && lhs.added.map(\.articleID) == rhs.added.map(\.articleID)
@@ -143,7 +152,7 @@ extension Store {
             switch outcome.result {
             case .success(let feedTitle, let feedLink, let articles, let warning):
                 // A feed that had to be recovered may have lost items in the repair: it says nothing about removals.
-                summary = try insert(articles, sourceID: outcome.sourceID, at: outcome.finishedAt,
+                summary = try insert(articles, sourceID: outcome.sourceID, filter: outcome.filter, at: outcome.finishedAt,
                                      noteListing: warning == nil, in: db)
                 try db.execute(sql: """
                     UPDATE sources SET feed_title = coalesce(?, feed_title), feed_link = coalesce(?, feed_link),
@@ -205,14 +214,25 @@ extension Store {
         }
     }
 
-    /// Prepares the articles of a successful outcome: all of new ones, the text of stored ones.
+    /// Prepares the articles of a successful outcome: all of new ones, the text of stored ones;
+    /// new ones the rules drop, or that a tombstone keeps out, need nothing.
     private func prepareNewArticles(of outcome: inout RefreshOutcome) {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
-        let stored = (try? storedIdentities(of: outcome.sourceID, among: articles.map(\.identity))) ?? []
+        let identities = articles.map(\.identity)
+        let stored = (try? storedIdentities(of: outcome.sourceID, among: identities)) ?? []
+        let buried = (try? tombstones(of: outcome.sourceID, among: identities)) ?? [:]
+        let rules = outcome.filter.fingerprint
         for index in articles.indices {
-            if stored.contains(articles[index].identity) {
+            let identity = articles[index].identity
+            if stored.contains(identity) {
                 articles[index].storedText = ArticleText(articles[index].entry)
-            } else {
+                continue
+            }
+            // Pruned, or dropped by these very rules: it stays out, unread.
+            if let stone = buried[identity], stone.reason == "pruned" || stone.rules == rules { continue }
+            let reason = outcome.filter.dropReason(for: articles[index].entry)
+            articles[index].dropReason = .some(reason)
+            if reason == nil {
                 articles[index].prepared = PreparedArticle(articles[index].entry, engine: dedup, groupsStories: storyParameters != nil)
             }
         }
@@ -258,8 +278,8 @@ extension Store {
         }
     }
 
-    private func insert(_ articles: [IncomingArticle], sourceID: String, at now: Date, noteListing: Bool,
-                        in db: Database) throws -> IngestSummary {
+    private func insert(_ articles: [IncomingArticle], sourceID: String, filter: IngestFilter, at now: Date,
+                        noteListing: Bool, in db: Database) throws -> IngestSummary {
         var summary = IngestSummary()
         let lookup = try db.cachedStatement(sql: Self.storedArticle)
         let insert = try db.cachedStatement(sql: """
@@ -283,6 +303,7 @@ extension Store {
                 }
                 continue
             }
+            guard try admit(article, sourceID: sourceID, filter: filter, at: now, summary: &summary, in: db) else { continue }
             let prepared = article.prepared ?? PreparedArticle(entry, engine: dedup, groupsStories: storyParameters != nil)
             let title = prepared.content.title
             try insert.execute(arguments: [

@@ -87,7 +87,10 @@ public final class Store: Sendable {
             // The one writer: ingest touches band-key pages all over their B-tree. A 64 MiB page
             // cache keeps them (the 2 MiB default spills and re-reads). Checkpoints are the
             // WALCheckpointer's job, off the writer's thread.
+            // A new store returns pages freed by retention to the file system bit by bit
+            // (`vacuumIncrementally`); an existing one keeps its mode (only VACUUM changes it).
             try db.execute(sql: """
+                PRAGMA auto_vacuum = INCREMENTAL;
                 PRAGMA cache_size = -65536;
                 PRAGMA wal_autocheckpoint = 0;
                 PRAGMA journal_size_limit = 67108864;

@@ -249,6 +249,28 @@ enum StoreMigrations {
                 INSERT INTO story_statistics (id, documents) VALUES (1, 0);
                 """)
         }
+        migrator.registerMigration("v12-retention-tombstones-filters") { db in
+            // Retention prunes old articles; each pruned or filtered-out item leaves a tombstone
+            // (source + identity) so that a feed still listing it does not bring it back as new.
+            // `last_listed` is when a feed last listed it: tombstones of items gone from their feed
+            // for long expire. A filtered item's tombstone names the rules that dropped it (`rules`),
+            // so that changed rules judge it again. The per-source counts are what `tidings sources` shows.
+            try db.execute(sql: """
+                CREATE TABLE tombstones (
+                    source_id   TEXT NOT NULL,
+                    identity    TEXT NOT NULL,
+                    reason      TEXT NOT NULL CHECK (reason IN ('pruned', 'filtered')),
+                    at          DATETIME NOT NULL,
+                    last_listed DATETIME NOT NULL,
+                    rules       TEXT,
+                    PRIMARY KEY (source_id, identity)
+                ) WITHOUT ROWID;
+                CREATE INDEX tombstones_by_last_listed ON tombstones (last_listed);
+                ALTER TABLE sources ADD COLUMN pruned_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sources ADD COLUMN filtered_count INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX articles_by_source_id ON articles (source_id, id);
+                """)
+        }
         return migrator
     }
 }

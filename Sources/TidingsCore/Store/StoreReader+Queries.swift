@@ -73,7 +73,8 @@ extension StoreReader {
                     lastAttempt: row["last_attempt_at"], lastSuccess: row["last_success_at"], nextDue: row["next_due_at"],
                     dueReason: row["due_reason"], learntInterval: row["learnt_interval"], consecutiveErrors: errors,
                     lastError: row["last_error"], warning: row["last_warning"], articles: articles,
-                    duplicates: duplicates, duplicateRate: DuplicateRate.of(duplicates, in: articles))
+                    duplicates: duplicates, duplicateRate: DuplicateRate.of(duplicates, in: articles),
+                    filtered: row["filtered_count"], pruned: row["pruned_count"])
             }
         }
     }

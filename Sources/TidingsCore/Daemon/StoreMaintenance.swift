@@ -1,0 +1,33 @@
+import Foundation
+import Logging
+
+/// The store's upkeep: retention (articles, old change rows, expired tombstones),
+/// dedup data past its window, free pages back to the file system, and the
+/// query planner's statistics. Every step works in short write transactions.
+struct StoreMaintenance: Sendable {
+    let store: Store
+    let logger: Logger
+
+    /// One round. `full` adds the hourly work: dedup pruning and `PRAGMA optimize`.
+    func run(_ configuration: TidingsConfiguration, full: Bool, now: Date = Date()) async {
+        do {
+            let pruned = try await store.prune(sources: configuration.sources, defaults: configuration.daemon.retention, now: now)
+            if pruned != PruneSummary() {
+                logger.info("retention.pruned", metadata: [
+                    "articles": "\(pruned.articles)", "changes": "\(pruned.changes)",
+                    "tombstones.expired": "\(pruned.tombstones)", "batches": "\(pruned.batches)",
+                ])
+            }
+            if full {
+                let bands = try store.pruneDedup(now: now)
+                if bands > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(bands)"]) }
+            }
+            let pages = try await store.vacuumIncrementally()
+            if pages > 0 { logger.info("store.vacuumed", metadata: ["pages": "\(pages)"]) }
+            if full { try await store.optimize() }
+        } catch {
+            logger.error("maintenance.failed", metadata: ["error": "\(StoreErrorText.describe(error))",
+                                                          "retry": "next maintenance round"])
+        }
+    }
+}
