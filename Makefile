@@ -18,18 +18,20 @@ SWIFT        ?= swift
 DEMO_CONFIG  := config/demo.toml
 DEMO_DB      := .tidings-demo/tidings.db
 RELEASE_BIN  := .build/release
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 ca-certificates
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 python3-venv ca-certificates
 # nginx serves feeds to the tests (ETag, gzip); any Debian flavour of it will do.
 NGINX_PACKAGE := nginx-light
 
 BENCH_DIR    := .bench
 BENCH_VENV   := $(BENCH_DIR)/venv
+# How long the soak of `make bench` runs (feeds move on every second: hours of publishing a minute).
+SOAK_SECONDS ?= 1800
 BENCH_FEED   := $(BENCH_DIR)/feed-25000-items.xml
 BENCH_CORPUS := $(BENCH_DIR)/corpus-100k
 BENCH_PAGES  := $(BENCH_DIR)/pages-1000
 SHARED       := ../shared
 
-.PHONY: all deps build release run serve test torture fuzz sanitize install uninstall bench bench-deps clean
+.PHONY: all deps build release run serve test test-venv torture fuzz sanitize install uninstall bench bench-deps clean
 
 all: build
 
@@ -85,7 +87,15 @@ serve: release
 ## Every test: the feed-parser conformance suite (pass rate printed, fails
 ## under 95%), unit tests, and end-to-end tests that drive the built binaries
 ## against HTTP servers they start on 127.0.0.1.
-test: deps
+## The tests' own Python packages (PyPI), in a virtual environment: prometheus_client's parser
+## reads the daemon's metrics file.
+TEST_VENV := .build/test-venv
+test-venv: deps
+	@test -x $(TEST_VENV)/bin/python || python3 -m venv $(TEST_VENV)
+	@$(TEST_VENV)/bin/python -c "import prometheus_client" 2>/dev/null || \
+	  $(TEST_VENV)/bin/pip install --quiet prometheus_client
+
+test: deps test-venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual
 	Tests/Conformance/run-conformance.sh .build/debug/tidings
@@ -210,6 +220,7 @@ bench: release bench-deps
 	python3 bench/ingest_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --sizes 10000,1000000 --work $(BENCH_DIR)/ingest
 	python3 bench/farm_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/farm
 	python3 bench/cli_bench.py --tidings $(RELEASE_BIN)/tidings --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/cli
+	python3 bench/soak_bench.py --tidingsd $(RELEASE_BIN)/tidingsd --work $(BENCH_DIR)/soak --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf .build .tidings-demo $(BENCH_DIR)

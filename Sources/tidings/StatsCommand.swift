@@ -30,7 +30,7 @@ struct StatsCommand: ParsableCommand {
             return
         }
         if prometheus {
-            Output.line(PrometheusText.metrics(stats, sources: try store.sources()))
+            Output.line(try StoreGauges.text(of: store).trimmingCharacters(in: .newlines))
             return
         }
         var lines = [
@@ -78,45 +78,5 @@ enum BarChart {
             let number = String(repeating: " ", count: numberWidth - String(value).count) + String(value)
             return label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " + bar + padding + "  " + number
         }
-    }
-}
-
-/// The store's figures in the Prometheus text exposition format.
-enum PrometheusText {
-    static func metrics(_ stats: StoreStatistics, sources: [SourceStatus]) -> String {
-        var lines: [String] = []
-        func gauge(_ name: String, _ help: String, _ samples: [(labels: String, value: Double)]) {
-            lines += ["# HELP tidings_\(name) \(help)", "# TYPE tidings_\(name) gauge"]
-            for sample in samples {
-                let value = sample.value == sample.value.rounded() && abs(sample.value) < 1e15
-                    ? String(Int64(sample.value)) : String(sample.value)
-                lines.append("tidings_\(name)\(sample.labels.isEmpty ? "" : "{\(sample.labels)}") \(value)")
-            }
-        }
-        let bySource = { (value: (SourceStatus) -> Double?) in
-            sources.compactMap { source in value(source).map { (labels: "source=\"\(label(source.id))\"", value: $0) } }
-        }
-        gauge("articles", "Articles stored.", [("", Double(stats.articles))])
-        gauge("duplicates", "Articles that are near-duplicates of an earlier one.", [("", Double(stats.duplicates))])
-        gauge("stories", "Stories: articles about one event, grouped.", [("", Double(stats.stories))])
-        gauge("stories_across_sources", "Stories told by more than one outlet.", [("", Double(stats.storiesAcrossSources))])
-        gauge("changes_last_seq", "Sequence number of the newest change.", [("", Double(stats.lastSeq ?? 0))])
-        gauge("store_bytes", "Size of the database with its WAL.", [("", Double(stats.databaseBytes))])
-        let states = ["ok", "backing-off", "new", "gone", "disabled"]
-        gauge("sources", "Configured sources by state.", states.map { state in
-            ("state=\"\(state)\"", Double(sources.count { $0.state == state }))
-        })
-        gauge("source_articles", "Articles stored per source.", bySource { Double($0.articles) })
-        gauge("source_duplicates", "Near-duplicates per source.", bySource { Double($0.duplicates) })
-        gauge("source_consecutive_errors", "Failed fetches in a row per source.", bySource { Double($0.consecutiveErrors) })
-        gauge("source_last_success_timestamp_seconds", "When each source was last fetched successfully.",
-              bySource { $0.lastSuccess?.timeIntervalSince1970.rounded() })
-        return lines.joined(separator: "\n")
-    }
-
-    /// A label value with backslash, quote and line feed escaped.
-    static func label(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

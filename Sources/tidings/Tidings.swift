@@ -20,7 +20,7 @@ struct Tidings: ParsableCommand {
             """,
         version: TidingsVersion.current,
         subcommands: [
-            SourcesCommand.self, ArticlesCommand.self, SearchCommand.self, ShowCommand.self, DiffCommand.self, ChangesCommand.self, StatsCommand.self, ExportCommand.self,
+            SourcesCommand.self, ArticlesCommand.self, SearchCommand.self, ShowCommand.self, DiffCommand.self, ChangesCommand.self, StatsCommand.self, ExportCommand.self, BackupCommand.self, MaintenanceCommand.self,
             DupsCommand.self, StoriesCommand.self, SimilarCommand.self, CheckConfigCommand.self, ParseCommand.self, ExtractCommand.self, DedupCommand.self,
         ]
     )

@@ -30,14 +30,16 @@ struct StoreTests {
             [
                 "tables": try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' AND name NOT LIKE 'articles_search_%' ORDER BY name").joined(separator: ","),
                 "journal_mode": try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+                "auto_vacuum": try String.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? "",
                 "foreign_keys": try String.fetchOne(db, sql: "PRAGMA foreign_keys") ?? "",
                 "synchronous": try String.fetchOne(db, sql: "PRAGMA synchronous") ?? "",
                 "application_id": try String.fetchOne(db, sql: "PRAGMA application_id") ?? "",
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources,stories,story_articles,story_statistics,story_terms")
+        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources,stories,story_articles,story_statistics,story_terms,tombstones")
         #expect(facts["journal_mode"] == "wal")
+        #expect(facts["auto_vacuum"] == "2", "incremental: retention's freed pages go back to the file system")
         #expect(facts["foreign_keys"] == "1")
         #expect(facts["synchronous"] == "1", "NORMAL")
         #expect(facts["application_id"] == String(StoreMigrations.applicationID))

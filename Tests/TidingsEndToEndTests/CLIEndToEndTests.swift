@@ -33,8 +33,8 @@ struct CLIEndToEndTests {
     @Test("sources: a table and JSON")
     func sources() throws {
         let table = try tidings("sources")
-        #expect(table.stdout.hasPrefix("ID                 STATE  HTTP  ARTICLES  DUPS  LAST SUCCESS"))
-        #expect(table.stdout.contains("steppe-herald      ok      200         3    0%"))
+        #expect(table.stdout.hasPrefix("ID                 STATE  HTTP  ARTICLES  DUPS  FILTERED  PRUNED  LAST SUCCESS"))
+        #expect(table.stdout.contains("steppe-herald      ok      200         3    0%         0       0"))
         let list = try #require(try JSONSerialization.jsonObject(with: Data(try tidings("sources", "--json").stdout.utf8)) as? [[String: Any]])
         #expect(list.map { $0["id"] as? String } == ["central-asia-wire", "nusantara-daily", "steppe-herald"])
         #expect(list[2]["tags"] as? [String] == ["central-asia", "original"])

@@ -177,10 +177,10 @@ struct InspectionCLITests {
     @Test("sources: the health table exactly, and JSON with the duplicate rate")
     func sources() throws {
         #expect(try run("sources") == """
-            ID             STATE  HTTP  ARTICLES  DUPS  LAST SUCCESS  NEXT DUE             ERRORS  PROBLEM
-            moscow-daily   ok      200         2    0%  2h ago        in 4h10m (interval)       0
-            steppe-herald  ok      200         3    0%  2h ago        in 4h10m (interval)       0
-            wire           ok      200         2   50%  2h ago        in 4h10m (interval)       0
+            ID             STATE  HTTP  ARTICLES  DUPS  FILTERED  PRUNED  LAST SUCCESS  NEXT DUE             ERRORS  PROBLEM
+            moscow-daily   ok      200         2    0%         0       0  2h ago        in 4h10m (interval)       0
+            steppe-herald  ok      200         3    0%         0       0  2h ago        in 4h10m (interval)       0
+            wire           ok      200         2   50%         0       0  2h ago        in 4h10m (interval)       0
 
             """)
         let list = try #require(try json("sources", "--json") as? [[String: Any]])
@@ -226,9 +226,10 @@ struct InspectionCLITests {
         #expect((document["per_day"] as? [[String: Any]])?.last?["day"] as? String == day(0))
         #expect(document["duplicate_rate"] as? Double == 0.1429)
         let metrics = try run("stats", "--prometheus")
-        for line in ["tidings_articles 7", "tidings_duplicates 1", "tidings_stories 6", "tidings_stories_across_sources 1", "tidings_sources{state=\"ok\"} 3",
-                     "tidings_source_duplicates{source=\"wire\"} 1", "# TYPE tidings_source_articles gauge",
-                     "tidings_source_consecutive_errors{source=\"moscow-daily\"} 0"] {
+        for line in ["tidings_articles 7.0", "tidings_duplicates 1.0", "tidings_stories 6.0", "tidings_stories_across_sources 1.0",
+                     "tidings_sources{state=\"ok\"} 3.0", "tidings_source_duplicates{source=\"wire\"} 1.0",
+                     "# TYPE tidings_source_articles gauge", "# HELP tidings_articles Articles stored.",
+                     "tidings_source_consecutive_errors{source=\"moscow-daily\"} 0.0"] {
             #expect(metrics.split(separator: "\n").contains { $0 == line }, "\(line) in\n\(metrics)")
         }
     }

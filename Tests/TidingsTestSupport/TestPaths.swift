@@ -31,6 +31,14 @@ public enum TestPaths {
     public static var tidingsd: URL { binaries.appendingPathComponent("tidingsd") }
     public static var tidings: URL { binaries.appendingPathComponent("tidings") }
     public static var feedServerScript: URL { repositoryRoot.appendingPathComponent("Tests/Servers/feed_server.py") }
+    /// The Python of the tests' virtual environment (`make test` creates it, with prometheus_client from PyPI):
+    /// `$TIDINGS_TEST_PYTHON`, else `.build/test-venv/bin/python`.
+    public static var testPython: URL {
+        if let python = ProcessInfo.processInfo.environment["TIDINGS_TEST_PYTHON"], !python.isEmpty {
+            return URL(fileURLWithPath: python)
+        }
+        return repositoryRoot.appendingPathComponent(".build/test-venv/bin/python")
+    }
 }
 
 /// A fresh directory under the system temp folder, removed when released.

@@ -70,13 +70,18 @@ public enum DaemonLauncher {
         let changeLog = configuration.daemon.changeLogDirectory.map {
             ChangeLogWriter(directory: $0, retention: configuration.daemon.changeLogRetention, store: store, logger: logger)
         }
+        let metrics = configuration.daemon.metricsFile.map {
+            MetricsFile(path: $0, storePath: configuration.daemon.databasePath, logger: logger)
+        }
         // A reload signal before the reload service listens must not kill the daemon.
         signal(SIGHUP, SIG_IGN)
         let notifier = SystemdNotifier()
         if options.once { notifier.ready(status: "refreshing once") }
         let status = options.once ? await runOnce(configuration, store: store, all: options.all, logger: logger)
-            : await runScheduler(configuration, path: options.configPath, store: store, notifier: notifier, logger: logger)
+            : await runScheduler(configuration, path: options.configPath, store: store, notifier: notifier,
+                                 metrics: metrics, logger: logger)
         notifier.stopping()
+        metrics?.write()  // the last figures outlive the process
         changeLog?.stop()
         do {
             try store.close()
@@ -103,7 +108,7 @@ public enum DaemonLauncher {
     }
 
     private static func runScheduler(_ configuration: TidingsConfiguration, path: String, store: Store,
-                                     notifier: SystemdNotifier, logger: Logger) async -> Int32 {
+                                     notifier: SystemdNotifier, metrics: MetricsFile?, logger: Logger) async -> Int32 {
         let scheduler = RefreshService(configuration: configuration, store: store, logger: logger)
         let reloader = ConfigReloadService(path: path, running: configuration, store: store, scheduler: scheduler,
                                            notifier: notifier, logger: logger)
@@ -111,6 +116,9 @@ public enum DaemonLauncher {
             .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: reloader, successTerminationBehavior: .gracefullyShutdownGroup),
         ]
+        if let metrics {
+            services.append(.init(service: metrics, successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         if notifier.isEnabled {
             services.append(.init(service: SystemdStatusService(store: store, notifier: notifier, logger: logger),
                                   successTerminationBehavior: .gracefullyShutdownGroup))

@@ -46,7 +46,10 @@ public struct SourceRefresher: Sendable {
             }
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: nil, deferredUntil: held)
         }
+        let clock = ContinuousClock()
+        let fetchStarted = clock.now
         let fetched = await fetcher.fetchHeld(FetchRequest(url: url, headers: source.headers + conditional))
+        Self.count(fetched, duration: clock.now - fetchStarted)
         if Task.isCancelled, case .failure(let error) = fetched, error.kind == .cancelled {
             logger.notice("refresh.cancelled")
             return SourceRefreshReport(sourceID: source.id, added: 0, known: 0, failure: error.message)
@@ -63,8 +66,12 @@ public struct SourceRefresher: Sendable {
         if let movedTo = outcome.movedTo, movedTo != url {
             logger.notice("source.moved", metadata: ["to": "\(movedTo.absoluteString)"])
         }
+        if case .failure = outcome.result, case .success(let response) = fetched {
+            DaemonMetrics.failed(response.isSuccess ? "parse" : "http")
+        }
         do {
             let summary = try await store.record(outcome)
+            DaemonMetrics.stored(summary)
             if let ended = store.health.succeeded(.store) {
                 logger.notice("store.write_resumed", metadata: ["failing.since": "\(ISO8601.string(ended.since))"])
             }
@@ -94,10 +101,22 @@ public struct SourceRefresher: Sendable {
         }
     }
 
+    /// Counts a fetch, and a failed one by its kind.
+    private static func count(_ fetched: Result<FetchResponse, FetchError>, duration: Duration) {
+        switch fetched {
+        case .success(let response):
+            DaemonMetrics.fetched(status: response.status, bytes: response.body.count, duration: duration)
+        case .failure(let error):
+            DaemonMetrics.fetched(status: nil, bytes: 0, duration: duration)
+            if error.kind != .cancelled { DaemonMetrics.failed(error.kind.rawValue) }
+        }
+    }
+
     /// Logs a failed store write and marks the store unhealthy (nothing committed is
     /// touched: the transaction rolled back); the daemon retries (see `RefreshService`).
     private func writeFailed(_ error: any Error, logger: Logger) -> String {
         let reason = StoreErrorText.describe(error)
+        DaemonMetrics.failed("store")
         if store.health.failed(.store, reason: reason) {
             logger.critical("store.write_failing", metadata: [
                 "error": "\(reason)", "effect": "nothing new is stored until writes work again; retrying one source at a time",

@@ -12,6 +12,7 @@ struct StoreMaintenance: Sendable {
     func run(_ configuration: TidingsConfiguration, full: Bool, now: Date = Date()) async {
         do {
             let pruned = try await store.prune(sources: configuration.sources, defaults: configuration.daemon.retention, now: now)
+            DaemonMetrics.pruned(pruned)
             if pruned != PruneSummary() {
                 logger.info("retention.pruned", metadata: [
                     "articles": "\(pruned.articles)", "changes": "\(pruned.changes)",
@@ -26,6 +27,7 @@ struct StoreMaintenance: Sendable {
             if pages > 0 { logger.info("store.vacuumed", metadata: ["pages": "\(pages)"]) }
             if full { try await store.optimize() }
         } catch {
+            DaemonMetrics.failed("maintenance")
             logger.error("maintenance.failed", metadata: ["error": "\(StoreErrorText.describe(error))",
                                                           "retry": "next maintenance round"])
         }

@@ -10,6 +10,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case newerSchema(path: String, unknownMigrations: [String])
     /// Written by an older Tidings and not migrated yet (the CLI reads, so it cannot migrate).
     case olderSchema(path: String, missingMigrations: [String])
+    /// `tidings backup` could not write a sound copy to `path`.
+    case backupFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .olderSchema(let path, let missing):
             "database \(path) was written by an older tidingsd and lacks " + missing.joined(separator: ", ")
                 + "; restart tidingsd \(TidingsVersion.current) (it migrates the store as it starts), then try again"
+        case .backupFailed(let path, let reason):
+            "cannot back up to \(path): \(reason); nothing was written there"
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// An owned file descriptor with the few calls the change log needs, each
+/// An owned file descriptor with the few calls the change log and backups need, each
 /// failing with the path and the system's words (`No space left on device`).
 final class PosixFile {
     let path: String

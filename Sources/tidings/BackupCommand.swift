@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import TidingsCore
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Write a consistent copy of the store while the daemon keeps running.",
+        discussion: """
+            The copy holds every change committed before the backup began and nothing after it; it is \
+            checked with PRAGMA integrity_check before it is put in place (by renaming, so an older \
+            backup at FILE stays whole until then). To restore: stop tidingsd, copy FILE over the \
+            database, delete the database's -wal and -shm files, start tidingsd.
+              tidings backup /var/backups/tidings-$(date +%F).db
+            """
+    )
+
+    @ParentCommand var root: Tidings
+    @Argument(help: "Where to write the copy.") var file: String
+    @Flag(name: .long, help: "Replace FILE if it exists.") var force = false
+    @Flag(name: .long, help: "Print JSON: path, bytes, articles, last change seq, integrity, seconds.") var json = false
+
+    func run() throws {
+        let store = try root.openStore()
+        let report: BackupReport
+        do {
+            report = try store.backup(to: file, replace: force)
+        } catch let error as StoreError {
+            throw CLIFailure(message: error.description)
+        }
+        if json {
+            Output.line(JSONOutput.encode(report))
+        } else {
+            Output.line("Backed up \(report.articles) articles (changes up to seq \(report.lastChangeSeq)) to \(report.path): "
+                        + "\(ByteCount(bytes: Int(report.bytes))), integrity ok, \(report.seconds)s")
+        }
+    }
+}
+
+struct MaintenanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "maintenance",
+        abstract: "Upkeep the daemon also does on its own.",
+        subcommands: [VacuumCommand.self]
+    )
+}
+
+struct VacuumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vacuum",
+        abstract: "Return the store's free pages to the file system.",
+        discussion: """
+            Stores created by this version vacuum incrementally (the daemon does it after pruning): this \
+            finishes the job in short steps, safe while the daemon runs. An older store is rewritten once \
+            with VACUUM and switched to incremental mode; while that runs the daemon's writes wait, and \
+            any that time out are retried. Needs free disk space about the size of the store. The one \
+            command that writes to the store.
+            """
+    )
+
+    @ParentCommand var root: Tidings
+    @Flag(name: .long, help: "Print JSON: mode, bytes before and after, seconds.") var json = false
+
+    func run() throws {
+        let report: VacuumReport
+        do {
+            report = try StoreVacuum.run(path: try root.storePath())
+        } catch let error as StoreError {
+            throw CLIFailure(message: error.description)
+        }
+        if json {
+            Output.line(JSONOutput.encode(report))
+        } else {
+            Output.line("Vacuumed (\(report.mode)): \(ByteCount(bytes: report.bytesBefore)) → \(ByteCount(bytes: report.bytesAfter)) "
+                        + "in \(report.seconds)s")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Soak: months of operation compressed into fast cycles. tidingsd runs against a farm of
+rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only) that move on by `--new`
+items at every request and revise an item every other one, refreshed every second, with
+retention on (max_articles per source, and a daemon max_age that also prunes change rows)
+and maintenance every few seconds. Every `--sample` seconds it records the database and
+WAL sizes, the daemon's resident memory, articles, tombstones and change rows; at the end
+it prints the table and compares the last third of the run with the middle third: once
+retention is reached, database, WAL and memory should stay flat."""
+import argparse
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def size(path):
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tidingsd", required=True)
+    parser.add_argument("--work", default=tempfile.mkdtemp(prefix="tidings-soak-"))
+    parser.add_argument("--seconds", type=int, default=900)
+    parser.add_argument("--sources", type=int, default=40)
+    parser.add_argument("--items", type=int, default=50, help="items each feed lists")
+    parser.add_argument("--new", type=int, default=5, help="new items per request")
+    parser.add_argument("--keep", type=int, default=150, help="max_articles per source")
+    parser.add_argument("--sample", type=int, default=30)
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    database = os.path.join(args.work, "soak.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(database + suffix):
+            os.remove(database + suffix)
+
+    server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/Servers/feed_server.py"), "--root", args.work],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(server.stdout.readline())
+    config = os.path.join(args.work, "soak.toml")
+    with open(config, "w") as handle:
+        handle.write("""[daemon]
+database = "soak.db"
+change_log = "changes"
+change_log_retention = "1d"
+max_articles = %d
+max_age = "10m"
+maintenance_interval = "10s"
+min_interval = "1s"
+default_interval = "1s"
+adaptive_interval = false
+host_spacing = 0
+per_host_concurrency = 16
+concurrency = 16
+metrics_file = "soak.prom"
+log_level = "warning"
+""" % args.keep)
+        for number in range(args.sources):
+            handle.write('\n[[source]]\nid = "s%d"\nurl = "http://127.0.0.1:%d/rolling/s%d?items=%d&new=%d"\n'
+                         % (number, port, number, args.items, args.new))
+    daemon = subprocess.Popen([args.tidingsd, "--config", config], stderr=open(os.path.join(args.work, "soak.log"), "w"))
+    samples = []
+    started = time.time()
+    try:
+        while time.time() - started < args.seconds:
+            time.sleep(args.sample)
+            if daemon.poll() is not None:
+                sys.exit("tidingsd exited with %s; see %s" % (daemon.returncode, os.path.join(args.work, "soak.log")))
+            row = {"t": int(time.time() - started), "db": size(database), "wal": size(database + "-wal"),
+                   "rss": rss_kib(daemon.pid)}
+            try:
+                with sqlite3.connect("file:%s?mode=ro" % database, uri=True, timeout=10) as connection:
+                    row["articles"], row["tombstones"], row["changes"], row["added"] = connection.execute(
+                        "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM tombstones), "
+                        "(SELECT count(*) FROM changes), (SELECT max(seq) FROM changes)").fetchone()
+                connection.close()
+            except sqlite3.Error as error:
+                print("sample failed: %s" % error, file=sys.stderr)
+                continue
+            samples.append(row)
+            print("%5ds  db %7.1f MiB  wal %6.1f MiB  rss %6.1f MiB  articles %6d  tombstones %6d  change rows %7d  last seq %8d"
+                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["articles"],
+                     row["tombstones"], row["changes"], row["added"] or 0), flush=True)
+    finally:
+        daemon.send_signal(signal.SIGTERM)
+        daemon.wait(60)
+        server.kill()
+    cycles = samples[-1]["added"] if samples else 0
+    third = max(1, len(samples) // 3)
+    middle, last = samples[third:2 * third], samples[2 * third:]
+    def peak(rows, key):
+        return max(row[key] for row in rows)
+    print()
+    print("soak: %d s, %d sources, %d items listed, %d new per request, max_articles %d; %d changes in all (last seq)"
+          % (args.seconds, args.sources, args.items, args.new, args.keep, cycles))
+    for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("articles", "", 1)):
+        a, b = peak(middle, key), peak(last, key)
+        print("  %-8s peak middle third %8.1f %s, last third %8.1f %s: ratio %.2f"
+              % (key, a / scale, unit, b / scale, unit, (b / a) if a else float("nan")))
+
+
+if __name__ == "__main__":
+    main()
