@@ -62,6 +62,7 @@ change_log = "changes"
 change_log_retention = "1d"
 max_articles = %d
 max_age = "10m"
+tombstone_expiry = "2m"
 maintenance_interval = "10s"
 min_interval = "1s"
 default_interval = "1s"

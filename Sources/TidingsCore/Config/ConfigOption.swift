@@ -89,6 +89,8 @@ public struct ConfigOption: Sendable {
                      summary: "articles first seen longer ago than this are pruned, leaving a tombstone (0 keeps them all)"),
         ConfigOption(table: .daemon, key: "max_articles", kind: .integer, defaultValue: "0",
                      summary: "each source keeps at most this many articles, the newest; older ones are pruned (0 keeps them all)"),
+        ConfigOption(table: .daemon, key: "tombstone_expiry", kind: .timeSpan, defaultValue: "\"90d\"",
+                     summary: "a pruned or dropped item's tombstone is forgotten once its feed has not listed it for this long"),
         ConfigOption(table: .daemon, key: "maintenance_interval", kind: .timeSpan, defaultValue: "\"5m\"",
                      summary: "how often retention prunes (in short batches) and freed pages go back to the file system"),
         ConfigOption(table: .daemon, key: "keep", kind: .stringArray, defaultValue: "[]",

@@ -65,6 +65,7 @@ struct DaemonSettingsReader {
         settings.maxInterval = positiveSpan(values, "max_interval") ?? settings.maxInterval
         settings.maxBackoff = positiveSpan(values, "max_backoff") ?? settings.maxBackoff
         settings.maintenanceInterval = positiveSpan(values, "maintenance_interval") ?? settings.maintenanceInterval
+        settings.tombstoneExpiry = positiveSpan(values, "tombstone_expiry") ?? settings.tombstoneExpiry
         if case .boolean(let adaptive)? = values["adaptive_interval"] { settings.adaptiveInterval = adaptive }
         if case .byteCount(let size)? = values["max_body_size"] {
             if size.bytes >= 1024 { settings.maxBodySize = size } else {

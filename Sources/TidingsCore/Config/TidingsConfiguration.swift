@@ -52,6 +52,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var logLevel = "info"
     /// How long and how many articles each source keeps unless it says otherwise.
     public var retention = ArticleRetention()
+    /// A tombstone whose item no feed has listed for this long is forgotten.
+    public var tombstoneExpiry = TimeSpan.days(90)
     /// How often retention, dedup pruning and incremental vacuum run.
     public var maintenanceInterval = TimeSpan.minutes(5)
     /// Keep/drop rules for every source (`keep`, `drop`).

@@ -79,5 +79,6 @@ struct ConfigReloadService: Service {
         keep("change_log_retention", \.changeLogRetention) { $0.map { "\($0)" } ?? "0" }
         keep("log_level", \.logLevel) { $0 }
         keep("metrics_file", \.metricsFile) { $0 ?? "" }
+        keep("tombstone_expiry", \.tombstoneExpiry) { "\($0)" }
     }
 }

@@ -56,7 +56,7 @@ public enum DaemonLauncher {
         let store: Store
         do {
             store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup,
-                                   stories: configuration.stories)
+                                   stories: configuration.stories, tombstoneExpiry: configuration.daemon.tombstoneExpiry)
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",

@@ -7,7 +7,7 @@ public struct PruneSummary: Sendable, Equatable {
     public var articles = 0
     /// Change rows older than the daemon's `max_age` removed.
     public var changes = 0
-    /// Tombstones of items no feed has listed for `Store.tombstoneExpiry`.
+    /// Tombstones of items no feed has listed for `tombstone_expiry`.
     public var tombstones = 0
     /// Write transactions it took (each short).
     public var batches = 0
@@ -16,10 +16,6 @@ public struct PruneSummary: Sendable, Equatable {
 }
 
 extension Store {
-    /// A tombstone whose item no feed has listed for this long is forgotten:
-    /// items do not come back after months away from their feed.
-    public static let tombstoneExpiry: TimeInterval = 90 * 86_400
-
     /// Prunes what retention no longer keeps: for each source in `sources` (its
     /// `retention`), and for sources no longer configured (`defaults`), the
     /// articles first seen before `max_age` or beyond the newest `max_articles`.
@@ -54,7 +50,7 @@ extension Store {
         summary.tombstones = try await deleteInBatches("""
             DELETE FROM tombstones WHERE (source_id, identity) IN
                 (SELECT source_id, identity FROM tombstones WHERE last_listed < ? LIMIT ?)
-            """, before: now.addingTimeInterval(-Self.tombstoneExpiry), batchSize: batchSize * 10, summary: &summary)
+            """, before: now.addingTimeInterval(-tombstoneExpiry), batchSize: batchSize * 10, summary: &summary)
         return summary
     }
 

@@ -65,11 +65,11 @@ extension Store {
         return false
     }
 
-    /// Notes that a feed still lists a tombstoned item, at most once a day, so its tombstone
-    /// lasts while the item is listed and expires once it has long left the feed.
+    /// Notes that a feed still lists a tombstoned item (at most every tenth of the expiry, to spare
+    /// writes), so its tombstone lasts while the item is listed and expires once it has long left the feed.
     private func noteListed(_ identity: String, sourceID: String, at now: Date, in db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE tombstones SET last_listed = ?1 WHERE source_id = ?2 AND identity = ?3 AND last_listed < ?4
-            """).execute(arguments: [now, sourceID, identity, now.addingTimeInterval(-86_400)])
+            """).execute(arguments: [now, sourceID, identity, now.addingTimeInterval(-tombstoneExpiry / 10)])
     }
 }

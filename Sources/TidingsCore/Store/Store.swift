@@ -21,10 +21,14 @@ public final class Store: Sendable {
     let changesListener = Mutex<(@Sendable () -> Void)?>(nil)
     /// Whether writes to the store and the change log currently work (shown in `STATUS=`).
     public let health = StorageHealth()
+    /// A tombstone whose item no feed has listed for this long is forgotten (`[daemon] tombstone_expiry`).
+    let tombstoneExpiry: TimeInterval
 
-    private init(pool: DatabasePool, path: String, dedup: DedupSettings, stories: StorySettings) throws {
+    private init(pool: DatabasePool, path: String, dedup: DedupSettings, stories: StorySettings,
+                 tombstoneExpiry: TimeInterval) throws {
         self.pool = pool
         self.path = path
+        self.tombstoneExpiry = tombstoneExpiry
         self.dedup = DedupEngine(parameters: DedupParameters(settings: dedup))
         storyParameters = stories.enabled ? StoryParameters(settings: stories) : nil
         self.checkpointer = try WALCheckpointer(path: path, writer: pool)
@@ -51,9 +55,11 @@ public final class Store: Sendable {
     deinit { checkpointer.stop() }
 
     /// Opens (creating if needed) and migrates the store at `path`; new articles are deduplicated
-    /// with `dedup` and grouped into stories with `stories`.
+    /// with `dedup` and grouped into stories with `stories`; tombstones of items long gone from
+    /// their feeds expire after `tombstoneExpiry`.
     public static func open(path: String, dedup: DedupSettings = DedupSettings(),
-                            stories: StorySettings = StorySettings()) throws -> Store {
+                            stories: StorySettings = StorySettings(),
+                            tombstoneExpiry: TimeSpan = DaemonSettings().tombstoneExpiry) throws -> Store {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
             do {
@@ -108,7 +114,8 @@ public final class Store: Sendable {
             throw StoreError.cannotOpen(path: path, reason: "migration failed: \(StoreErrorText.describe(error))")
         }
         do {
-            return try Store(pool: pool, path: path, dedup: dedup, stories: stories)
+            return try Store(pool: pool, path: path, dedup: dedup, stories: stories,
+                             tombstoneExpiry: TimeInterval(tombstoneExpiry.seconds))
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
         }
