@@ -27,19 +27,24 @@ public struct IngestFilter: Sendable, Equatable, Codable {
             .joined(separator: "\u{1E}"))
     }
 
-    /// Why `entry` is dropped, or nil when it is kept.
-    func dropReason(for entry: FeedEntry) -> String? {
-        guard !isEmpty else { return nil }
-        let text = ArticleText(entry)
+    /// Whether `entry`, whose title and text are `text`, is kept or dropped, and why.
+    func verdict(for entry: FeedEntry, text: ArticleText) -> FilterVerdict {
+        guard !isEmpty else { return .kept }
         let subject = FilterSubject(title: text.title, text: text.text, author: entry.author ?? "",
                                     tags: entry.tags.flatMap { [$0.term, $0.label].compactMap { $0 } },
                                     link: entry.link ?? "")
         if let rule = (globalDrop + drop).first(where: { $0.matches(subject) }) {
-            return "drop rule \"\(rule)\""
+            return .dropped(reason: "drop rule \"\(rule)\"")
         }
         for (level, rules) in [("global", globalKeep), ("source", keep)] where !rules.isEmpty {
-            if !rules.contains(where: { $0.matches(subject) }) { return "no \(level) keep rule matched" }
+            if !rules.contains(where: { $0.matches(subject) }) { return .dropped(reason: "no \(level) keep rule matched") }
         }
-        return nil
+        return .kept
     }
+}
+
+/// What keep/drop rules say of one item.
+enum FilterVerdict: Equatable, Sendable {
+    case kept
+    case dropped(reason: String)
 }

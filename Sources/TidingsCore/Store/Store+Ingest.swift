@@ -10,9 +10,8 @@ public struct IncomingArticle: Sendable {
     var prepared: PreparedArticle?
     /// Title, text and hash of an entry already stored, to tell whether it changed.
     var storedText: ArticleText?
-    /// What the source's keep/drop rules said of it: nil until judged, then the
-    /// reason they drop it, or nil inside when they keep it.
-    var dropReason: String??
+    /// What the source's keep/drop rules said of it; nil until judged.
+    var verdict: FilterVerdict?
 
     public init(identity: String, entry: FeedEntry) {
         self.identity = identity
@@ -31,9 +30,10 @@ struct PreparedArticle: Sendable {
     /// Its story terms from all its lines (the same caveat); nil when stories are off.
     let wholeStoryFeatures: StoryFeatures?
 
-    init(_ entry: FeedEntry, engine: DedupEngine, groupsStories: Bool) {
-        content = ArticleText(entry)
-        dedupText = engine.prepare(content.text, title: content.title)
+    /// `content` is the entry's text when the caller has it already.
+    init(_ entry: FeedEntry, content: ArticleText? = nil, engine: DedupEngine, groupsStories: Bool) {
+        self.content = content ?? ArticleText(entry)
+        dedupText = engine.prepare(self.content.text, title: self.content.title)
         wholeFingerprint = engine.fingerprint(of: dedupText.text.words)
         wholeStoryFeatures = groupsStories ? StoryFeatures(text: dedupText.text, title: dedupText.title) : nil
     }
@@ -218,35 +218,26 @@ extension Store {
     /// new ones the rules drop, or that a tombstone keeps out, need nothing.
     private func prepareNewArticles(of outcome: inout RefreshOutcome) {
         guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
-        let identities = articles.map(\.identity)
-        let stored = (try? storedIdentities(of: outcome.sourceID, among: identities)) ?? []
-        let buried = (try? tombstones(of: outcome.sourceID, among: identities)) ?? [:]
+        let known = (try? knownItems(of: outcome.sourceID, among: articles.map(\.identity))) ?? [:]
         let rules = outcome.filter.fingerprint
         for index in articles.indices {
-            let identity = articles[index].identity
-            if stored.contains(identity) {
-                articles[index].storedText = ArticleText(articles[index].entry)
-                continue
-            }
-            // Pruned, or dropped by these very rules: it stays out, unread.
-            if let stone = buried[identity], stone.reason == "pruned" || stone.rules == rules { continue }
-            let reason = outcome.filter.dropReason(for: articles[index].entry)
-            articles[index].dropReason = .some(reason)
-            if reason == nil {
-                articles[index].prepared = PreparedArticle(articles[index].entry, engine: dedup, groupsStories: storyParameters != nil)
+            let entry = articles[index].entry
+            switch known[articles[index].identity] {
+            case .stored?:
+                articles[index].storedText = ArticleText(entry)
+            case .buried(let stone)? where stone.keepsOut(underRules: rules):
+                break  // pruned, or dropped by these very rules: it stays out, unread
+            default:
+                let content = ArticleText(entry)
+                let verdict = outcome.filter.verdict(for: entry, text: content)
+                articles[index].verdict = verdict
+                if verdict == .kept {
+                    articles[index].prepared = PreparedArticle(entry, content: content, engine: dedup,
+                                                               groupsStories: storyParameters != nil)
+                }
             }
         }
         outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
-    }
-
-    private static let articleExists = "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?"
-
-    /// Which of `identities` are stored for `sourceID`.
-    func storedIdentities(of sourceID: String, among identities: [String]) throws -> Set<String> {
-        try pool.read { db in
-            let statement = try db.cachedStatement(sql: Self.articleExists)
-            return try Set(identities.filter { try Bool.fetchOne(statement, arguments: [sourceID, $0]) == true })
-        }
     }
 
     /// What the last fetches of `sourceID` left for the next one: validators for a

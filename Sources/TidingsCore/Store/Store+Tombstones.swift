@@ -6,25 +6,44 @@ import GRDB
 struct Tombstone: Equatable {
     var reason: String
     var rules: String?
+
+    /// Whether it keeps its item out under the rules with fingerprint `rules`: a pruned
+    /// item always, a dropped one while the rules that dropped it stand.
+    func keepsOut(underRules rules: String) -> Bool { reason == "pruned" || self.rules == rules }
+}
+
+/// What the store knows of a feed item before storing it.
+enum KnownItem: Equatable {
+    case stored
+    case buried(Tombstone)
 }
 
 extension Store {
-    /// The tombstones among `identities` of `sourceID`.
-    func tombstones(of sourceID: String, among identities: [String]) throws -> [String: Tombstone] {
+    /// In one read: which of `identities` of `sourceID` are stored, and the tombstones of the others.
+    func knownItems(of sourceID: String, among identities: [String]) throws -> [String: KnownItem] {
         try pool.read { db in
-            var found: [String: Tombstone] = [:]
+            let stored = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE source_id = ? AND identity = ?")
+            var known: [String: KnownItem] = [:]
             for identity in identities {
-                if let stone = try tombstone(of: sourceID, identity: identity, in: db) { found[identity] = stone }
+                if try Bool.fetchOne(stored, arguments: [sourceID, identity]) == true {
+                    known[identity] = .stored
+                } else if let stone = try tombstone(of: sourceID, identity: identity, in: db) {
+                    known[identity] = .buried(stone)
+                }
             }
-            return found
+            return known
         }
     }
 
-    /// Which of `identities` need nothing more: stored, pruned, or dropped by these same rules.
+    /// Which of `identities` need nothing more: stored, or kept out under `filter`.
     func settledIdentities(of sourceID: String, among identities: [String], filter: IngestFilter) throws -> Set<String> {
         let rules = filter.fingerprint
-        let buried = try tombstones(of: sourceID, among: identities).filter { $0.value.reason == "pruned" || $0.value.rules == rules }
-        return try storedIdentities(of: sourceID, among: identities).union(buried.keys)
+        return Set(try knownItems(of: sourceID, among: identities).compactMap { identity, known in
+            switch known {
+            case .stored: identity
+            case .buried(let stone): stone.keepsOut(underRules: rules) ? identity : nil
+            }
+        })
     }
 
     func tombstone(of sourceID: String, identity: String, in db: Database) throws -> Tombstone? {
@@ -40,13 +59,12 @@ extension Store {
                summary: inout IngestSummary, in db: Database) throws -> Bool {
         let stone = try tombstone(of: sourceID, identity: article.identity, in: db)
         let rules = filter.fingerprint
-        if let stone, stone.reason == "pruned" || stone.rules == rules {
+        if let stone, stone.keepsOut(underRules: rules) {
             if stone.reason == "pruned" { summary.tombstoned += 1 }
             try noteListed(article.identity, sourceID: sourceID, at: now, in: db)
             return false
         }
-        let reason = article.dropReason ?? filter.dropReason(for: article.entry)
-        guard reason != nil else {
+        guard case .dropped = article.verdict ?? filter.verdict(for: article.entry, text: ArticleText(article.entry)) else {
             if stone != nil {
                 try db.cachedStatement(sql: "DELETE FROM tombstones WHERE source_id = ? AND identity = ?")
                     .execute(arguments: [sourceID, article.identity])
