@@ -147,6 +147,35 @@ struct OperatingTests {
         withExtendedLifetime(server) {}
     }
 
+    @Test("maintenance vacuum rewrites a store made before incremental auto-vacuum once, then works in steps; nothing is lost")
+    func vacuumConvertsOlderStore() throws {
+        _ = try work.write("feed.xml", "<rss version=\"2.0\"><channel><title>t</title><item><guid>a</guid><title>A</title></item>"
+                           + "<item><guid>b</guid><title>B</title></item></channel></rss>")
+        let config = try work.write("tidings.toml", tidingsConfig(database: "tidings.db", sources: [("t", "file:feed.xml")]))
+        #expect(try ProcessRunner.tidingsd(["--config", config, "--once"]).status == 0)
+        let database = work.path("tidings.db")
+        // What a store created before this version looks like: no auto-vacuum.
+        let queue = try DatabaseQueue(path: database)
+        try queue.inDatabase { db in
+            try db.execute(sql: "PRAGMA auto_vacuum = NONE")
+            try db.execute(sql: "VACUUM")
+        }
+        try queue.close()
+        #expect(try query(database) { try Int.fetchOne($0, sql: "PRAGMA auto_vacuum") } == 0)
+        func vacuum() throws -> [String: Any] {
+            let result = try ProcessRunner.tidings(["--db", database, "maintenance", "vacuum", "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] ?? [:]
+        }
+        #expect(try vacuum()["mode"] as? String == "full")
+        let (mode, integrity, articles) = try query(database) { db in
+            (try Int.fetchOne(db, sql: "PRAGMA auto_vacuum"), try String.fetchAll(db, sql: "PRAGMA integrity_check"),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM articles"))
+        }
+        #expect(mode == 2 && integrity == ["ok"] && articles == 2)
+        #expect(try vacuum()["mode"] as? String == "incremental")
+    }
+
     @Test("a backup to an existing file needs --force, and to a directory or the store itself is refused with the reason")
     func backupRefusals() throws {
         _ = try work.write("feed.xml", "<rss version=\"2.0\"><channel><title>t</title><item><guid>a</guid><title>A</title></item></channel></rss>")

@@ -150,6 +150,19 @@ extension Store {
         return (match, kept.droppedLines)
     }
 
+    /// Deletes an article's LSH band rows, their keys recomputed from its `signature` (the rows
+    /// live in their key's B-tree only). Returns how many there were.
+    @discardableResult
+    func deleteBands(of articleID: Int64, signature: Data, in db: Database) throws -> Int {
+        let band = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
+        var rows = 0
+        for key in dedup.bandKeys(of: MinHashSignature(values: UInt32Blob.decode(signature) ?? [])) {
+            try band.execute(arguments: [Int64(bitPattern: key), articleID])
+            rows += db.changesCount
+        }
+        return rows
+    }
+
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the
     /// window, and lines seen too rarely to be boilerplate that were last seen before it.
     /// Signatures stay (for `tidings similar`). Works in batches of `batchSize` articles, one
@@ -164,16 +177,11 @@ extension Store {
                     SELECT article_id, signature FROM dedup_fingerprints
                     WHERE time < ? AND length(shingles) > 0 LIMIT ?
                     """, arguments: [cutoff, batchSize])
-                let band = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
                 let forget = try db.cachedStatement(sql: "UPDATE dedup_fingerprints SET shingles = x'' WHERE article_id = ?")
                 var rows = 0
                 for row in expired {
                     let articleID: Int64 = row["article_id"]
-                    let signature = MinHashSignature(values: UInt32Blob.decode(row["signature"] as Data) ?? [])
-                    for key in dedup.bandKeys(of: signature) {
-                        try band.execute(arguments: [Int64(bitPattern: key), articleID])
-                        rows += db.changesCount
-                    }
+                    rows += try deleteBands(of: articleID, signature: row["signature"], in: db)
                     try forget.execute(arguments: [articleID])
                 }
                 return (expired.count, rows)

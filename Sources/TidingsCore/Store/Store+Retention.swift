@@ -73,74 +73,69 @@ extension Store {
     /// Returns how many it pruned.
     private func pruneBatch(of sourceID: String, retention: ArticleRetention, now: Date, limit: Int,
                             in db: Database) throws -> Int {
-        var victims: [Int64] = []
+        func victims(_ sql: String, _ arguments: StatementArguments) throws -> [(id: Int64, identity: String)] {
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["id"], $0["identity"]) }
+        }
+        var doomed: [(id: Int64, identity: String)] = []
         var reasons: [String] = []
         if let maxAge = retention.maxAge {
-            victims = try Int64.fetchAll(db, sql: """
-                SELECT id FROM articles INDEXED BY articles_by_first_seen
+            doomed = try victims("""
+                SELECT id, identity FROM articles INDEXED BY articles_by_first_seen
                 WHERE first_seen_at < ? AND source_id = ? ORDER BY first_seen_at, id LIMIT ?
-                """, arguments: [now.addingTimeInterval(-Double(maxAge.seconds)), sourceID, limit])
-            if !victims.isEmpty { reasons.append("max_age \(maxAge)") }
+                """, [now.addingTimeInterval(-Double(maxAge.seconds)), sourceID, limit])
+            if !doomed.isEmpty { reasons.append("max_age \(maxAge)") }
         }
-        if let maxArticles = retention.maxArticles, victims.count < limit {
+        if let maxArticles = retention.maxArticles, doomed.count < limit {
             // The newest `maxArticles` stay; ids follow the order articles were stored in.
-            let beyond = try Int64.fetchAll(db, sql: """
-                SELECT id FROM articles WHERE source_id = ? ORDER BY id DESC LIMIT ? OFFSET ?
-                """, arguments: [sourceID, limit, maxArticles])
-            let already = Set(victims)
-            let more = beyond.reversed().filter { !already.contains($0) }.prefix(limit - victims.count)
+            let beyond = try victims("SELECT id, identity FROM articles WHERE source_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
+                                     [sourceID, limit, maxArticles])
+            let already = Set(doomed.map(\.id))
+            let more = beyond.reversed().filter { !already.contains($0.id) }.prefix(limit - doomed.count)
             if !more.isEmpty { reasons.append("max_articles \(maxArticles)") }
-            victims += more
+            doomed += more
         }
-        guard !victims.isEmpty else { return 0 }
-        var identities: [JSONValue] = []
-        var storiesChanged = false
-        for articleID in victims {
-            guard let identity = try String.fetchOne(db.cachedStatement(sql: "SELECT identity FROM articles WHERE id = ?"),
-                                                     arguments: [articleID]) else { continue }
+        guard !doomed.isEmpty else { return 0 }
+        var clustererStale = false
+        for (articleID, identity) in doomed {
             try forgetDedup(of: articleID, in: db)
-            storiesChanged = try leaveStory(articleID, now: now, in: db) || storiesChanged
+            clustererStale = try leaveStory(articleID, now: now, in: db) || clustererStale
             try db.cachedStatement(sql: """
                 INSERT INTO tombstones (source_id, identity, reason, at, last_listed) VALUES (?, ?, 'pruned', ?, ?)
                 ON CONFLICT (source_id, identity) DO UPDATE SET reason = 'pruned', at = excluded.at, rules = NULL
                 """).execute(arguments: [sourceID, identity, now, now])
             try db.cachedStatement(sql: "DELETE FROM articles WHERE id = ?").execute(arguments: [articleID])
-            identities.append(.int(Int(articleID)))
         }
         try db.execute(sql: "UPDATE sources SET pruned_count = pruned_count + ? WHERE id = ?",
-                       arguments: [victims.count, sourceID])
+                       arguments: [doomed.count, sourceID])
         try ChangeRecorder.record(.articlePruned, in: db, at: now, sourceID: sourceID, details: [
-            "count": .int(victims.count), "reason": .string(reasons.joined(separator: ", ")), "articles": .array(identities),
+            "count": .int(doomed.count), "reason": .string(reasons.joined(separator: ", ")),
+            "articles": .array(doomed.map { .int(Int($0.id)) }),
         ])
-        if storiesChanged {
+        if clustererStale {
             // The stories in memory may include one just deleted: they are read again on the next ingest.
             try saveStoryStatistics(in: db, force: true)
             forgetStories()
         }
-        return victims.count
+        return doomed.count
     }
 
     /// Removes an article from the dedup index. Its duplicates are not left pointing at
-    /// nothing: the earliest of them becomes the original and the others point to it.
+    /// nothing: the first of them stored becomes the original and the others point to it.
     private func forgetDedup(of articleID: Int64, in db: Database) throws {
+        // Band rows are left only while the shingles are (`pruneDedup` drops both past the window).
         if let signature = try Data.fetchOne(db.cachedStatement(sql: """
             SELECT signature FROM dedup_fingerprints WHERE article_id = ? AND length(shingles) > 0
             """), arguments: [articleID]) {
-            let band = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
-            for key in dedup.bandKeys(of: MinHashSignature(values: UInt32Blob.decode(signature) ?? [])) {
-                try band.execute(arguments: [Int64(bitPattern: key), articleID])
-            }
+            try deleteBands(of: articleID, signature: signature, in: db)
         }
-        let copies = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY id"),
-                                        arguments: [articleID])
-        if let heir = copies.first {
-            try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = NULL, similarity = NULL WHERE id = ?")
-                .execute(arguments: [heir])
-            try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?")
-                .execute(arguments: [heir, articleID])
-        }
+        guard let heir = try Int64.fetchOne(db.cachedStatement(sql: "SELECT min(id) FROM articles WHERE duplicate_of = ?"),
+                                            arguments: [articleID]) else { return }
+        try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = NULL, similarity = NULL WHERE id = ?")
+            .execute(arguments: [heir])
+        try db.cachedStatement(sql: "UPDATE articles SET duplicate_of = ? WHERE duplicate_of = ?")
+            .execute(arguments: [heir, articleID])
         try db.cachedStatement(sql: "UPDATE dedup_fingerprints SET canonical_id = ? WHERE canonical_id = ? AND article_id != ?")
-            .execute(arguments: [copies.first ?? -1, articleID, articleID])
+            .execute(arguments: [heir, articleID, articleID])
     }
 
     /// Takes an article out of its story. A story named by it passes to its next
@@ -178,15 +173,11 @@ extension Store {
     @discardableResult
     public func vacuumIncrementally(pages: Int = 512) async throws -> Int {
         var freed = 0
-        while true {
-            let (mode, free) = try await pool.read { db in
-                (try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") ?? 0, try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0)
-            }
-            guard mode == 2, free > 0 else { return freed }
+        while let free = try await pool.read(StoreVacuum.incrementallyFreeable), free > 0 {
             try await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA incremental_vacuum(\(pages))") }
             freed += min(pages, free)
-            if free <= pages { return freed }
         }
+        return freed
     }
 
     /// `PRAGMA optimize`: lets SQLite refresh the statistics its query planner uses, where they are stale.

@@ -34,10 +34,8 @@ public enum StoreVacuum {
         let mode: String
         do {
             mode = try queue.inDatabase { db in
-                if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 {
-                    while try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 > 0 {
-                        try db.execute(sql: "PRAGMA incremental_vacuum(256)")
-                    }
+                if try incrementallyFreeable(db) != nil {
+                    while try incrementallyFreeable(db) ?? 0 > 0 { try db.execute(sql: "PRAGMA incremental_vacuum(256)") }
                     return "incremental"
                 }
                 try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
@@ -52,6 +50,13 @@ public enum StoreVacuum {
         }
         return VacuumReport(mode: mode, bytesBefore: before, bytesAfter: fileBytes(path),
                             seconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000)
+    }
+
+    /// The free pages an incremental vacuum can hand back; nil when the store is not in
+    /// incremental auto-vacuum mode (only a full VACUUM frees its pages).
+    static func incrementallyFreeable(_ db: Database) throws -> Int? {
+        guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return nil }
+        return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
     }
 
     /// The database file with its WAL.
