@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// The daemon's metrics in the Prometheus text format, for node_exporter's
 /// textfile collector: the counters and histograms `DaemonMetrics` records
@@ -14,6 +15,8 @@ public final class MetricsFile: Service, Sendable {
     private let registry: PrometheusCollectorRegistry
     private let storePath: String
     private let logger: Logger
+    /// The reader kept between writes, and the sources the last write had gauges for.
+    private let state = Mutex<(reader: StoreReader?, sources: Set<String>)>((nil, []))
     static let interval: Duration = .seconds(15)
 
     /// Bootstraps swift-metrics with a Prometheus registry (once per process) and
@@ -43,8 +46,11 @@ public final class MetricsFile: Service, Sendable {
     /// Writes the file now (also on the way out, so the last figures are kept).
     public func write() {
         do {
-            let reader = try StoreReader.open(path: storePath)
-            try StoreGauges(registry: registry).update(from: reader)
+            try state.withLock { state in
+                let reader = try state.reader ?? StoreReader.open(path: storePath)
+                state.reader = reader
+                state.sources = try StoreGauges(registry: registry).update(from: reader, dropping: state.sources)
+            }
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)
             try AtomicFile.write(bytes, to: path)

@@ -73,7 +73,7 @@ extension StoreReader {
             throw StoreError.backupFailed(path: target.path, reason: "\(error)")
         }
         var done = report
-        done.bytes = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? Int64) ?? 0
+        done.bytes = Int64(FileSize.of(target.path))
         done.seconds = (Date().timeIntervalSince(started) * 1000).rounded() / 1000
         return done
     }

@@ -198,10 +198,7 @@ extension StoreReader {
                 newestArticle: try Date.fetchOne(db, sql: "SELECT max(first_seen_at) FROM articles"),
                 databaseBytes: 0, perSource: perSource, perDay: perDay)
         }
-        stats.databaseBytes = ["", "-wal", "-shm"].reduce(0) { total, suffix in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path + suffix)
-            return total + ((attributes?[.size] as? Int) ?? 0)
-        }
+        stats.databaseBytes = FileSize.of(database: path)
         return stats
     }
 }

@@ -30,7 +30,7 @@ public enum StoreVacuum {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
         }
-        let before = fileBytes(path)
+        let before = FileSize.of(database: path, with: ["-wal"])
         let mode: String
         do {
             mode = try queue.inDatabase { db in
@@ -48,7 +48,7 @@ public enum StoreVacuum {
         } catch {
             throw StoreError.cannotOpen(path: path, reason: "vacuum failed: \(StoreErrorText.describe(error))")
         }
-        return VacuumReport(mode: mode, bytesBefore: before, bytesAfter: fileBytes(path),
+        return VacuumReport(mode: mode, bytesBefore: before, bytesAfter: FileSize.of(database: path, with: ["-wal"]),
                             seconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000)
     }
 
@@ -57,12 +57,5 @@ public enum StoreVacuum {
     static func incrementallyFreeable(_ db: Database) throws -> Int? {
         guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 2 else { return nil }
         return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
-    }
-
-    /// The database file with its WAL.
-    static func fileBytes(_ path: String) -> Int {
-        ["", "-wal"].reduce(0) { total, suffix in
-            total + ((try? FileManager.default.attributesOfItem(atPath: path + suffix)[.size] as? Int) ?? 0)
-        }
     }
 }
