@@ -21,13 +21,7 @@ struct BackupCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON: path, bytes, articles, last change seq, integrity, seconds.") var json = false
 
     func run() throws {
-        let store = try root.openStore()
-        let report: BackupReport
-        do {
-            report = try store.backup(to: file, replace: force)
-        } catch let error as StoreError {
-            throw CLIFailure(message: error.description)
-        }
+        let report = try root.openStore().backup(to: file, replace: force)
         if json {
             Output.line(JSONOutput.encode(report))
         } else {
@@ -62,12 +56,7 @@ struct VacuumCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON: mode, bytes before and after, seconds.") var json = false
 
     func run() throws {
-        let report: VacuumReport
-        do {
-            report = try StoreVacuum.run(path: try root.storePath())
-        } catch let error as StoreError {
-            throw CLIFailure(message: error.description)
-        }
+        let report = try StoreVacuum.run(path: try root.storePath())
         if json {
             Output.line(JSONOutput.encode(report))
         } else {

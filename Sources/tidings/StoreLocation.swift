@@ -5,12 +5,7 @@ import TidingsCore
 extension Tidings {
     /// The store named by `--db`, or by the config file.
     func openStore() throws -> StoreReader {
-        let path = try storePath()
-        do {
-            return try StoreReader.open(path: path)
-        } catch let error as StoreError {
-            throw CLIFailure(message: error.description)
-        }
+        try StoreReader.open(path: storePath())
     }
 
     /// The `[dedup]` settings of `--config`; the defaults when no config is given and none is at the default path.

@@ -50,6 +50,9 @@ enum TidingsMain {
         } catch let failure as CLIFailure {
             Output.error("tidings: \(failure.message)")
             exit(1)
+        } catch let failure as StoreError {  // whichever command met it: a missing, foreign or broken store
+            Output.error("tidings: \(failure.description)")
+            exit(1)
         } catch {
             if Tidings.exitCode(for: error) == .validationFailure {
                 Output.error(Tidings.fullMessage(for: error))
