@@ -88,7 +88,7 @@ log_level = "warning"
                    "rss": rss_kib(daemon.pid)}
             try:
                 with sqlite3.connect("file:%s?mode=ro" % database, uri=True, timeout=10) as connection:
-                    row["articles"], row["tombstones"], row["changes"], row["added"] = connection.execute(
+                    row["articles"], row["tombstones"], row["changes"], row["last_seq"] = connection.execute(
                         "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM tombstones), "
                         "(SELECT count(*) FROM changes), (SELECT max(seq) FROM changes)").fetchone()
                 connection.close()
@@ -98,19 +98,19 @@ log_level = "warning"
             samples.append(row)
             print("%5ds  db %7.1f MiB  wal %6.1f MiB  rss %6.1f MiB  articles %6d  tombstones %6d  change rows %7d  last seq %8d"
                   % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["articles"],
-                     row["tombstones"], row["changes"], row["added"] or 0), flush=True)
+                     row["tombstones"], row["changes"], row["last_seq"] or 0), flush=True)
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(60)
         server.kill()
-    cycles = samples[-1]["added"] if samples else 0
+    last_seq = samples[-1]["last_seq"] if samples else 0
     third = max(1, len(samples) // 3)
     middle, last = samples[third:2 * third], samples[2 * third:]
     def peak(rows, key):
         return max(row[key] for row in rows)
     print()
     print("soak: %d s, %d sources, %d items listed, %d new per request, max_articles %d; %d changes in all (last seq)"
-          % (args.seconds, args.sources, args.items, args.new, args.keep, cycles))
+          % (args.seconds, args.sources, args.items, args.new, args.keep, last_seq))
     for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("articles", "", 1)):
         a, b = peak(middle, key), peak(last, key)
         print("  %-8s peak middle third %8.1f %s, last third %8.1f %s: ratio %.2f"

@@ -87,7 +87,7 @@ struct StoreDedupTests {
         let now = Date()
         try await store.record(outcome("a", [("old", now.addingTimeInterval(-3 * 86400), Self.story),
                                        ("new", now, ["A different story about the weather in the hills this week."])], at: now))
-        let removed = try store.pruneDedup(now: now)
+        let removed = try await store.pruneDedup(now: now)
         #expect(removed > 0)
         let counts = try await store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,

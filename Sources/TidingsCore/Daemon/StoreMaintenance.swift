@@ -20,7 +20,7 @@ struct StoreMaintenance: Sendable {
                 ])
             }
             if full {
-                let bands = try store.pruneDedup(now: now)
+                let bands = try await store.pruneDedup(now: now)
                 if bands > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(bands)"]) }
             }
             let pages = try await store.vacuumIncrementally()

@@ -168,11 +168,11 @@ extension Store {
     /// Signatures stay (for `tidings similar`). Works in batches of `batchSize` articles, one
     /// short transaction each, so ingest never waits long. Returns the number of band rows removed.
     @discardableResult
-    public func pruneDedup(now: Date = Date(), batchSize: Int = 500) throws -> Int {
+    public func pruneDedup(now: Date = Date(), batchSize: Int = 500) async throws -> Int {
         let cutoff = now.timeIntervalSince1970 - dedup.parameters.window
         var removed = 0
         while true {
-            let (articles, rows) = try pool.write { db -> (Int, Int) in
+            let (articles, rows) = try await pool.write { db -> (Int, Int) in
                 let expired = try Row.fetchAll(db, sql: """
                     SELECT article_id, signature FROM dedup_fingerprints
                     WHERE time < ? AND length(shingles) > 0 LIMIT ?
@@ -189,7 +189,7 @@ extension Store {
             removed += rows
             if articles < batchSize { break }
         }
-        try pool.write { db in
+        try await pool.write { db in
             try db.execute(sql: "DELETE FROM dedup_lines WHERE last_seen < ? AND seen < ?",
                            arguments: [cutoff, dedup.parameters.boilerplateRepeats])
         }
