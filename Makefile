@@ -183,11 +183,9 @@ sanitize: deps
 	@# In-process tests under TSan; the end-to-end tests drive the TSan-built binaries from the
 	@# plain test runner (TSan's fork handling crashes a TSan test process that spawns hundreds
 	@# of children). A report makes a binary exit 66, which fails its test.
-	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/tsan.supp \
-	  $(SWIFT) test --skip-build --sanitize=thread --build-path .build/tsan --filter TidingsCoreTests
+	$(SWIFT) test --skip-build --sanitize=thread --build-path .build/tsan --filter TidingsCoreTests
 	$(SWIFT) build --build-tests
-	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/tsan.supp TIDINGS_BIN_DIR=$(CURDIR)/.build/tsan/debug \
-	  $(SWIFT) test --skip-build --filter TidingsEndToEndTests
+	TIDINGS_BIN_DIR=$(CURDIR)/.build/tsan/debug $(SWIFT) test --skip-build --filter TidingsEndToEndTests
 
 ## The Python peers run from a virtual environment the bench creates (PyPI);
 ## newsboat (the ingest peer) comes from Debian.

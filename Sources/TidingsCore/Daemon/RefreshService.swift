@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import Synchronization
 
 /// The daemon's main loop as a `Service`: refresh what is due, sleep until the
 /// next source falls due, repeat until a graceful shutdown. A shutdown stops
@@ -18,14 +17,14 @@ public final class RefreshService: Service {
         var sleeper: Task<Void, any Error>?
     }
 
-    private let current: Mutex<Current>
+    private let current: Locked<Current>
     private let store: Store
     private let logger: Logger
 
     public init(configuration: TidingsConfiguration, store: Store, logger: Logger) {
         self.store = store
         self.logger = logger
-        current = Mutex(Current(configuration: configuration,
+        current = Locked(Current(configuration: configuration,
                                 cycle: RefreshCycle(settings: configuration.daemon, store: store, logger: logger)))
     }
 

@@ -1,6 +1,5 @@
 import CCurl
 import Foundation
-import Synchronization
 
 /// One libcurl multi handle, driven by a thread of its own.
 ///
@@ -22,7 +21,7 @@ final class TransferEngine: @unchecked Sendable {
 
     /// `CURLM *`: touched only by the engine's thread, except for `curl_multi_wakeup` (thread-safe).
     private let multi: UnsafeMutableRawPointer
-    private let submissions = Mutex<[Submission]>([])
+    private let submissions = Locked<[Submission]>([])
 
     private init() {
         CurlGlobal.ensureInitialised()

@@ -3,7 +3,6 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
-import Synchronization
 
 /// The daemon's metrics in the Prometheus text format, for node_exporter's
 /// textfile collector: the counters and histograms `DaemonMetrics` records
@@ -16,7 +15,7 @@ public final class MetricsFile: Service, Sendable {
     private let storePath: String
     private let logger: Logger
     /// The reader kept between writes, and the sources the last write had gauges for.
-    private let state = Mutex<(reader: StoreReader?, sources: Set<String>)>((nil, []))
+    private let state = Locked<(reader: StoreReader?, sources: Set<String>)>((nil, []))
     static let interval: Duration = .seconds(15)
 
     /// Bootstraps swift-metrics with a Prometheus registry (once per process) and

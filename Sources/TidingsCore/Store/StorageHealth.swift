@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Whether the daemon can write what it must keep: the store, and the change-log
 /// files that mirror it. A full disk, a read-only remount or lost permissions
@@ -18,7 +17,7 @@ public final class StorageHealth: Sendable {
         public let reason: String
     }
 
-    private let failures = Mutex<[Channel: Failure]>([:])
+    private let failures = Locked<[Channel: Failure]>([:])
 
     public init() {}
 

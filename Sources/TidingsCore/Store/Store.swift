@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// The SQLite store: sources with their fetch state, articles, and the change
 /// log table. One `Store` per process writes; `StoreReader` reads.
@@ -15,10 +14,10 @@ public final class Store: Sendable {
     /// The `[stories]` settings; nil when story grouping is off.
     let storyParameters: StoryParameters?
     /// Loaded on the first ingest; touched only inside write transactions (one writer).
-    let storyClusterer = Mutex<StoryClusterer?>(nil)
+    let storyClusterer = Locked<StoryClusterer?>(nil)
     private let checkpointer: WALCheckpointer
     /// Told after each write that may have added changes (the change-log writer).
-    let changesListener = Mutex<(@Sendable () -> Void)?>(nil)
+    let changesListener = Locked<(@Sendable () -> Void)?>(nil)
     /// Whether writes to the store and the change log currently work (shown in `STATUS=`).
     public let health = StorageHealth()
     /// A tombstone whose item no feed has listed for this long is forgotten (`[daemon] tombstone_expiry`).
