@@ -4,11 +4,13 @@ rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only) that move on by `--
 items at every request and revise an item every other one, refreshed every second, with
 retention on (max_articles per source, and a daemon max_age that also prunes change rows)
 and maintenance every few seconds. Every `--sample` seconds it records the database and
-WAL sizes, the daemon's resident memory, articles, tombstones and change rows; at the end
+WAL sizes, the daemon's resident memory (and SQLite's share of it, from the metrics file),
+articles, tombstones and change rows; at the end
 it prints the table and compares the last third of the run with the middle third: once
 retention is reached, database, WAL and memory should stay flat."""
 import argparse
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +26,18 @@ def rss_kib(pid):
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
+    return 0
+
+
+def gauge(path, name):
+    """A gauge's value in the daemon's metrics file (0 when absent)."""
+    try:
+        with open(path) as metrics:
+            for line in metrics:
+                if line.startswith(name + " "):
+                    return float(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
@@ -50,6 +64,8 @@ def main():
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(database + suffix):
             os.remove(database + suffix)
+    # A change log left by an earlier run is ahead of the new store: the daemon would skip writing it.
+    shutil.rmtree(os.path.join(args.work, "changes"), ignore_errors=True)
 
     server = subprocess.Popen([sys.executable, os.path.join(ROOT, "Tests/Servers/feed_server.py"), "--root", args.work],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -86,6 +102,9 @@ log_level = "warning"
                 sys.exit("tidingsd exited with %s; see %s" % (daemon.returncode, os.path.join(args.work, "soak.log")))
             row = {"t": int(time.time() - started), "db": size(database), "wal": size(database + "-wal"),
                    "rss": rss_kib(daemon.pid)}
+            # SQLite's page caches are bounded; what grows beside them is ours.
+            row["sqlite"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_sqlite_memory_bytes") / 1024)
+            row["other"] = row["rss"] - row["sqlite"]
             try:
                 with sqlite3.connect("file:%s?mode=ro" % database, uri=True, timeout=10) as connection:
                     row["articles"], row["tombstones"], row["changes"], row["last_seq"] = connection.execute(
@@ -96,8 +115,8 @@ log_level = "warning"
                 print("sample failed: %s" % error, file=sys.stderr)
                 continue
             samples.append(row)
-            print("%5ds  db %7.1f MiB  wal %6.1f MiB  rss %6.1f MiB  articles %6d  tombstones %6d  change rows %7d  last seq %8d"
-                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["articles"],
+            print("%5ds  db %7.1f MiB  wal %6.1f MiB  rss %6.1f MiB (sqlite %5.1f)  articles %6d  tombstones %6d  change rows %7d  last seq %8d"
+                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["sqlite"] / 1024, row["articles"],
                      row["tombstones"], row["changes"], row["last_seq"] or 0), flush=True)
     finally:
         daemon.send_signal(signal.SIGTERM)
@@ -111,7 +130,8 @@ log_level = "warning"
     print()
     print("soak: %d s, %d sources, %d items listed, %d new per request, max_articles %d; %d changes in all (last seq)"
           % (args.seconds, args.sources, args.items, args.new, args.keep, last_seq))
-    for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("articles", "", 1)):
+    for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("sqlite", "MiB", 1024),
+                              ("other", "MiB", 1024), ("articles", "", 1)):
         a, b = peak(middle, key), peak(last, key)
         print("  %-8s peak middle third %8.1f %s, last third %8.1f %s: ratio %.2f"
               % (key, a / scale, unit, b / scale, unit, (b / a) if a else float("nan")))

@@ -75,6 +75,12 @@ struct OperatingTests {
             #expect(samples["tidings_fetch_duration_seconds_count{}"] == 1)
             #expect(samples["tidings_changes_last_seq{}"] == Double(lastSeq))
             #expect((samples["tidings_fetch_body_bytes_total{}"] ?? 0) > 10_000)
+            // The process's own figures: plausible, and SQLite's share within the resident memory.
+            let resident = samples["process_resident_memory_bytes{}"] ?? 0, sqlite = samples["tidings_sqlite_memory_bytes{}"] ?? 0
+            #expect(resident > 4_000_000 && resident < 4_000_000_000, "resident \(resident)")
+            #expect(sqlite > 100_000 && sqlite < resident, "sqlite \(sqlite), resident \(resident)")
+            #expect((samples["process_open_fds{}"] ?? 0) > 3)
+            #expect(abs((samples["process_start_time_seconds{}"] ?? 0) - Date().timeIntervalSince1970) < 3600)
         }
         // `tidings sources` shows the counts, and `stats --prometheus` the same store figures.
         let sources = try TidingsJSON.sources(db: database)

@@ -6,7 +6,8 @@ import ServiceLifecycle
 
 /// The daemon's metrics in the Prometheus text format, for node_exporter's
 /// textfile collector: the counters and histograms `DaemonMetrics` records
-/// (since the daemon started) and the store's gauges, rewritten every
+/// (since the daemon started), the store's gauges and the process's own
+/// (`ProcessGauges`: memory, descriptors, SQLite's share), rewritten every
 /// `interval` by writing a temporary file and renaming it over the old one, so
 /// that a scrape never reads half a file.
 public final class MetricsFile: Service, Sendable {
@@ -50,6 +51,7 @@ public final class MetricsFile: Service, Sendable {
                 state.reader = reader
                 state.sources = try StoreGauges(registry: registry).update(from: reader, dropping: state.sources)
             }
+            ProcessGauges(registry: registry).update()
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)
             try AtomicFile.write(bytes, to: path)
