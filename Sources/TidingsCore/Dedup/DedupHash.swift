@@ -23,8 +23,9 @@ enum DedupHash {
         return mixed ^ (mixed >> 29)
     }
 
-    /// SplitMix64: the fixed pseudo-random sequence the MinHash permutations are drawn from.
-    struct SplitMix64 {
+    /// SplitMix64: the fixed pseudo-random sequence the MinHash permutations are drawn from
+    /// (and seeded tests their inputs).
+    struct SplitMix64: RandomNumberGenerator {
         var state: UInt64
 
         mutating func next() -> UInt64 {

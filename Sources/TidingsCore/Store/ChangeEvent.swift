@@ -29,7 +29,7 @@ enum ChangeRecorder {
         try db.cachedStatement(sql: """
             INSERT INTO changes (time, event, source_id, article_id, url, title, details)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [time, event.rawValue, sourceID, articleID, url, title, JSONValue.object(details).jsonText])
+            """).execute(arguments: [time.storedValue, event.rawValue, sourceID, articleID, url, title, JSONValue.object(details).jsonText])
         return db.lastInsertedRowID
     }
 }

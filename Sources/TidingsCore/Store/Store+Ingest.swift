@@ -299,8 +299,8 @@ extension Store {
             let title = prepared.content.title
             try insert.execute(arguments: [
                 sourceID, article.identity, entry.id, entry.link, title, entry.author, entry.summary?.html,
-                entry.content?.html, prepared.content.text, prepared.content.contentHash, entry.published ?? entry.updated,
-                entry.updated, now,
+                entry.content?.html, prepared.content.text, prepared.content.contentHash,
+                (entry.published ?? entry.updated)?.storedValue, entry.updated?.storedValue, now.storedValue,
             ])
             let articleID = db.lastInsertedRowID
             listed.append(ListedArticle(id: articleID, age: entry.published ?? entry.updated ?? now, wasListed: true))

@@ -92,7 +92,7 @@ extension Store {
                 try db.cachedStatement(sql: """
                     INSERT INTO stories (article_id, title, first_at, last_at, articles, sources, centroid)
                     VALUES (?, ?, ?, ?, 0, 0, x'')
-                    """).execute(arguments: [article.id, article.title, article.time, article.time])
+                    """).execute(arguments: [article.id, article.title, article.time.storedValue, article.time.storedValue])
                 storyID = db.lastInsertedRowID
                 created = true
             }
@@ -113,7 +113,7 @@ extension Store {
                 title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
                 first_at = min(first_at, ?2), last_at = max(last_at, ?2)
             WHERE id = ?1 RETURNING title
-            """), arguments: [storyID, article.time, article.id, article.title,
+            """), arguments: [storyID, article.time.storedValue, article.id, article.title,
                               centroid.map { Data($0.centroid.blob) }])
         var details: [String: JSONValue] = ["story": .int(Int(storyID))]
         if !created {

@@ -74,7 +74,7 @@ extension Store {
         try db.cachedStatement(sql: """
             INSERT INTO tombstones (source_id, identity, reason, at, last_listed, rules) VALUES (?, ?, 'filtered', ?, ?, ?)
             ON CONFLICT (source_id, identity) DO UPDATE SET rules = excluded.rules, last_listed = excluded.last_listed
-            """).execute(arguments: [sourceID, article.identity, now, now, rules])
+            """).execute(arguments: [sourceID, article.identity, now.storedValue, now.storedValue, rules])
         if stone == nil {
             summary.filtered += 1
             try db.cachedStatement(sql: "UPDATE sources SET filtered_count = filtered_count + 1 WHERE id = ?")
@@ -88,6 +88,6 @@ extension Store {
     private func noteListed(_ identity: String, sourceID: String, at now: Date, in db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE tombstones SET last_listed = ?1 WHERE source_id = ?2 AND identity = ?3 AND last_listed < ?4
-            """).execute(arguments: [now, sourceID, identity, now.addingTimeInterval(-tombstoneExpiry / 10)])
+            """).execute(arguments: [now.storedValue, sourceID, identity, now.addingTimeInterval(-tombstoneExpiry / 10).storedValue])
     }
 }
