@@ -153,25 +153,6 @@ public enum FeedDate {
     }
 }
 
-/// Converts a calendar date-time at a UTC offset into an instant, without
-/// `Calendar` (days-from-civil, proleptic Gregorian).
-enum CivilTime {
-    static func date(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Double,
-                     offsetSeconds: Int) -> Date? {
-        guard (1...12).contains(month), (1...31).contains(day), (0...24).contains(hour), (0...59).contains(minute),
-              second >= 0, second < 61, (1...9999).contains(year) else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = month > 2 ? month - 3 : month + 9
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        let seconds = Double(days * 86400 + hour * 3600 + minute * 60 - offsetSeconds) + second
-        return Date(timeIntervalSince1970: seconds)
-    }
-}
-
 /// A tiny cursor over ASCII digits and punctuation.
 struct DigitScanner {
     private let scalars: [Unicode.Scalar]
