@@ -39,18 +39,9 @@ struct DiskFullTests {
     }
 
     private func startDaemon(database: String, changeLog: String, server: FeedServer, socket: NotifySocket) throws -> BackgroundProcess {
-        let config = try work.write("tidings.toml", """
-            [daemon]
-            database = "\(database)"
-            change_log = "\(changeLog)"
-            min_interval = "1s"
-            host_spacing = "0s"
-
-            [[source]]
-            id = "wire"
-            url = "\(server.url("/files/feed.xml"))"
-            interval = "1s"
-            """)
+        let config = try work.write("tidings.toml", tidingsConfig(
+            database: database, sources: [("wire", server.url("/files/feed.xml"))],
+            daemon: "change_log = \"\(changeLog)\"\nmin_interval = \"1s\"\ndefault_interval = \"1s\"\nhost_spacing = \"0s\""))
         return try BackgroundProcess(TestPaths.tidingsd, ["--config", config],
                                      environment: ["NOTIFY_SOCKET": socket.environmentValue])
     }

@@ -8,7 +8,8 @@ import Prometheus
 /// share is bounded by its page caches.
 struct ProcessGauges: Sendable {
     let registry: PrometheusCollectorRegistry
-    /// When the process started (seconds since the epoch), read once.
+    /// When the process started (seconds since the epoch): taken at the metrics file's first
+    /// write, which the daemon makes as it starts.
     static let startTime = Date().timeIntervalSince1970.rounded()
 
     func update() {
