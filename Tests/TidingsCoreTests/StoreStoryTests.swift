@@ -77,6 +77,25 @@ struct StoreStoryTests {
         #expect(member.story.id == story.id)
     }
 
+    @Test("a story counts each outlet once, however many of its members come from it")
+    func countsOutletsOnce() async throws {
+        let store = try open()
+        let web = try Self.seed("kazakhstan-web-page.txt")
+        try await store.record(outcome("a", [("web", "Russia-led troops arrive in Kazakhstan as unrest continues", web, Self.start)]))
+        try await store.record(outcome("a", [("rewrite", "Russian paratroopers sent to Kazakhstan, protesters object",
+                                              try Self.seed("kazakhstan-translated-rewrite.txt"), Self.start.addingTimeInterval(3600))]))
+        let reader = try StoreReader.open(path: path)
+        var story = try #require(try reader.stories().first)
+        #expect(try reader.stories().count == 1)
+        #expect(story.articles == 2)
+        #expect(story.sources == 1)
+        try await store.record(outcome("b", [("copy", "Russia-led troops arrive in Kazakhstan", web, Self.start.addingTimeInterval(7200))]))
+        story = try #require(try reader.stories().first)
+        #expect(story.articles == 3)
+        #expect(story.sources == 2)
+        #expect(story.outlets == ["a", "b"])
+    }
+
     @Test("after a restart, a third outlet's write-up joins the story, and a copy follows its original")
     func survivesRestart() async throws {
         let first = try open()

@@ -47,6 +47,26 @@ struct StoreTests {
         _ = try Store.open(path: path)  // reopening is a no-op
     }
 
+    @Test("deleting a row any foreign key refers to reads no table whole: every referring column is indexed")
+    func foreignKeysAreIndexed() throws {
+        let store = try Store.open(path: path)
+        let plans = try store.pool.read { db throws -> [String: [String]] in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            var parents = Set<String>()
+            for table in tables {
+                parents.formUnion(try String.fetchAll(db, sql: "SELECT \"table\" FROM pragma_foreign_key_list(?)", arguments: [table]))
+            }
+            var plans: [String: [String]] = [:]
+            for parent in parents.sorted() {
+                plans[parent] = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN DELETE FROM \(parent) WHERE rowid = 1")
+                    .map { $0["detail"] as String }.filter { $0.hasPrefix("SCAN") }
+            }
+            return plans
+        }
+        #expect(Set(plans.keys) == ["articles", "sources", "stories"])
+        #expect(plans.values.allSatisfy { $0.isEmpty }, "\(plans)")
+    }
+
     @Test("a database from a newer Tidings is refused and left untouched")
     func refusesNewerSchema() throws {
         _ = try Store.open(path: path)

@@ -26,20 +26,19 @@ extension Store {
     /// (the statistics stay a consistent snapshot: terms and the article total are written together).
     func saveStoryStatistics(in db: Database, force: Bool = false, now: Date = Date()) throws {
         guard storyParameters != nil else { return }
-        guard let (pending, documents) = storyClusterer.withLock({ state -> (TermCountTable, Int)? in
+        guard let (pending, documents) = storyClusterer.withLock({ state -> ([(key: UInt64, count: UInt32)], Int)? in
             guard state != nil else { return nil }
             guard force || state!.pendingStatistics >= Self.statisticsBatch
                 || now.timeIntervalSince(state!.statisticsSavedAt) >= Self.statisticsPeriod else { return nil }
             state!.statisticsSavedAt = now
             return (state!.takePendingStatistics(), state!.statistics.documents)
-        }), pending.count > 0 else { return }
-        var rows: [(UInt64, UInt32)] = []
-        rows.reserveCapacity(pending.count)
-        pending.forEach { rows.append(($0, $1)) }
-        for start in stride(from: 0, to: rows.count, by: 100) {
-            let chunk = rows[start..<min(start + 100, rows.count)]
+        }), !pending.isEmpty else { return }
+        // In key order, so the upserts walk the table's B-tree once instead of hopping between pages.
+        let rows = pending.map { (term: Int64(bitPattern: $0.key), count: Int64($0.count)) }.sorted { $0.term < $1.term }
+        for start in stride(from: 0, to: rows.count, by: Self.statisticsRowsPerStatement) {
+            let chunk = rows[start..<min(start + Self.statisticsRowsPerStatement, rows.count)]
             var arguments = StatementArguments()
-            for (term, count) in chunk { arguments += [Int64(bitPattern: term), Int64(count)] }
+            for row in chunk { arguments += [row.term, row.count] }
             try db.cachedStatement(sql: """
                 INSERT INTO story_terms (term, documents) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
                 ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents
@@ -55,6 +54,7 @@ extension Store {
 
     static let statisticsPeriod: TimeInterval = 60
     static let statisticsBatch = 200_000
+    static let statisticsRowsPerStatement = 500
 
     /// Forgets the in-memory stories (after a failed write): the next ingest reloads them.
     func forgetStories() {
@@ -102,19 +102,21 @@ extension Store {
         let joined = created ? "started" : original != nil ? "duplicate" : "similarity"
         try db.cachedStatement(sql: "INSERT INTO story_articles (article_id, story_id, source_id, joined, score) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [article.id, storyID, article.sourceID, joined, score])
-        // One statement: the centroid (when the article added to it), the counts, and the span. The
-        // earliest article names the story; a member published before it takes over.
+        // One statement: the centroid (when the article added to it), the counts, and the span (an
+        // outlet counts once: when no other member comes from it). The earliest article names the
+        // story; a member published before it takes over.
         let centroid = original == nil ? clusterer.story(storyID) : nil
         let title = try String.fetchOne(db.cachedStatement(sql: """
             UPDATE stories SET articles = articles + 1,
-                sources = (SELECT count(DISTINCT source_id) FROM story_articles WHERE story_id = ?1),
+                sources = sources + NOT EXISTS (SELECT 1 FROM story_articles
+                                                WHERE story_id = ?1 AND source_id = ?6 AND article_id <> ?3),
                 centroid = coalesce(?5, centroid),
                 article_id = CASE WHEN ?2 < first_at THEN ?3 ELSE article_id END,
                 title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
                 first_at = min(first_at, ?2), last_at = max(last_at, ?2)
             WHERE id = ?1 RETURNING title
             """), arguments: [storyID, article.time.storedValue, article.id, article.title,
-                              centroid.map { Data($0.centroid.blob) }])
+                              centroid.map { Data($0.centroid.blob) }, article.sourceID])
         var details: [String: JSONValue] = ["story": .int(Int(storyID))]
         if !created {
             details["story_title"] = .string(title ?? "")

@@ -271,6 +271,11 @@ enum StoreMigrations {
                 CREATE INDEX articles_by_source_id ON articles (source_id, id);
                 """)
         }
+        migrator.registerMigration("v13-stories-by-article") { db in
+            // Deleting an article makes SQLite look for stories it names (the foreign key): without
+            // this index, every pruned article read the whole stories table.
+            try db.execute(sql: "CREATE INDEX stories_by_article ON stories (article_id)")
+        }
         return migrator
     }
 }

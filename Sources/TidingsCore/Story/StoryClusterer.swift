@@ -168,7 +168,7 @@ struct StoryClusterer: Sendable {
         statistics.load(documents: documents, frequencies: frequencies)
     }
 
-    mutating func takePendingStatistics() -> TermCountTable { statistics.takePending() }
+    mutating func takePendingStatistics() -> [(key: UInt64, count: UInt32)] { statistics.takePending() }
 
     /// Distinct terms counted since the statistics were last taken.
     var pendingStatistics: Int { statistics.pendingCount }

@@ -2,17 +2,24 @@
 /// keys that are already well-mixed hashes, so no hashing is needed. Several
 /// times faster than a `Dictionary` for the millions of lookups story grouping
 /// makes (every term of every article is counted, then weighed).
+///
+/// Beside each total it keeps what was added since the counts were last taken
+/// to be saved, so counting a term probes the table once, not once per tally.
 struct TermCountTable: Sendable {
     /// Slot keys are stored plus one, so that 0 marks an empty slot.
     private var keys: [UInt64]
     private var values: [UInt32]
+    private var unsaved: [UInt32]
     private(set) var count = 0
+    /// Keys with counts added since `takeUnsaved`.
+    private(set) var unsavedCount = 0
 
     init(capacity: Int = 1 << 16) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         keys = Array(repeating: 0, count: size)
         values = Array(repeating: 0, count: size)
+        unsaved = Array(repeating: 0, count: size)
     }
 
     subscript(key: UInt64) -> UInt32 {
@@ -27,26 +34,28 @@ struct TermCountTable: Sendable {
         }
     }
 
-    /// Adds `amount` to `key`'s count.
-    mutating func add(_ amount: UInt32, to key: UInt64) {
+    /// Adds `amount` to `key`'s count, and to what is unsaved of it when `unsaved`.
+    mutating func add(_ amount: UInt32, to key: UInt64, unsaved isUnsaved: Bool = false) {
         if (count + 1) * 4 > keys.count * 3 { grow() }
+        let slot = slot(of: key)
+        values[slot] &+= amount
+        if isUnsaved {
+            if unsaved[slot] == 0 { unsavedCount += 1 }
+            unsaved[slot] &+= amount
+        }
+    }
+
+    /// `key`'s slot, taken when it has none.
+    private mutating func slot(of key: UInt64) -> Int {
         let stored = key &+ 1
         let mask = keys.count - 1
         var slot = Int(truncatingIfNeeded: key) & mask
-        while true {
-            let found = keys[slot]
-            if found == stored {
-                values[slot] &+= amount
-                return
-            }
-            if found == 0 {
-                keys[slot] = stored
-                values[slot] = amount
-                count += 1
-                return
-            }
-            slot = (slot + 1) & mask
+        while keys[slot] != stored, keys[slot] != 0 { slot = (slot + 1) & mask }
+        if keys[slot] == 0 {
+            keys[slot] = stored
+            count += 1
         }
+        return slot
     }
 
     /// Every key with its count.
@@ -54,11 +63,28 @@ struct TermCountTable: Sendable {
         for slot in keys.indices where keys[slot] != 0 { try body(keys[slot] &- 1, values[slot]) }
     }
 
+    /// The counts added (as unsaved) since the last call, by key; they are saved from now on.
+    mutating func takeUnsaved() -> [(key: UInt64, count: UInt32)] {
+        var taken: [(key: UInt64, count: UInt32)] = []
+        taken.reserveCapacity(unsavedCount)
+        for slot in unsaved.indices where unsaved[slot] != 0 {
+            taken.append((keys[slot] &- 1, unsaved[slot]))
+            unsaved[slot] = 0
+        }
+        unsavedCount = 0
+        return taken
+    }
+
     private mutating func grow() {
-        let old = (keys, values)
-        keys = Array(repeating: 0, count: old.0.count * 2)
-        values = Array(repeating: 0, count: old.0.count * 2)
+        let old = (keys: keys, values: values, unsaved: unsaved)
+        keys = Array(repeating: 0, count: old.keys.count * 2)
+        values = Array(repeating: 0, count: old.keys.count * 2)
+        unsaved = Array(repeating: 0, count: old.keys.count * 2)
         count = 0
-        for slot in old.0.indices where old.0[slot] != 0 { add(old.1[slot], to: old.0[slot] &- 1) }
+        for index in old.keys.indices where old.keys[index] != 0 {
+            let slot = slot(of: old.keys[index] &- 1)
+            values[slot] = old.values[index]
+            unsaved[slot] = old.unsaved[index]
+        }
     }
 }

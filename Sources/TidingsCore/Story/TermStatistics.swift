@@ -2,12 +2,10 @@ import Foundation
 
 /// Document frequencies of story terms over every article grouped so far:
 /// what makes a shared term telling (a rare name) or not (a common word).
-/// Kept incrementally; `pending` holds the counts not yet written to the store.
+/// Kept incrementally, with the counts not yet written to the store (when it keeps them).
 struct TermStatistics: Sendable {
     private(set) var documents = 0
     private var frequencies = TermCountTable()
-    /// Counts added since `takePending` (only when `keepsPending`).
-    private var pending = TermCountTable(capacity: 1024)
     private let keepsPending: Bool
 
     init(keepsPending: Bool) {
@@ -21,10 +19,7 @@ struct TermStatistics: Sendable {
     /// Counts one more article with these terms.
     mutating func add(_ features: StoryFeatures) {
         documents += 1
-        for term in features.terms {
-            frequencies.add(1, to: term.key)
-            if keepsPending { pending.add(1, to: term.key) }
-        }
+        for term in features.terms { frequencies.add(1, to: term.key, unsaved: keepsPending) }
     }
 
     /// Loads stored counts (`documents` articles in all).
@@ -32,7 +27,6 @@ struct TermStatistics: Sendable {
         self.documents = documents
         frequencies = TermCountTable(capacity: stored.count)
         for (key, count) in stored { frequencies.add(count, to: key) }
-        pending = TermCountTable(capacity: 1024)
     }
 
     /// How telling a term is: log((N + prior) / (df + 1)).
@@ -41,11 +35,9 @@ struct TermStatistics: Sendable {
         return log((Float(documents) + Self.priorDocuments) / (frequency + 1))
     }
 
-    var pendingCount: Int { pending.count }
+    /// Distinct terms counted since the counts were last taken.
+    var pendingCount: Int { frequencies.unsavedCount }
 
     /// The counts added since the last call, to be written to the store.
-    mutating func takePending() -> TermCountTable {
-        defer { pending = TermCountTable(capacity: 1024) }
-        return pending
-    }
+    mutating func takePending() -> [(key: UInt64, count: UInt32)] { frequencies.takeUnsaved() }
 }
