@@ -73,6 +73,7 @@ struct StoreRetentionTests {
         #expect(try await count(store, """
             SELECT count(*) FROM stories s WHERE NOT EXISTS (SELECT 1 FROM story_articles m WHERE m.article_id = s.article_id)
             OR s.articles != (SELECT count(*) FROM story_articles m WHERE m.story_id = s.id)
+            OR s.sources != (SELECT count(DISTINCT source_id) FROM story_articles m WHERE m.story_id = s.id)
             """) == 0)
         #expect(try await count(store, "SELECT count(*) FROM dedup_bands WHERE article_id NOT IN (SELECT id FROM articles)") == 0)
         #expect(try await count(store, """
@@ -125,6 +126,27 @@ struct StoreRetentionTests {
         #expect(try await store.prune(sources: [herald], defaults: ArticleRetention(), now: start.addingTimeInterval(3000)).articles == 1)
         let after = try await guids(store)
         #expect(after == ["a7", "a8", "a9", "a10"])
+        try store.close()
+    }
+
+    @Test("a prune landing between a refresh's preparation and its write: the pruned item stays out, revised or not")
+    func pruneBetweenPrepareAndWrite() async throws {
+        let store = try Store.open(path: directory.path("t.db"))
+        let herald = source("herald", ArticleRetention(maxArticles: 1))
+        try store.syncSources([herald], now: start)
+        try await store.record(refresh("herald", [(guid: "b", html: DistinctText.html(2)), (guid: "a", html: DistinctText.html(1))],
+                                       minutes: 0))
+        // Prepared while both are stored (their texts read as stored ones'), with a's text changed since.
+        let prepared = store.prepared(refresh("herald", [(guid: "c", html: DistinctText.html(3)), (guid: "b", html: DistinctText.html(2)),
+                                                         (guid: "a", html: DistinctText.html(1) + "<p>Corrected.</p>")], minutes: 10))
+        #expect(try await store.prune(sources: [herald], defaults: ArticleRetention(), now: start.addingTimeInterval(300)).articles == 1)
+        let summary = try await store.write(prepared)
+        #expect(summary.tombstoned == 1 && summary.known == 1 && summary.added.count == 1 && summary.revised == 0)
+        #expect(try await guids(store) == ["b", "c"])
+        #expect(try await count(store, "SELECT count(*) FROM tombstones WHERE identity = (SELECT identity FROM articles WHERE guid = 'b') ") == 0)
+        #expect(try await count(store, "SELECT count(*) FROM tombstones WHERE reason = 'pruned'") == 1)
+        #expect(try await count(store, "SELECT count(*) FROM changes WHERE event IN ('article.added', 'article.updated')") == 3)
+        try await expectConsistent(store)
         try store.close()
     }
 

@@ -133,18 +133,22 @@ extension Store {
     /// cooperative pool.
     @discardableResult
     public func record(_ outcome: RefreshOutcome) async throws -> IngestSummary {
-        var outcome = outcome
-        prepareNewArticles(of: &outcome)
+        try await write(prepared(outcome))
+    }
+
+    /// Stores an outcome `prepared` earlier. Anything may have happened in between (retention pruned
+    /// an article the feed lists, another refresh stored one): the transaction checks again.
+    func write(_ outcome: RefreshOutcome) async throws -> IngestSummary {
         defer { changesCommitted() }
         do {
-            return try await write(outcome)
+            return try await transaction(outcome)
         } catch {
             forgetStories()  // the transaction rolled back what memory had already counted
             throw error
         }
     }
 
-    private func write(_ outcome: RefreshOutcome) async throws -> IngestSummary {
+    private func transaction(_ outcome: RefreshOutcome) async throws -> IngestSummary {
         try await pool.write { [outcome] db in
             let previousErrors = try Int.fetchOne(
                 db, sql: "SELECT consecutive_errors FROM sources WHERE id = ?", arguments: [outcome.sourceID]) ?? 0
@@ -214,10 +218,10 @@ extension Store {
         }
     }
 
-    /// Prepares the articles of a successful outcome: all of new ones, the text of stored ones;
-    /// new ones the rules drop, or that a tombstone keeps out, need nothing.
-    private func prepareNewArticles(of outcome: inout RefreshOutcome) {
-        guard case .success(let title, let link, var articles, let warning) = outcome.result else { return }
+    /// The outcome with its articles prepared, outside any transaction: all of new ones, the text of
+    /// stored ones; new ones the rules drop, or that a tombstone keeps out, need nothing.
+    func prepared(_ outcome: RefreshOutcome) -> RefreshOutcome {
+        guard case .success(let title, let link, var articles, let warning) = outcome.result else { return outcome }
         let known = (try? knownItems(of: outcome.sourceID, among: articles.map(\.identity))) ?? [:]
         let rules = outcome.filter.fingerprint
         for index in articles.indices {
@@ -237,7 +241,9 @@ extension Store {
                 }
             }
         }
+        var outcome = outcome
         outcome.result = .success(feedTitle: title, feedLink: link, articles: articles, warning: warning)
+        return outcome
     }
 
     /// What the last fetches of `sourceID` left for the next one: validators for a
