@@ -95,9 +95,12 @@ extension StoreReader {
     public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
         try read { db in
             let (conditions, arguments) = filter.conditions
+            // One source's articles come newest first straight from its date index; left to itself, the
+            // planner may take the (source, id) index and sort all of the source's articles.
+            let index = filter.source == nil ? "" : " INDEXED BY articles_by_source_date"
             var sql = """
-                SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles WHERE 1\(conditions)
-                ORDER BY \(ArticleFilter.dateSQL) DESC, id DESC
+                SELECT id, source_id, title, url, published_at, first_seen_at, duplicate_of FROM articles\(index)
+                WHERE 1\(conditions) ORDER BY \(ArticleFilter.dateSQL) DESC, id DESC
                 """
             if let limit = filter.limit { sql += " LIMIT \(limit)" }
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ArticleSummary.init(row:))
