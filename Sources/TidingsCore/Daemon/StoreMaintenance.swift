@@ -3,7 +3,8 @@ import Logging
 
 /// The store's upkeep: retention (articles, old change rows, expired tombstones),
 /// dedup data past its window, free pages back to the file system, and the
-/// query planner's statistics. Every step works in short write transactions.
+/// query planner's statistics; then freed memory back to the kernel. Every step
+/// works in short write transactions.
 struct StoreMaintenance: Sendable {
     let store: Store
     let logger: Logger
@@ -31,5 +32,7 @@ struct StoreMaintenance: Sendable {
             logger.error("maintenance.failed", metadata: ["error": "\(StoreErrorText.describe(error))",
                                                           "retry": "next maintenance round"])
         }
+        // Pruning just freed what the pruned rows took in memory: give the freed pages back.
+        MallocArenas.trim()
     }
 }
