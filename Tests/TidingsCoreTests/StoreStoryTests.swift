@@ -125,6 +125,22 @@ struct StoreStoryTests {
         #expect(counted == 6)  // every original counted once, the copy not
     }
 
+    @Test("the term statistics the store writes add up to every term of every original, over many statements")
+    func statisticsAddUp() async throws {
+        let store = try open()
+        let items = (0..<12).map { ("distinct-\($0)", "Report \($0)", DistinctText.html($0 * 7), Self.start.addingTimeInterval(Double($0) * 60)) }
+        try await store.record(outcome("a", items))
+        let counted = items.reduce(0) { total, item in
+            let entry = FeedEntry(id: item.0, link: nil, title: item.1, content: item.2, published: item.3)
+            return total + (PreparedArticle(entry, engine: store.dedup, groupsStories: true).wholeStoryFeatures?.terms.count ?? 0)
+        }
+        try store.close()  // writes the statistics: more terms than one 500-row statement holds
+        let reader = try StoreReader.open(path: path)
+        let stored = try reader.read { try Row.fetchOne($0, sql: "SELECT count(*) AS terms, sum(documents) AS total FROM story_terms")! }
+        #expect((stored["terms"] as Int) > Store.statisticsRowsPerStatement)
+        #expect(stored["total"] as Int == counted)
+    }
+
     @Test("with [stories] enabled = false nothing is grouped")
     func disabled() async throws {
         var settings = StorySettings()

@@ -39,10 +39,14 @@ extension Store {
             let chunk = rows[start..<min(start + Self.statisticsRowsPerStatement, rows.count)]
             var arguments = StatementArguments()
             for row in chunk { arguments += [row.term, row.count] }
-            try db.cachedStatement(sql: """
+            let sql = """
                 INSERT INTO story_terms (term, documents) VALUES \(Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", "))
                 ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents
-                """).execute(arguments: arguments)
+                """
+            // The last chunk's size varies from one write to the next: caching each size would keep
+            // up to 500 prepared statements for good.
+            let full = chunk.count == Self.statisticsRowsPerStatement
+            try (full ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)).execute(arguments: arguments)
         }
         try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [documents])
     }
