@@ -98,6 +98,8 @@ test-venv: deps
 	@$(TEST_VENV)/bin/python -c "import prometheus_client" 2>/dev/null || \
 	  $(TEST_VENV)/bin/pip install --quiet prometheus_client
 
+## The tests also boot the installed unit under a real systemd, in a container (systemd-nspawn).
+test: APT_PACKAGES += systemd-container
 test: deps test-venv
 	$(SWIFT) build --build-tests
 	$(SWIFT) build --product generate-manual

@@ -70,6 +70,18 @@ struct ServiceInstallTests {
         #expect(score != nil && score! <= 2.0, "\(security.stdout.suffix(400))")
     }
 
+    static let nspawn = "/usr/bin/systemd-nspawn"
+
+    @Test("the installed unit under a real systemd (a container): starts, ingests, feeds the watchdog, reloads, stops cleanly, nothing refused by its sandbox",
+          .enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: nspawn)))
+    func bootsUnderSystemd() throws {
+        let script = TestPaths.repositoryRoot.appendingPathComponent("Tests/Service/boot-under-systemd.sh")
+        let result = try ProcessRunner.run(URL(fileURLWithPath: "/bin/bash"), [script.path, TestPaths.binaries.path])
+        print(result.stdout)
+        if result.status == 77 { try Test.cancel(Comment(rawValue: result.stdout)) }
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+
     @Test("every directive of the unit has a comment saying why")
     func everyDirectiveCommented() throws {
         let lines = try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("systemd/tidingsd.service"), encoding: .utf8)

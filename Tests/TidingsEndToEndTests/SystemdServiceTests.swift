@@ -57,6 +57,25 @@ struct SystemdServiceTests {
         #expect(daemon.waitForExit(timeout: 20) == 0, "\(daemon.stderr)")
     }
 
+    @Test("with every service running (notifier, watchdog, metrics file), SIGTERM stops fetching at once")
+    func stopIsPrompt() throws {
+        _ = try work.write("a.xml", feed(1...3))
+        let config = try config(["a"], daemon: "metrics_file = \"state/tidings.prom\"\n")
+        let socket = try NotifySocket(path: work.path("notify.sock"))
+        let daemon = try BackgroundProcess(TestPaths.tidingsd, ["--config", config], environment: [
+            "NOTIFY_SOCKET": socket.environmentValue, "WATCHDOG_USEC": "30000000",
+        ])
+        #expect(socket.waitFor("READY=1") != nil, "\(daemon.stderr)")
+        func cycles() -> Int { daemon.stderr.components(separatedBy: "cycle.done").count - 1 }
+        #expect(eventually(timeout: 30) { cycles() >= 2 }, "\(daemon.stderr)")
+        let before = cycles()
+        kill(daemon.pid, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 20) == 0, "\(daemon.stderr)")
+        // Services stop one after another, the scheduler last: one of them sleeping through the stop
+        // (the metrics file's 15 s) kept a cycle a second going meanwhile.
+        #expect(cycles() <= before + 1, "cycles after SIGTERM: \(cycles() - before)\n\(daemon.stderr)")
+    }
+
     @Test("an abstract NOTIFY_SOCKET (@name) works too; without NOTIFY_SOCKET nothing is sent and nothing fails")
     func abstractSocket() throws {
         _ = try work.write("a.xml", feed(1...2))

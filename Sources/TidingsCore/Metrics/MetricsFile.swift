@@ -39,7 +39,9 @@ public final class MetricsFile: Service, Sendable {
     public func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             write()
-            try? await Task.sleep(for: Self.interval)
+            // Woken by a stop at once: services stop one after another, and the scheduler (stopped
+            // last) would go on fetching for as long as this slept.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: Self.interval) }
         }
     }
 

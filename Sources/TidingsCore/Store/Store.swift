@@ -70,7 +70,7 @@ public final class Store: Sendable {
         // Check an existing file through a read-only connection first: opening the
         // writable pool already writes, and a foreign or newer file must stay untouched.
         if FileManager.default.fileExists(atPath: path) {
-            var readOnly = Configuration()
+            var readOnly = Configuration.atDefaultPriority()
             readOnly.readonly = true
             readOnly.busyMode = .timeout(10)  // a store closing a moment ago may still be checkpointing
             do {
@@ -83,7 +83,7 @@ public final class Store: Sendable {
                 throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
             }
         }
-        var configuration = Configuration()
+        var configuration = Configuration.atDefaultPriority()
         configuration.busyMode = .timeout(10)
         configuration.foreignKeysEnabled = true
         configuration.prepareDatabase { db in

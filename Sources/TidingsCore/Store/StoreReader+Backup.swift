@@ -45,7 +45,7 @@ extension StoreReader {
         }
         let report: BackupReport
         do {
-            var configuration = Configuration()
+            var configuration = Configuration.atDefaultPriority()
             configuration.readonly = true
             let copy = try DatabaseQueue(path: partial.path, configuration: configuration)
             report = try copy.read { db in

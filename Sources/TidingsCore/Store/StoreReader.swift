@@ -19,7 +19,7 @@ public final class StoreReader: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw StoreError.missing(path: path)
         }
-        var configuration = Configuration()
+        var configuration = Configuration.atDefaultPriority()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
         let queue: DatabaseQueue

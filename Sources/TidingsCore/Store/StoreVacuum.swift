@@ -22,7 +22,7 @@ public enum StoreVacuum {
         let started = Date()
         // Checked through the reader first: a foreign, newer or unmigrated file stays untouched.
         _ = try StoreReader.open(path: path)
-        var configuration = Configuration()
+        var configuration = Configuration.atDefaultPriority()
         configuration.busyMode = .timeout(30)
         let queue: DatabaseQueue
         do {

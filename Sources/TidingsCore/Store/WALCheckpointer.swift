@@ -18,7 +18,7 @@ final class WALCheckpointer: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     init(path: String, writer: DatabasePool) throws {
-        var configuration = Configuration()
+        var configuration = Configuration.atDefaultPriority()
         configuration.busyMode = .timeout(1)
         let connection = try DatabaseQueue(path: path, configuration: configuration)
         let thread = Thread { [self] in
