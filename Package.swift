@@ -33,6 +33,8 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        // glibc's malloc controls and statistics (<malloc.h>): arena cap, trimming, heap gauges.
+        .systemLibrary(name: "CMalloc"),
         // The MinHash inner loop, compiled for AVX2 and chosen at run time.
         .target(name: "CMinHash"),
         .target(
@@ -40,6 +42,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CLibXML2",
+                "CMalloc",
                 "CMinHash",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

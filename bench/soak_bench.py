@@ -4,7 +4,8 @@ rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only) that move on by `--
 items at every request and revise an item every other one, refreshed every second, with
 retention on (max_articles per source, and a daemon max_age that also prunes change rows)
 and maintenance every few seconds. Every `--sample` seconds it records the database and
-WAL sizes, the daemon's resident memory (and SQLite's share of it, from the metrics file),
+WAL sizes, the daemon's resident memory (and SQLite's share of it and malloc's in-use and
+free bytes, from the metrics file),
 articles, tombstones and change rows; at the end
 it prints the table and compares the last third of the run with the middle third: once
 retention is reached, database, WAL and memory should stay flat."""
@@ -105,6 +106,9 @@ log_level = "warning"
             # SQLite's page caches are bounded; what grows beside them is ours.
             row["sqlite"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_sqlite_memory_bytes") / 1024)
             row["other"] = row["rss"] - row["sqlite"]
+            # malloc's own view: in use rising is a leak, free rising while in use stays is fragmentation.
+            row["heap"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_malloc_in_use_bytes") / 1024)
+            row["free"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_malloc_free_bytes") / 1024)
             try:
                 with sqlite3.connect("file:%s?mode=ro" % database, uri=True, timeout=10) as connection:
                     row["articles"], row["tombstones"], row["changes"], row["last_seq"] = connection.execute(
@@ -115,9 +119,11 @@ log_level = "warning"
                 print("sample failed: %s" % error, file=sys.stderr)
                 continue
             samples.append(row)
-            print("%5ds  db %7.1f MiB  wal %6.1f MiB  rss %6.1f MiB (sqlite %5.1f)  articles %6d  tombstones %6d  change rows %7d  last seq %8d"
-                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["sqlite"] / 1024, row["articles"],
-                     row["tombstones"], row["changes"], row["last_seq"] or 0), flush=True)
+            print("%5ds  db %6.1f MiB  wal %6.1f MiB  rss %6.1f MiB (sqlite %5.1f, malloc in use %5.1f, free %5.1f)"
+                  "  articles %5d  tombstones %5d  change rows %6d  last seq %7d"
+                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["sqlite"] / 1024,
+                     row["heap"] / 1024, row["free"] / 1024, row["articles"], row["tombstones"], row["changes"],
+                     row["last_seq"] or 0), flush=True)
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(60)
@@ -131,7 +137,8 @@ log_level = "warning"
     print("soak: %d s, %d sources, %d items listed, %d new per request, max_articles %d; %d changes in all (last seq)"
           % (args.seconds, args.sources, args.items, args.new, args.keep, last_seq))
     for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("sqlite", "MiB", 1024),
-                              ("other", "MiB", 1024), ("articles", "", 1)):
+                              ("other", "MiB", 1024), ("heap", "MiB", 1024), ("free", "MiB", 1024),
+                              ("articles", "", 1)):
         a, b = peak(middle, key), peak(last, key)
         print("  %-8s peak middle third %8.1f %s, last third %8.1f %s: ratio %.2f"
               % (key, a / scale, unit, b / scale, unit, (b / a) if a else float("nan")))

@@ -2,23 +2,46 @@ import Foundation
 import Testing
 @testable import TidingsCore
 
-@Suite("Malloc arenas")
+@Suite("Malloc arenas", .serialized)
 struct MallocArenasTests {
-    @Test("glibc takes the arena cap (mallopt found and the parameter valid), unless MALLOC_ARENA_MAX says otherwise")
+    @Test("glibc takes the arena cap, unless MALLOC_ARENA_MAX says otherwise")
     func capAccepted() {
         let configured = ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] != nil
         #expect(MallocArenas.limitUnlessConfigured() == !configured)
     }
 
-    @Test("trimming finds malloc_trim and gives back the pages of freed blocks")
+    @Test("the heap figures see blocks handed out as in use, and freed ones kept inside the heap as free")
+    func heapFigures() {
+        // Half the 64 MiB as the bar: tests running beside this one allocate and free too.
+        let before = MallocArenas.heap()
+        let blocks = Self.smallBlocks()
+        let allocated = MallocArenas.heap()
+        #expect(allocated.inUse - before.inUse >= 32 << 20)
+        let survivors = Self.freeAllButEveryHundredth(blocks)
+        let fragmented = MallocArenas.heap()
+        #expect(allocated.inUse - fragmented.inUse >= 32 << 20)
+        #expect(fragmented.free - allocated.free >= 32 << 20)
+        for block in survivors { free(block) }
+    }
+
+    @Test("trimming gives back the pages of freed blocks")
     func trimReleases() {
-        // 64 MiB in small blocks, then all but every hundredth freed: the survivors pin the heap's
-        // top, so only a trim can hand the freed pages in between back.
-        var blocks = (0..<262_144).map { _ in malloc(256)! }
-        for block in blocks { memset(block, 1, 256) }
-        for index in blocks.indices where index % 100 != 0 { free(blocks[index]) }
-        blocks = blocks.enumerated().filter { $0.offset % 100 == 0 }.map(\.element)
+        // The survivors pin the heap's top, so only a trim can hand the freed pages in between back.
+        let survivors = Self.freeAllButEveryHundredth(Self.smallBlocks())
         #expect(MallocArenas.trim())
-        for block in blocks { free(block) }
+        for block in survivors { free(block) }
+    }
+
+    /// 64 MiB in 256-byte blocks, written to.
+    private static func smallBlocks() -> [UnsafeMutableRawPointer] {
+        let blocks = (0..<262_144).map { _ in malloc(256)! }
+        for block in blocks { memset(block, 1, 256) }
+        return blocks
+    }
+
+    /// Frees all but every hundredth block; returns those.
+    private static func freeAllButEveryHundredth(_ blocks: [UnsafeMutableRawPointer]) -> [UnsafeMutableRawPointer] {
+        for index in blocks.indices where index % 100 != 0 { free(blocks[index]) }
+        return blocks.enumerated().filter { $0.offset % 100 == 0 }.map(\.element)
     }
 }

@@ -1,6 +1,8 @@
+import CMalloc
 import Glibc
 
-/// How the daemon keeps glibc's malloc from holding on to memory it no longer uses.
+/// How the daemon keeps glibc's malloc from holding on to memory it no longer uses,
+/// and what malloc holds (for the metrics file).
 ///
 /// glibc gives threads malloc arenas of their own as they contend, up to eight per
 /// core, and never hands an arena's freed pages to another. The daemon's work hops
@@ -10,18 +12,13 @@ import Glibc
 /// the soak's resident memory was 16–24 MiB lower from five minutes in.
 enum MallocArenas {
     static let limit: Int32 = 2
-    /// `M_ARENA_MAX` of glibc's `<malloc.h>`, which Swift's Glibc module does not import.
-    private static let arenaMaxParameter: Int32 = -8
 
     /// Caps the arenas, unless `MALLOC_ARENA_MAX` in the environment already says how many.
     /// Returns whether the cap was set.
     @discardableResult
     static func limitUnlessConfigured() -> Bool {
-        guard getenv("MALLOC_ARENA_MAX") == nil, let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
-            return false
-        }
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        return unsafeBitCast(symbol, to: Mallopt.self)(arenaMaxParameter, limit) == 1
+        guard getenv("MALLOC_ARENA_MAX") == nil else { return false }
+        return mallopt(M_ARENA_MAX, limit) == 1
     }
 
     /// Hands the free pages inside malloc's heaps back to the kernel (`malloc_trim(0)`). glibc gives
@@ -30,8 +27,14 @@ enum MallocArenas {
     /// 80 MiB at its peak while resident memory crept past 170 MiB. Returns whether any was released.
     @discardableResult
     static func trim() -> Bool {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return false }
-        typealias MallocTrim = @convention(c) (Int) -> Int32
-        return unsafeBitCast(symbol, to: MallocTrim.self)(0) == 1
+        malloc_trim(0) == 1
+    }
+
+    /// What malloc holds across all arenas: the bytes handed out and not freed (SQLite's share
+    /// included), and the bytes freed but kept inside its heaps. In use rising is a leak; free
+    /// rising while in use stays put is fragmentation.
+    static func heap() -> (inUse: Int, free: Int) {
+        let figures = mallinfo2()
+        return (Int(figures.uordblks + figures.hblkhd), Int(figures.fordblks))
     }
 }

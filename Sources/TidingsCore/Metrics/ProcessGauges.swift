@@ -5,7 +5,8 @@ import Prometheus
 /// The daemon process's own figures, as the Prometheus client libraries name
 /// them (`process_…`), and what SQLite holds of its memory: resident memory
 /// that keeps rising while SQLite's share stays put is a leak of ours; SQLite's
-/// share is bounded by its page caches.
+/// share is bounded by its page caches. malloc's own figures tell a leak (in use
+/// rising) from fragmentation (free rising).
 struct ProcessGauges: Sendable {
     let registry: PrometheusCollectorRegistry
     /// When the process started (seconds since the epoch): taken at the metrics file's first
@@ -18,6 +19,10 @@ struct ProcessGauges: Sendable {
         set("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", Self.startTime)
         set("tidings_sqlite_memory_bytes", "Memory SQLite holds (page caches, statements, schema) across all connections.",
             Double(sqlite3_memory_used()))
+        let heap = MallocArenas.heap()
+        set("tidings_malloc_in_use_bytes", "Bytes malloc has handed out and not had back, SQLite's included.", Double(heap.inUse))
+        set("tidings_malloc_free_bytes", "Bytes freed but kept inside malloc's heaps (fragmentation when it rises).",
+            Double(heap.free))
     }
 
     private func set(_ name: String, _ help: String, _ value: Double?) {
