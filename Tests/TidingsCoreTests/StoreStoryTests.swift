@@ -141,6 +141,80 @@ struct StoreStoryTests {
         #expect(stored["total"] as Int == counted)
     }
 
+    /// What the term statistics should hold: each original's terms counted, everything halved
+    /// (rounding down) as often as it takes whenever the total reaches the horizon.
+    struct StatisticsModel {
+        var counts: [UInt64: Int] = [:]
+        var documents = 0
+        var seen = Set<UInt64>()
+
+        mutating func add(_ features: StoryFeatures, horizon: Int) {
+            documents += 1
+            for term in features.terms {
+                counts[term.key, default: 0] += 1
+                seen.insert(term.key)
+            }
+            while documents >= horizon {
+                documents /= 2
+                counts = counts.compactMapValues { $0 >= 2 ? $0 / 2 : nil }
+            }
+        }
+    }
+
+    /// Stores distinct articles `indices` one at a time (halving depends on the order), counting them in `model`.
+    func ingestDistinct(_ indices: Range<Int>, into store: Store, horizon: Int, model: inout StatisticsModel) async throws {
+        for index in indices {
+            let item = ("distinct-\(index)", "Report \(index)", DistinctText.html(index * 7), Self.start.addingTimeInterval(Double(index) * 60))
+            try await store.record(outcome("a", [item]))
+            let entry = FeedEntry(id: item.0, link: nil, title: item.1, content: item.2, published: item.3)
+            model.add(try #require(PreparedArticle(entry, engine: store.dedup, groupsStories: true).wholeStoryFeatures), horizon: horizon)
+        }
+    }
+
+    /// The statistics the store holds equal the model's (after `close` wrote what was pending).
+    func expectStored(_ model: StatisticsModel) throws {
+        let reader = try StoreReader.open(path: path)
+        let stored = try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT term, documents FROM story_terms").map { (UInt64(bitPattern: $0[0]), $0[1] as Int) }
+        }
+        #expect(Dictionary(uniqueKeysWithValues: stored) == model.counts)
+        #expect(try reader.read { try Int.fetchOne($0, sql: "SELECT documents FROM story_statistics") } == model.documents)
+    }
+
+    @Test("at their horizon the term statistics halve in the store as in memory: counts halved, terms left at 0 forgotten")
+    func statisticsHalve() async throws {
+        var settings = StorySettings()
+        settings.statisticsHorizon = 5
+        let store = try open(settings)
+        var model = StatisticsModel()
+        try await ingestDistinct(0..<12, into: store, horizon: 5, model: &model)
+        #expect(model.documents == 3)  // halved after the 5th, 8th and 11th
+        #expect(model.counts.count < model.seen.count / 2)
+        let memory = try #require(store.storyClusterer.withLock { $0?.statistics })
+        #expect(memory.documents == model.documents)
+        #expect(memory.termCount == model.counts.count)
+        for (key, count) in model.counts {
+            #expect(memory.inverseFrequency(of: key) == log((Float(model.documents) + TermStatistics.priorDocuments) / Float(count + 1)))
+        }
+        try store.close()  // writes what is pending since the last halving
+        try expectStored(model)
+    }
+
+    @Test("statistics stored far past the horizon (by an older tidingsd) halve as often as it takes at the next article")
+    func statisticsHalveRepeatedly() async throws {
+        var model = StatisticsModel()
+        let first = try open()
+        try await ingestDistinct(0..<12, into: first, horizon: TermStatistics.defaultHorizon, model: &model)
+        try first.close()
+        var settings = StorySettings()
+        settings.statisticsHorizon = 3
+        let store = try open(settings)
+        try await ingestDistinct(12..<13, into: store, horizon: 3, model: &model)
+        #expect(model.documents == 1)  // 13 → 6 → 3 → 1
+        try store.close()
+        try expectStored(model)
+    }
+
     @Test("with [stories] enabled = false nothing is grouped")
     func disabled() async throws {
         var settings = StorySettings()

@@ -46,6 +46,25 @@ struct StoryTests {
         #expect(StoryVector(blob: Array(sum.blob.suffix(12)) + Array(sum.blob.prefix(12))) == nil || sum.entries.count < 2)
     }
 
+    @Test("term statistics halve at their horizon: the total and every count halved, terms seen once forgotten")
+    func statisticsHalve() {
+        var statistics = TermStatistics(keepsPending: false, horizon: 4)
+        let common = Self.features("Port strike", "Dockers in Rotterdam strike.")
+        for index in 0..<3 { statistics.add(common); #expect(!statistics.isDueForHalving, "after \(index + 1)") }
+        let once = Self.features("Tram line", "Lyon approves a tram line.")
+        statistics.add(once)
+        #expect(statistics.isDueForHalving)
+        let before = statistics.termCount
+        #expect(statistics.halve() == 1)
+        #expect(statistics.documents == 2)
+        #expect(!statistics.isDueForHalving)
+        #expect(statistics.termCount < before)
+        let rotterdam = Self.key("rotterdam"), lyon = Self.key("lyon")
+        // Rotterdam counted 3 times: 1 after halving; Lyon once: forgotten, as if never seen.
+        #expect(statistics.inverseFrequency(of: rotterdam) == log((2 + TermStatistics.priorDocuments) / 2))
+        #expect(statistics.inverseFrequency(of: lyon) == log(2 + TermStatistics.priorDocuments))
+    }
+
     static let hatay = """
         A magnitude 6.1 earthquake struck Hatay province in southern Turkey on Monday, killing 12 people in Antakya, the \
         disaster agency AFAD said. Governor Mustafa Masatli said rescuers were searching two collapsed buildings in the \

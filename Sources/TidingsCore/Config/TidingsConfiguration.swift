@@ -108,6 +108,9 @@ public struct StorySettings: Sendable, Equatable {
     public var window = TimeSpan.hours(72)
     /// The score (0-1) at which an article joins a story.
     public var threshold = StoryParameters.defaultThreshold
+    /// How many articles the term statistics count before they are halved. Not a config option:
+    /// tests shorten it.
+    var statisticsHorizon = TermStatistics.defaultHorizon
 
     public init() {}
 }

@@ -170,6 +170,7 @@ public final class CorpusDedup: @unchecked Sendable {
             return (story, nil)
         }
         guard let vector = stories?.vector(of: features) else { return (position, nil) }
+        if stories!.statistics.isDueForHalving { _ = stories!.halveStatistics() }
         let match = stories?.bestStory(for: vector, at: time)
         let story = match?.storyID ?? position
         stories?.add(vector, to: story, at: time)

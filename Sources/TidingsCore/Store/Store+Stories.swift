@@ -33,10 +33,15 @@ extension Store {
             state!.statisticsSavedAt = now
             return (state!.takePendingStatistics(), state!.statistics.documents)
         }), !pending.isEmpty else { return }
+        try Self.writeStatistics(pending, documents: documents, in: db)
+    }
+
+    /// Adds `pending` to the stored term counts and sets the article total.
+    private static func writeStatistics(_ pending: [(key: UInt64, count: UInt32)], documents: Int, in db: Database) throws {
         // In key order, so the upserts walk the table's B-tree once instead of hopping between pages.
         let rows = pending.map { (term: Int64(bitPattern: $0.key), count: Int64($0.count)) }.sorted { $0.term < $1.term }
-        for start in stride(from: 0, to: rows.count, by: Self.statisticsRowsPerStatement) {
-            let chunk = rows[start..<min(start + Self.statisticsRowsPerStatement, rows.count)]
+        for start in stride(from: 0, to: rows.count, by: statisticsRowsPerStatement) {
+            let chunk = rows[start..<min(start + statisticsRowsPerStatement, rows.count)]
             var arguments = StatementArguments()
             for row in chunk { arguments += [row.term, row.count] }
             let sql = """
@@ -45,7 +50,7 @@ extension Store {
                 """
             // The last chunk's size varies from one write to the next: caching each size would keep
             // up to 500 prepared statements for good.
-            let full = chunk.count == Self.statisticsRowsPerStatement
+            let full = chunk.count == statisticsRowsPerStatement
             try (full ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)).execute(arguments: arguments)
         }
         try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [documents])
@@ -89,6 +94,7 @@ extension Store {
             clusterer.extend(original, to: seconds)
         } else {
             let vector = clusterer.vector(of: features())
+            if clusterer.statistics.isDueForHalving { try halveStatistics(of: &clusterer, in: db) }
             if let match = clusterer.bestStory(for: vector, at: seconds) {
                 storyID = match.storyID
                 score = (match.score * 10000).rounded() / 10000
@@ -129,6 +135,17 @@ extension Store {
         }
         try ChangeRecorder.record(created ? .storyCreated : .storyJoined, in: db, at: now, sourceID: article.sourceID,
                                   articleID: article.id, url: article.url, title: article.title, details: details)
+    }
+
+    /// Halves the term statistics in memory and in the store alike, in the transaction that stores
+    /// the article that brought them to their horizon: what is pending is written first, so that
+    /// both halve the same counts. A failed write drops the clusterer, which reloads the store's.
+    private func halveStatistics(of clusterer: inout StoryClusterer, in db: Database) throws {
+        try Self.writeStatistics(clusterer.takePendingStatistics(), documents: clusterer.statistics.documents, in: db)
+        let times = clusterer.halveStatistics()
+        try db.execute(sql: "DELETE FROM story_terms WHERE documents >> ? = 0", arguments: [times])
+        try db.execute(sql: "UPDATE story_terms SET documents = documents >> ?", arguments: [times])
+        try db.execute(sql: "UPDATE story_statistics SET documents = ? WHERE id = 1", arguments: [clusterer.statistics.documents])
     }
 
     /// The clusterer as the store left it: term statistics, and the stories recent enough to join.

@@ -6,10 +6,13 @@ public struct StoryParameters: Sendable, Equatable {
     var window: Double
     /// The score at which an article joins a story.
     var threshold: Double
+    /// How many articles the term statistics count before they are halved.
+    var statisticsHorizon: Int
 
     public init(settings: StorySettings) {
         window = Double(settings.window.seconds)
         threshold = settings.threshold
+        statisticsHorizon = settings.statisticsHorizon
     }
 
     /// The `[stories] threshold` default, tuned on the bench corpus and the realistic set.
@@ -68,7 +71,7 @@ struct StoryClusterer: Sendable {
 
     init(parameters: StoryParameters, keepsPendingStatistics: Bool = false) {
         self.parameters = parameters
-        statistics = TermStatistics(keepsPending: keepsPendingStatistics)
+        statistics = TermStatistics(keepsPending: keepsPendingStatistics, horizon: parameters.statisticsHorizon)
     }
 
     /// Counts the article's terms and returns its vector.
@@ -169,6 +172,10 @@ struct StoryClusterer: Sendable {
     }
 
     mutating func takePendingStatistics() -> [(key: UInt64, count: UInt32)] { statistics.takePending() }
+
+    /// Halves the term statistics until they are under their horizon (once `statistics.isDueForHalving`;
+    /// what is pending must have been taken first). Returns how many times.
+    mutating func halveStatistics() -> Int { statistics.halve() }
 
     /// Distinct terms counted since the statistics were last taken.
     var pendingStatistics: Int { statistics.pendingCount }

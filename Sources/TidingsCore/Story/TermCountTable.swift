@@ -75,6 +75,17 @@ struct TermCountTable: Sendable {
         return taken
     }
 
+    /// Halves every count `times` times (rounding down) and drops the keys left at 0, shrinking the
+    /// table to fit. Every count must have been taken as saved: the store halves what it holds alike.
+    mutating func halve(times: Int) {
+        precondition(unsavedCount == 0, "halving unsaved counts would part the table from the store")
+        var halved = TermCountTable(capacity: values.reduce(0) { $0 + ($1 >> times > 0 ? 1 : 0) })
+        forEach { key, value in
+            if value >> times > 0 { halved.add(value >> times, to: key) }
+        }
+        self = halved
+    }
+
     private mutating func grow() {
         let old = (keys: keys, values: values, unsaved: unsaved)
         keys = Array(repeating: 0, count: old.keys.count * 2)

@@ -3,18 +3,49 @@ import Foundation
 /// Document frequencies of story terms over every article grouped so far:
 /// what makes a shared term telling (a rare name) or not (a common word).
 /// Kept incrementally, with the counts not yet written to the store (when it keeps them).
+///
+/// Every `horizon` articles the counts are halved and the terms left at 0 forgotten: the
+/// figures lean on the recent past, and memory stays bounded however long the daemon runs
+/// (each article brings terms no other has: its quotations, its rare names; without the
+/// halving they would pile up for good).
 struct TermStatistics: Sendable {
     private(set) var documents = 0
     private var frequencies = TermCountTable()
     private let keepsPending: Bool
+    /// How many articles are counted before the counts are halved.
+    let horizon: Int
 
-    init(keepsPending: Bool) {
+    init(keepsPending: Bool, horizon: Int = Self.defaultHorizon) {
         self.keepsPending = keepsPending
+        self.horizon = horizon
     }
 
     /// Documents that make the first articles' shared terms count: with two articles in the
     /// store, a term both share would otherwise say nothing (log 2/2).
     static let priorDocuments: Float = 50
+
+    /// The `horizon` unless tests shorten it: the figures rest on 25,000 to 50,000 articles.
+    static let defaultHorizon = 50_000
+
+    /// Whether the statistics count `horizon` articles and are to be halved.
+    var isDueForHalving: Bool { documents >= horizon }
+
+    /// Halves the article total and every term's count, forgetting the terms left at 0, as many
+    /// times as it takes to bring the total under the horizon (once, unless the statistics were
+    /// loaded from a store that counted more); returns how many. What is pending must have been
+    /// taken first.
+    mutating func halve() -> Int {
+        var times = 0
+        while documents >= horizon {
+            documents /= 2
+            times += 1
+        }
+        frequencies.halve(times: times)
+        return times
+    }
+
+    /// Distinct terms counted.
+    var termCount: Int { frequencies.count }
 
     /// Counts one more article with these terms.
     mutating func add(_ features: StoryFeatures) {
