@@ -128,6 +128,31 @@ struct FeedDateTests {
         #expect(FeedDate.parse(text).map(ISO8601.string) == expected)
     }
 
+    @Test("the byte-level reading of the two common forms gives what the general parser gives, or leaves the text to it")
+    func commonForms() {
+        var random = DedupHash.SplitMix64(state: 822)
+        let days = ["Mon", "tue", "WED", "Thu", "Fri", "Sat", "Sun", "Xyz"]
+        let months = ["Jan", "feb", "MAR", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Foo"]
+        let zones = ["+0000", "-0500", "+0530", "GMT", "gmt", "UT", "UTC", "Z", "EST", "+05:30", "XYZ", ""]
+        var read = 0
+        for _ in 0..<20_000 {
+            let year = 1990 + random.below(40), month = 1 + random.below(13), day = random.below(33)
+            let (hour, minute, second) = (random.below(26), random.below(61), random.below(62))
+            let iso = String(format: "%04d-%02d-%02d%@%02d:%02d:%02d%@", year, month, day,
+                             ["T", "t", " "][random.below(3)], hour, minute, second,
+                             ["Z", "z", "+01:00", "-05:30", ".5Z", " GMT", "+0100", "Z "][random.below(8)])
+            let rfc = String(format: "%@%@ %@ %04d %02d:%02d:%02d %@", random.below(4) == 0 ? "" : days[random.below(days.count)] + ", ",
+                             random.below(2) == 0 ? String(day) : String(format: "%02d", day), months[random.below(months.count)],
+                             year, hour, minute, second, zones[random.below(zones.count)])
+            for text in [iso, rfc] {
+                let common = text.utf8.withContiguousStorageIfAvailable(FeedDate.parseCommon) ?? nil
+                if let common { read += 1; #expect(common == FeedDate.parseAnyForm(text), "\(text)") }
+                #expect(FeedDate.parse(text) == FeedDate.parseAnyForm(text), "\(text)")
+            }
+        }
+        #expect(read > 10_000, "the common forms should mostly be read on the fast path")
+    }
+
     @Test("garbage is no date", arguments: ["", "yesterday", "2003-13-01", "32 Jan 2020 00:00 GMT", "Mon, Foo 2020"])
     func garbage(text: String) {
         #expect(FeedDate.parse(text) == nil)

@@ -4,6 +4,12 @@ import Foundation
 /// RFC 3339 / W3C-DTF (Atom, Dublin Core). Results are absolute instants.
 public enum FeedDate {
     public static func parse(_ text: String) -> Date? {
+        if let common = text.utf8.withContiguousStorageIfAvailable(parseCommon), let date = common { return date }
+        return parseAnyForm(text)
+    }
+
+    /// Every form `parse` reads, through Strings: what `parseCommon` leaves to it.
+    static func parseAnyForm(_ text: String) -> Date? {
         var trimmed = text.trimmedWhitespace
         // A trailing comment such as "(BST)" or "(Pacific Standard Time)".
         if trimmed.hasSuffix(")"), let open = trimmed.lastIndex(of: "(") {
