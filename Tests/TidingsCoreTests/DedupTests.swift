@@ -1,3 +1,4 @@
+import CMinHash
 import Foundation
 import Testing
 import TidingsTestSupport
@@ -9,14 +10,15 @@ struct DedupTests {
 
     func words(_ text: String) -> [UInt64] { TextNormalizer.normalize(text).words }
 
-    /// Judges `texts` in order, from one source each unless given, in a fresh in-memory index.
+    /// Judges `texts` in order, from one source each unless given, in fresh in-memory indexes.
     func judge(_ articles: [(source: String, title: String, text: String)]) throws -> [DuplicateMatch?] {
-        var index = MemoryDedupIndex()
+        var lines = MemoryLineIndex()
+        var candidates = MemoryCandidateIndex()
         return try articles.enumerated().map { position, article in
             let kept = try engine.dropBoilerplate(engine.prepare(article.text, title: article.title),
-                                                  source: article.source, time: Double(position), index: &index)
+                                                  source: article.source, time: Double(position), index: &lines)
             return try engine.judge(id: Int64(position), fingerprint: engine.fingerprint(of: kept.words),
-                                    time: Double(position), index: &index)
+                                    time: Double(position), index: &candidates)
         }
     }
 
@@ -69,6 +71,43 @@ struct DedupTests {
         #expect(Array(fingerprint.signature.values.prefix(4)) == [0x0707_EBD9, 0x0785_21F8, 0x0B10_450D, 0x0E97_641A])
         #expect(fingerprint.exactHash == 0xDD34_1ADE_9857_74A6)
         #expect(LSHBands(bands: 32, rows: 4).key(of: fingerprint.signature, band: 1) == 0x8B2C_2CC0_C67C_B769)
+    }
+
+    @Test("shingles are sorted and distinct whatever their number and however often values repeat",
+          arguments: [0, 1, 2, 63, 64, 65, 436, 5_000, 300_000])
+    func shinglesSortedAndDistinct(count: Int) {
+        var random = DedupHash.SplitMix64(state: UInt64(count))
+        // A small vocabulary repeats words (and so shingles); the top byte is crowded on purpose.
+        let words = (0..<(count + 5)).map { _ in UInt64(random.below(max(1, count / 3))) }
+        let shingles = Shingles.of(words, size: 5)
+        var expected = Set<UInt32>()
+        for start in 0...(words.count - 5) {
+            var hash = DedupHash.seed
+            for offset in 0..<5 { hash = DedupHash.combine(hash, words[start + offset]) }
+            expected.insert(UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32))
+        }
+        #expect(shingles == expected.sorted())
+        var values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) & (random.next() & 1 == 0 ? 0xFF00_00FF : ~0) }
+        let sorted = values.sorted()
+        let scratch = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: RadixSort.scratchCapacity(for: count))
+        defer { scratch.deallocate() }
+        values.withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
+        #expect(values == sorted)
+    }
+
+    @Test("every MinHash kernel (AVX-512, AVX2, plain C) computes the same minima", arguments: [1, 16, 100, 128, 200])
+    func minHashKernelsAgree(permutations: Int) {
+        var random = DedupHash.SplitMix64(state: UInt64(permutations))
+        let shingles = (0..<437).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+        let a = (0..<permutations).map { _ in UInt32(truncatingIfNeeded: random.next()) | 1 }
+        let b = (0..<permutations).map { _ in UInt32(truncatingIfNeeded: random.next()) }
+        let minima = (0...2).map { kernel in
+            var minima = [UInt32](repeating: .max, count: permutations)
+            tidings_minhash_with(Int32(kernel), shingles, shingles.count, a, b, &minima, permutations)
+            return minima
+        }
+        let expected = (0..<permutations).map { i in shingles.map { a[i] &* $0 &+ b[i] }.min()! }
+        #expect(minima.allSatisfy { $0 == expected }, "this CPU's best kernel: \(tidings_minhash_kernel())")
     }
 
     @Test("a signature round-trips through its blob")
@@ -160,7 +199,7 @@ struct DedupTests {
         let verdicts = try judge((0..<8).map { ("site", "Story \($0)", article($0)) })
         // The first articles share the unlearned chrome and may match; once it is learned, none does.
         #expect(verdicts.suffix(4).allSatisfy { $0 == nil })
-        var index = MemoryDedupIndex()
+        var index = MemoryLineIndex()
         for position in 0..<4 {
             _ = try engine.dropBoilerplate(engine.prepare(article(position), title: ""), source: "site",
                                            time: Double(position), index: &index)
@@ -172,7 +211,7 @@ struct DedupTests {
 
     @Test("a line that is another article's headline (a teaser) is left out")
     func teaserHeadlines() throws {
-        var index = MemoryDedupIndex()
+        var index = MemoryLineIndex()
         _ = try engine.dropBoilerplate(engine.prepare("Body of the first story.", title: "Council approves the new tram line - City Post"),
                                        source: "a", time: 0, index: &index)
         let kept = try engine.dropBoilerplate(engine.prepare("Body of the second story.\nCouncil approves the new tram line",
@@ -185,7 +224,7 @@ struct DedupTests {
         var settings = DedupSettings()
         settings.window = .hours(1)
         let engine = DedupEngine(parameters: DedupParameters(settings: settings))
-        var index = MemoryDedupIndex()
+        var index = MemoryCandidateIndex()
         let text = (0..<20).map { "Sentence \($0) of a story that is copied word for word." }.joined(separator: " ")
         for (position, time) in [0.0, 7200, 7300].enumerated() {
             let fingerprint = engine.fingerprint(of: TextNormalizer.normalize(text).words)

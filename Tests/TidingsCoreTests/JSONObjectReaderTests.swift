@@ -20,6 +20,17 @@ struct JSONObjectReaderTests {
         #expect(try members("{}").isEmpty)
     }
 
+    @Test("members not asked for are skipped undecoded, malformed or not")
+    func named() throws {
+        let bytes = Array(#"{"id": 1, "url": "x\"y\\", "n": [1, {"a": "]"}], "text": "t"}"#.utf8)
+        let record = try bytes.withUnsafeBufferPointer { try JSONObjectReader.members(of: $0, named: ["id", "text"], asBytes: ["text"]) }
+        #expect(record == ["id": .literal("1"), "text": .utf8(Array("t".utf8))])
+        let broken = Array(#"{"id": 1, "url": "x"#.utf8)
+        #expect(throws: JSONObjectReader.Failure(offset: 19, expected: "a closing '\"'")) {
+            try broken.withUnsafeBufferPointer { try JSONObjectReader.members(of: $0, named: ["id"]) }
+        }
+    }
+
     @Test("malformed records say what was expected and where")
     func failures() {
         #expect(throws: JSONObjectReader.Failure(offset: 0, expected: "'{'")) { try members("[1]") }

@@ -5,9 +5,17 @@
 #include <stdint.h>
 
 /// MinHash kernel: for each permutation i, lowers minima[i] to the least
-/// (a[i] * x + b[i]) mod 2^32 over the shingles x. Uses AVX2 when the CPU has
-/// it (checked at run time), plain C otherwise; the results are identical.
+/// (a[i] * x + b[i]) mod 2^32 over the shingles x. Uses AVX-512 or AVX2 when
+/// the CPU has it (checked at run time), plain C otherwise; the results are identical.
 void tidings_minhash(const uint32_t *shingles, size_t count, const uint32_t *a, const uint32_t *b,
                      uint32_t *minima, size_t permutations);
+
+/// The kernel `tidings_minhash` uses on this CPU: 2 AVX-512, 1 AVX2, 0 plain C.
+int tidings_minhash_kernel(void);
+
+/// `tidings_minhash` with the kernel chosen (one the CPU lacks falls back to the next): for
+/// tests that check every kernel gives the same values.
+void tidings_minhash_with(int kernel, const uint32_t *shingles, size_t count, const uint32_t *a, const uint32_t *b,
+                          uint32_t *minima, size_t permutations);
 
 #endif

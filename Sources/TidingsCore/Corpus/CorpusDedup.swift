@@ -8,8 +8,9 @@ import Foundation
 /// the article that started it; a duplicate is in its original's story.
 ///
 /// Articles are judged in input order, in batches: normalizing and MinHash run
-/// on all cores, boilerplate counting and LSH judging run in order, so the
-/// result is the same as judging one article at a time.
+/// on all cores, boilerplate counting and LSH judging run in order (each batch's
+/// lines are counted while the batch before it is judged), so the result is the
+/// same as judging one article at a time.
 public final class CorpusDedup: @unchecked Sendable {
     /// What a run did.
     public struct Summary: Sendable, Equatable {
@@ -32,9 +33,10 @@ public final class CorpusDedup: @unchecked Sendable {
     private var stories: StoryClusterer?
     /// The story of every judged article, by position.
     private var storyOf: [Int64] = []
-    // Touched by one stage at a time: boilerplate counting and judging never overlap
-    // (`run` waits for a batch's judging before counting the next batch's lines).
-    private var index: MemoryDedupIndex
+    /// Line counts: touched only by `run`'s thread, in order.
+    private var lines = MemoryLineIndex()
+    /// The judged articles: touched only on the judging queue, in order.
+    private var candidates = MemoryCandidateIndex()
     private var previousTime = 0.0
     /// Every judged article's id as JSON text, by position (duplicates name their original).
     private var ids: [String] = []
@@ -49,7 +51,6 @@ public final class CorpusDedup: @unchecked Sendable {
     /// Judges with `parameters`; groups stories with `stories` unless it is nil.
     public init(parameters: DedupParameters, stories: StoryParameters? = StoryParameters(settings: StorySettings())) {
         engine = DedupEngine(parameters: parameters)
-        index = MemoryDedupIndex()
         self.stories = stories.map { StoryClusterer(parameters: $0) }
     }
 
@@ -57,17 +58,16 @@ public final class CorpusDedup: @unchecked Sendable {
     /// `progress` is called after each batch with the running summary.
     ///
     /// A pipeline of two: while one batch is judged (in order, on its own queue), the next is
-    /// read and normalized on the other cores.
+    /// read, normalized, stripped of its boilerplate and fingerprinted on the other cores.
     public func run(input: Int32, inputName: String, output: Int32, progress: (Summary) -> Void = { _ in }) throws {
+        // However it ends, nothing is left judging or writing once it has.
+        defer { judging.sync {} }
         var reader = LineBatchReader(descriptor: input)
         var lineNumber = 0
         while let batch = try reader.nextBatch(maxLines: 4096) {
             let firstLine = lineNumber + 1
             lineNumber += batch.count
             var prepared = prepare(batch)
-            judging.sync {}  // the previous batch is judged and written
-            if let judgingFailure { throw judgingFailure }
-            progress(judged)
             try dropBoilerplate(&prepared, firstLine: firstLine, inputName: inputName)
             let engine = self.engine
             let groupsStories = stories != nil
@@ -81,6 +81,9 @@ public final class CorpusDedup: @unchecked Sendable {
                 slot.text = PreparedText(text: NormalizedText(), headlineKeys: [])
             }
             let batchToJudge = prepared
+            judging.sync {}  // the previous batch is judged and written
+            if let judgingFailure { throw judgingFailure }
+            progress(judged)
             judging.async {
                 do {
                     try Self.write(try self.judge(batchToJudge), to: output)
@@ -107,10 +110,15 @@ public final class CorpusDedup: @unchecked Sendable {
     }
 
     /// Stage 1, on all cores: parse each line and normalize its text.
-    private func prepare(_ lines: [[UInt8]]) -> [Prepared] {
+    private func prepare(_ batch: LineBatch) -> [Prepared] {
         let engine = self.engine
-        var prepared = [Prepared](repeating: Prepared(), count: lines.count)
-        Parallel.forEach(&prepared) { position, slot in slot = Self.prepare(lines[position], engine: engine) }
+        var prepared = [Prepared](repeating: Prepared(), count: batch.count)
+        batch.bytes.withUnsafeBufferPointer { bytes in
+            nonisolated(unsafe) let bytes = bytes  // read by every thread, written by none
+            Parallel.forEach(&prepared) { position, slot in
+                slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes[batch.lines[position]]), engine: engine)
+            }
+        }
         return prepared
     }
 
@@ -125,7 +133,7 @@ public final class CorpusDedup: @unchecked Sendable {
             prepared[position].time = time
             previousTime = time
             prepared[position].kept = try engine.dropBoilerplate(prepared[position].text, source: prepared[position].source,
-                                                                 time: time, index: &index)
+                                                                 time: time, index: &lines)
         }
     }
 
@@ -135,10 +143,13 @@ public final class CorpusDedup: @unchecked Sendable {
         for item in prepared where !item.blank {
             guard let fingerprint = item.fingerprint, let time = item.time else { continue }
             let position = Int64(judged.articles)
-            let match = try engine.judge(id: position, fingerprint: fingerprint, time: time, index: &index)
+            let match = try engine.judge(id: position, fingerprint: fingerprint, time: time, index: &candidates)
             judged.articles += 1
             ids.append(item.id)
-            verdicts.append(contentsOf: "{\"id\":\(item.id),\"duplicate_of\":".utf8)
+            // Appended piece by piece: an interpolated String a verdict was an allocation each.
+            verdicts.append(contentsOf: #"{"id":"#.utf8)
+            verdicts.append(contentsOf: item.id.utf8)
+            verdicts.append(contentsOf: #","duplicate_of":"#.utf8)
             if let match {
                 switch match.kind {
                 case .exact: judged.exact += 1
@@ -146,14 +157,22 @@ public final class CorpusDedup: @unchecked Sendable {
                 case .contained: judged.contained += 1
                 }
                 verdicts.append(contentsOf: ids[Int(match.canonicalID)].utf8)
-                verdicts.append(contentsOf: ",\"similarity\":\(Self.rounded(match.similarity)),\"kind\":\"\(match.kind.rawValue)\"".utf8)
+                verdicts.append(contentsOf: #","similarity":"#.utf8)
+                Self.appendRounded(match.similarity, to: &verdicts)
+                verdicts.append(contentsOf: #","kind":""#.utf8)
+                verdicts.append(contentsOf: match.kind.rawValue.utf8)
+                verdicts.append(0x22)
             } else {
                 verdicts.append(contentsOf: "null".utf8)
             }
             if stories != nil {
                 let story = assignStory(position: position, features: item.features, time: time, duplicateOf: match?.canonicalID)
-                verdicts.append(contentsOf: ",\"story\":\(ids[Int(story.id)])".utf8)
-                if let score = story.score { verdicts.append(contentsOf: ",\"story_score\":\(Self.rounded(score))".utf8) }
+                verdicts.append(contentsOf: #","story":"#.utf8)
+                verdicts.append(contentsOf: ids[Int(story.id)].utf8)
+                if let score = story.score {
+                    verdicts.append(contentsOf: #","story_score":"#.utf8)
+                    Self.appendRounded(score, to: &verdicts)
+                }
             }
             verdicts.append(contentsOf: "}\n".utf8)
         }
@@ -178,7 +197,7 @@ public final class CorpusDedup: @unchecked Sendable {
         return (story, match?.score)
     }
 
-    private static func prepare(_ line: [UInt8], engine: DedupEngine) -> Prepared {
+    private static func prepare(_ line: UnsafeBufferPointer<UInt8>, engine: DedupEngine) -> Prepared {
         var prepared = Prepared()
         guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
             prepared.blank = true
@@ -186,9 +205,7 @@ public final class CorpusDedup: @unchecked Sendable {
         }
         let members: [String: JSONObjectReader.Value]
         do {
-            members = try line.withUnsafeBufferPointer { buffer throws(JSONObjectReader.Failure) in
-                try JSONObjectReader.members(of: buffer, asBytes: Self.textMembers)
-            }
+            members = try JSONObjectReader.members(of: line, named: Self.readMembers, asBytes: Self.textMembers)
         } catch {
             prepared.error = "not a JSON object: \(error)"
             return prepared
@@ -214,10 +231,15 @@ public final class CorpusDedup: @unchecked Sendable {
         return prepared
     }
 
-    /// The members whose text is read as bytes (never made into a String).
+    /// The members read (`url`, and any other, is skipped undecoded), and those whose text is
+    /// read as bytes (never made into a String).
+    private static let readMembers: Set<String> = ["id", "source", "published", "title", "text", "html"]
     private static let textMembers: Set<String> = ["text", "html"]
 
-    private static func rounded(_ value: Double) -> String { String(format: "%.4f", value) }
+    /// `value` with four decimals.
+    static func appendRounded(_ value: Double, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(format: "%.4f", value).utf8)
+    }
 
     private static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
         var offset = 0

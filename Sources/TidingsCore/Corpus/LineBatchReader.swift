@@ -1,5 +1,12 @@
 import Foundation
 
+/// Lines read together: ranges of one buffer.
+struct LineBatch {
+    let bytes: [UInt8]
+    let lines: [Range<Int>]
+    var count: Int { lines.count }
+}
+
 /// Reads a file descriptor in large chunks and hands out whole lines.
 struct LineBatchReader {
     let descriptor: Int32
@@ -8,9 +15,10 @@ struct LineBatchReader {
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
-    /// Up to `maxLines` lines (without their newline), or `nil` at the end of input.
-    mutating func nextBatch(maxLines: Int) throws -> [[UInt8]]? {
-        var lines: [[UInt8]] = []
+    /// Up to `maxLines` lines (without their newline), or `nil` at the end of input. The lines
+    /// are ranges of one buffer: one allocation a batch, not one a line.
+    mutating func nextBatch(maxLines: Int) throws -> LineBatch? {
+        var lines: [Range<Int>] = []
         var start = 0
         while lines.count < maxLines {
             let newline = pending.withUnsafeBufferPointer { buffer -> Int? in
@@ -19,21 +27,22 @@ struct LineBatchReader {
                 return UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress!
             }
             if let newline {
-                lines.append(Array(pending[start..<newline]))
+                lines.append(start..<newline)
                 start = newline + 1
                 continue
             }
             if finished {
-                if start < pending.count { lines.append(Array(pending[start...])) }
+                if start < pending.count { lines.append(start..<pending.count) }
                 start = pending.count
                 break
             }
-            pending.removeFirst(start)
-            start = 0
             try fill()
         }
-        pending.removeFirst(start)
-        return lines.isEmpty && finished && pending.isEmpty ? nil : lines
+        guard !lines.isEmpty else { return nil }
+        // The batch keeps the buffer; what follows its last line starts the next one.
+        let bytes = pending
+        pending = Array(bytes[start...])
+        return LineBatch(bytes: bytes, lines: lines)
     }
 
     private mutating func fill() throws {

@@ -44,7 +44,8 @@ public struct DuplicateMatch: Sendable, Equatable {
 
 /// The near-duplicate detector: normalize → drop the source's boilerplate
 /// lines → word shingles → MinHash → LSH candidates → verify by estimated
-/// Jaccard and containment. Pure computation; what it remembers lives in a `DedupIndex`.
+/// Jaccard and containment. Pure computation; what it remembers lives in a `DedupIndex`
+/// (line counts and candidates, which may be kept apart).
 struct DedupEngine: Sendable {
     let parameters: DedupParameters
     let hasher: MinHasher
@@ -71,10 +72,10 @@ struct DedupEngine: Sendable {
     /// Step 2 (per source, in order): drops the lines the source repeats and the lines that are
     /// another article's headline (teasers for other stories), then counts this article's lines and title.
     func dropBoilerplate(_ prepared: PreparedText, source: String, time: Double,
-                         index: inout some DedupIndex) throws -> KeptText {
+                         index: inout some BoilerplateIndex) throws -> KeptText {
         let text = prepared.text
-        var seen = Set<UInt64>(minimumCapacity: text.lines.count)
-        let keys = text.lines.map(\.key).filter { seen.insert($0).inserted }
+        // Distinct line keys in order (an article has tens of lines: sorting beats hashing).
+        let keys = Self.distinct(text.lines.map(\.key))
         var excluded = try index.boilerplate(source: source, lines: keys, repeats: parameters.boilerplateRepeats)
         excluded.formUnion(try index.boilerplate(source: Self.headlines, lines: keys, repeats: 1))
         try index.remember(source: source, lines: keys, at: time)
@@ -83,6 +84,20 @@ struct DedupEngine: Sendable {
         // Never judge an article by nothing: when the source's chrome is all there is, keep it all.
         return kept.count >= parameters.shingleSize ? KeptText(words: kept, droppedLines: excluded)
             : KeptText(words: text.words, droppedLines: [])
+    }
+
+    /// `keys` without repeats, first occurrences in order.
+    static func distinct(_ keys: [UInt64]) -> [UInt64] {
+        if keys.count <= 64 {
+            // Tens of keys: comparing each with those before it costs less than hashing them.
+            var repeated = false
+            keys.withUnsafeBufferPointer { keys in
+                for index in keys.indices.dropFirst() where keys[..<index].contains(keys[index]) { repeated = true; break }
+            }
+            guard repeated else { return keys }
+        }
+        var seen = Set<UInt64>(minimumCapacity: keys.count)
+        return keys.filter { seen.insert($0).inserted }
     }
 
     /// The pseudo-source under which every article's headline is remembered.
@@ -102,7 +117,7 @@ struct DedupEngine: Sendable {
 
     static func titleWithoutSiteName(_ title: String) -> String? {
         let bytes = Array(title.utf8)
-        for separator in [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].map({ Array($0.utf8) }) {
+        for separator in siteNameSeparators {
             guard bytes.count > separator.count else { continue }
             var start = bytes.count - separator.count
             while start > 0, !bytes[start..<(start + separator.count)].elementsEqual(separator) { start -= 1 }
@@ -112,6 +127,8 @@ struct DedupEngine: Sendable {
         }
         return nil
     }
+
+    private static let siteNameSeparators = [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].map { Array($0.utf8) }
 
     /// Step 3 (no state): the fingerprint of the kept words.
     func fingerprint(of words: [UInt64]) -> DedupFingerprint {
@@ -126,7 +143,7 @@ struct DedupEngine: Sendable {
 
     /// Step 4 (in order): judges an article against what `index` holds, then records it there.
     func judge(id: Int64, fingerprint: DedupFingerprint, time: Double,
-               index: inout some DedupIndex) throws -> DuplicateMatch? {
+               index: inout some CandidateIndex) throws -> DuplicateMatch? {
         let notBefore = time - parameters.window
         let keys = fingerprint.wordCount == 0 ? [] : bandKeys(of: fingerprint.signature)
         var match: DuplicateMatch?

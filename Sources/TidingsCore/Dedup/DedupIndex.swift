@@ -13,14 +13,21 @@ struct DedupCandidate: Sendable {
 }
 
 /// Where the detector keeps what it has seen: per-source line counts for
-/// boilerplate, exact-text hashes, signatures and LSH band keys. One
-/// implementation lives in memory (`tidings dedup` over a corpus), one in the
-/// store (the daemon), so both run the same decisions.
-protocol DedupIndex {
+/// boilerplate (`BoilerplateIndex`), exact-text hashes, signatures and LSH band
+/// keys (`CandidateIndex`). One implementation lives in memory (`tidings dedup`
+/// over a corpus), one in the store (the daemon), so both run the same decisions.
+typealias DedupIndex = BoilerplateIndex & CandidateIndex
+
+/// Per-source line counts: which lines a source repeats.
+protocol BoilerplateIndex {
     /// The lines among `lines` seen in at least `repeats` earlier articles of `source`.
     mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64>
     /// Counts `lines` (distinct) as seen once more in `source`.
     mutating func remember(source: String, lines: [UInt64], at time: Double) throws
+}
+
+/// The articles judged so far, found by exact-text hash or by LSH band key.
+protocol CandidateIndex {
     /// The earliest article whose normalized text hashes to `exactHash`, not older than `notBefore`.
     func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate?
     /// The articles that share at least one band key, not older than `notBefore`.

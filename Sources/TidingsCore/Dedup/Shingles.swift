@@ -5,17 +5,43 @@ enum Shingles {
     static func of(_ words: [UInt64], size: Int) -> [UInt32] {
         guard !words.isEmpty else { return [] }
         let width = min(size, words.count)
-        var shingles = [UInt32]()
-        shingles.reserveCapacity(words.count - width + 1)
+        let count = words.count - width + 1
+        // One buffer holds the shingles and what sorting them needs; the result is its distinct part.
+        let work = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: count + RadixSort.scratchCapacity(for: count))
+        defer { work.deallocate() }
+        let shingles = UnsafeMutableBufferPointer(rebasing: work[..<count])
         words.withUnsafeBufferPointer { words in
-            for start in 0...(words.count - width) {
+            if width == 5 {
+                // The default size, unrolled: the loop below is most of the cost of a fingerprint.
+                for start in 0..<count {
+                    var hash = DedupHash.combine(DedupHash.seed, words[start])
+                    hash = DedupHash.combine(hash, words[start + 1])
+                    hash = DedupHash.combine(hash, words[start + 2])
+                    hash = DedupHash.combine(hash, words[start + 3])
+                    hash = DedupHash.combine(hash, words[start + 4])
+                    shingles[start] = UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32)
+                }
+                return
+            }
+            for start in 0..<count {
                 var hash = DedupHash.seed
                 for offset in 0..<width { hash = DedupHash.combine(hash, words[start + offset]) }
-                shingles.append(UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32))
+                shingles[start] = UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32)
             }
         }
-        RadixSort.sort(&shingles)
-        return shingles.uniqued()
+        RadixSort.sort(shingles, scratch: UnsafeMutableBufferPointer(rebasing: work[count...]))
+        return Array(shingles[..<dropRepeats(shingles)])
+    }
+
+    /// Drops adjacent repeats of sorted `values` in place; returns how many distinct values lead.
+    private static func dropRepeats(_ values: UnsafeMutableBufferPointer<UInt32>) -> Int {
+        guard values.count > 1 else { return values.count }
+        var write = 1
+        for read in 1..<values.count where values[read] != values[write - 1] {
+            values[write] = values[read]
+            write += 1
+        }
+        return write
     }
 
     /// The top 16 bits of sorted shingles: still sorted (with repeats where two shingles share them).
@@ -29,51 +55,56 @@ enum Shingles {
     }
 }
 
-extension Array where Element: Equatable {
-    /// Drops adjacent repeats (on a sorted array: the distinct elements).
-    fileprivate func uniqued() -> [Element] {
-        guard count > 1 else { return self }
-        var result = self
-        var write = 1
-        for read in 1..<count where result[read] != result[write - 1] {
-            result[write] = result[read]
-            write += 1
-        }
-        result.removeLast(count - write)
-        return result
-    }
-}
-
-/// LSD radix sort of 32-bit values, a byte a pass: a few times faster than a
-/// comparison sort for the few hundred shingles of an article.
+/// Sorting the few hundred 32-bit shingles of an article: one counting pass on the top byte
+/// spreads them over 256 buckets of a handful each, which insertion sort then orders — about
+/// three passes over the values instead of a comparison sort's n log n or an LSD radix sort's eight.
 enum RadixSort {
-    static func sort(_ values: inout [UInt32]) {
-        guard values.count > 64 else { values.sort(); return }
-        var scratch = [UInt32](repeating: 0, count: values.count)
-        values.withUnsafeMutableBufferPointer { source in
-            scratch.withUnsafeMutableBufferPointer { target in
-                var from = source
-                var to = target
-                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
-                    for shift in stride(from: 0, to: 32, by: 8) {
-                        counts.initialize(repeating: 0)
-                        for value in from { counts[Int((value >> UInt32(shift)) & 0xFF)] += 1 }
-                        var total = 0
-                        for bucket in 0..<256 {
-                            let count = counts[bucket]
-                            counts[bucket] = total
-                            total += count
-                        }
-                        for value in from {
-                            let bucket = Int((value >> UInt32(shift)) & 0xFF)
-                            to[counts[bucket]] = value
-                            counts[bucket] += 1
-                        }
-                        swap(&from, &to)
-                    }
-                }
-            }
+    /// How many values of scratch space sorting `count` values takes.
+    static func scratchCapacity(for count: Int) -> Int { count + 2 * (1 << bits(for: count)) + 1 }
+
+    /// Sorts `values`, using `scratch` (at least `scratchCapacity(for: values.count)` long).
+    static func sort(_ values: UnsafeMutableBufferPointer<UInt32>, scratch space: UnsafeMutableBufferPointer<UInt32>) {
+        let count = values.count
+        guard count > 64 else {
+            insertionSort(values)
+            return
         }
-        // Four passes: the sorted values are back in `values`.
+        let bits = bits(for: count)
+        let shift = UInt32(32 - bits)
+        let buckets = 1 << bits
+        // The values bucketed, where each bucket starts (and, past the last, ends), and where its next value goes.
+        precondition(space.count >= scratchCapacity(for: count))
+        let scratch = UnsafeMutableBufferPointer(rebasing: space[0..<count])
+        let starts = UnsafeMutableBufferPointer(rebasing: space[count...(count + buckets)])
+        let next = UnsafeMutableBufferPointer(rebasing: space[(count + buckets + 1)..<(count + 2 * buckets + 1)])
+        starts.initialize(repeating: 0)
+        for value in values { starts[Int(value >> shift) + 1] += 1 }
+        for bucket in 0..<buckets { starts[bucket + 1] += starts[bucket] }
+        _ = next.initialize(fromContentsOf: starts[0..<buckets])
+        for value in values {
+            let bucket = Int(value >> shift)
+            scratch[Int(next[bucket])] = value
+            next[bucket] += 1
+        }
+        for bucket in 0..<buckets where starts[bucket + 1] - starts[bucket] > 1 {
+            insertionSort(UnsafeMutableBufferPointer(rebasing: scratch[Int(starts[bucket])..<Int(starts[bucket + 1])]))
+        }
+        _ = values.update(fromContentsOf: scratch)
+    }
+
+    /// Top bits to bucket by: a handful of values a bucket, long texts included.
+    private static func bits(for count: Int) -> Int { min(16, max(8, Int.bitWidth - (count / 2).leadingZeroBitCount)) }
+
+    private static func insertionSort(_ values: UnsafeMutableBufferPointer<UInt32>) {
+        guard values.count > 1 else { return }
+        for index in 1..<values.count {
+            let value = values[index]
+            var position = index
+            while position > 0, values[position - 1] > value {
+                values[position] = values[position - 1]
+                position -= 1
+            }
+            values[position] = value
+        }
     }
 }

@@ -64,7 +64,7 @@ enum TextNormalizer {
 
     /// The same for UTF-8 bytes (invalid sequences are read as U+FFFD, never trusted).
     static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>) -> NormalizedText {
-        var scanner = Scanner(markup: looksLikeMarkup(bytes))
+        var scanner = Scanner(markup: looksLikeMarkup(bytes), textLength: bytes.count)
         defer { scanner.release() }
         scanner.scan(bytes)
         return scanner.result
@@ -72,11 +72,14 @@ enum TextNormalizer {
 
     /// Tags or character references: the text is read as HTML.
     static func looksLikeMarkup(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == 0x26 { return true }
-            if previous == 0x3C, byte == 0x2F || byte == 0x21 || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) { return true }
-            previous = byte
+        var index = ByteSearch.firstIndex(of: 0x26, or: 0x3C, in: bytes, from: 0)
+        while index < bytes.count {
+            if bytes[index] == 0x26 { return true }
+            if index + 1 < bytes.count {
+                let next = bytes[index + 1]
+                if next == 0x2F || next == 0x21 || (next | 0x20 >= 0x61 && next | 0x20 <= 0x7A) { return true }
+            }
+            index = ByteSearch.firstIndex(of: 0x26, or: 0x3C, in: bytes, from: index + 1)
         }
         return false
     }
@@ -93,7 +96,12 @@ enum TextNormalizer {
     }
 
     private struct Scanner {
-        var result = NormalizedText()
+        /// The words and their flags so far, in buffers of their own: appending is a store and a
+        /// compare, not an Array append (a call to check the array is not shared, each time).
+        private var words: UnsafeMutableBufferPointer<UInt64>
+        private var flags: UnsafeMutableBufferPointer<WordFlags>
+        private var wordCount = 0
+        private var lines: [NormalizedText.Line] = []
         /// Read tags (block elements break lines, script and style are skipped) and character references.
         let markup: Bool
         /// The current word's bytes (for the Unicode path), its length and its running FNV-1a hash.
@@ -110,11 +118,35 @@ enum TextNormalizer {
         private var atSentenceStart = true
         private var inQuotation = false
 
-        init(markup: Bool) {
+        /// `textLength`: the bytes to scan (prose has a word every six or so, a line every few hundred).
+        init(markup: Bool, textLength: Int) {
             self.markup = markup
+            words = .allocate(capacity: textLength / 5 + 16)
+            flags = .allocate(capacity: textLength / 5 + 16)
+            lines.reserveCapacity(textLength / 128 + 4)
         }
 
-        func release() { word.deallocate() }
+        private mutating func growWords() {
+            let larger = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: words.count * 2)
+            _ = larger.initialize(fromContentsOf: words)
+            words.deallocate()
+            words = larger
+            let largerFlags = UnsafeMutableBufferPointer<WordFlags>.allocate(capacity: flags.count * 2)
+            _ = largerFlags.initialize(fromContentsOf: flags)
+            flags.deallocate()
+            flags = largerFlags
+        }
+
+        func release() {
+            word.deallocate()
+            words.deallocate()
+            flags.deallocate()
+        }
+
+        /// What was scanned.
+        var result: NormalizedText {
+            NormalizedText(words: Array(words[..<wordCount]), lines: lines, flags: Array(flags[..<wordCount]))
+        }
 
         @inline(__always)
         private mutating func add(_ byte: UInt8) {
@@ -137,7 +169,6 @@ enum TextNormalizer {
         }
 
         private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, wordBytes: UnsafeBufferPointer<UInt8>) {
-            result.words.reserveCapacity(bytes.count / 5)
             var index = 0
             let count = bytes.count
             while index < count {
@@ -255,16 +286,17 @@ enum TextNormalizer {
                 }
                 return (Self.find(bytes, ">", from: nameStart) ?? bytes.count - 1) + 1  // <!DOCTYPE …>, <?xml …?>
             }
-            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<index]), as: UTF8.self).lowercased()
+            let name = TagName(UnsafeBufferPointer(rebasing: bytes[nameStart..<index]))
             let end = (Self.find(bytes, ">", from: index) ?? bytes.count - 1) + 1
-            if !closing, TextNormalizer.rawTextElements.contains(name) {
-                guard let close = Self.find(bytes, "</" + name, from: end, caseInsensitive: true) else { return bytes.count }
+            if !closing, TagName.rawText.contains(name) {
+                let closeTag = [0x3C, 0x2F] + bytes[nameStart..<index]
+                guard let close = Self.find(bytes, closeTag, from: end, caseInsensitive: true) else { return bytes.count }
                 return (Self.find(bytes, ">", from: close) ?? bytes.count - 1) + 1
             }
-            if name == "br" || TextNormalizer.blockElements.contains(name) {
+            if TagName.lineBreaking.contains(name) {
                 endWord()
                 endLine()
-            } else if name == "td" || name == "th" || name == "img" {
+            } else if TagName.wordBreaking.contains(name) {
                 endWord()
             }
             return end
@@ -293,9 +325,21 @@ enum TextNormalizer {
             return true
         }
 
-        private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: String, from start: Int,
+        private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ needle: StaticString, from start: Int) -> Int? {
+            if needle.utf8CodeUnitCount == 1 {
+                let target = needle.utf8Start.pointee
+                var index = start
+                while index < bytes.count {
+                    if bytes[index] == target { return index }
+                    index += 1
+                }
+                return nil
+            }
+            return find(bytes, Array(UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)), from: start)
+        }
+
+        private static func find(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8], from start: Int,
                                  caseInsensitive: Bool = false) -> Int? {
-            let pattern = Array(needle.utf8)
             guard let first = pattern.first, bytes.count >= pattern.count else { return nil }
             var index = start
             while index <= bytes.count - pattern.count {
@@ -325,8 +369,10 @@ enum TextNormalizer {
             if word[0] >= 0x30, word[0] <= 0x39 { wordFlags.insert(.number) }
             wordLength = 0
             wordState = Self.emptyWord
-            result.words.append(hash)
-            result.flags.append(wordFlags)
+            if wordCount == words.count { growWords() }
+            words[wordCount] = hash
+            flags[wordCount] = wordFlags
+            wordCount += 1
             wordFlags = []
             atSentenceStart = false
             lineKey = DedupHash.combine(lineKey, hash)
@@ -334,9 +380,9 @@ enum TextNormalizer {
 
         private mutating func endLine() {
             atSentenceStart = true
-            let end = result.words.count
+            let end = wordCount
             if end > lineStart {
-                result.lines.append(NormalizedText.Line(key: DedupHash.finalize(lineKey), words: lineStart..<end))
+                lines.append(NormalizedText.Line(key: DedupHash.finalize(lineKey), words: lineStart..<end))
             }
             lineStart = end
             lineKey = DedupHash.seed
@@ -383,4 +429,31 @@ enum TextNormalizer {
         "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "figure",
         "figcaption", "hr", "address", "details", "summary", "body", "html",
     ]
+
+    /// An element name as one number, for the normalizer's every-tag lookups without making
+    /// a String: up to 10 letters and digits, lower-cased, 6 bits each (longer names are never
+    /// looked for, and all map to one value no set holds).
+    struct TagName: Hashable {
+        let code: UInt64
+
+        init<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+            guard bytes.count <= 10 else {
+                code = .max
+                return
+            }
+            var code: UInt64 = 0
+            for byte in bytes {
+                let lower = byte | 0x20
+                // Letters 1-26, digits 27-36.
+                code = code << 6 | UInt64(lower >= 0x61 ? lower - 0x60 : lower - 0x30 + 27)
+            }
+            self.code = code
+        }
+
+        init(_ name: String) { self.init(Array(name.utf8)) }
+
+        static let rawText = Set(TextNormalizer.rawTextElements.map(TagName.init))
+        static let lineBreaking = Set((TextNormalizer.blockElements.union(["br"])).map(TagName.init))
+        static let wordBreaking = Set(["td", "th", "img"].map(TagName.init))
+    }
 }

@@ -32,19 +32,23 @@ struct JSONObjectReader {
         }
     }
 
-    /// The members of the object on `line`; string members named in `asBytes` come as `.utf8`.
-    static func members(of line: UnsafeBufferPointer<UInt8>, asBytes: Set<String> = []) throws(Failure) -> [String: Value] {
-        var reader = Cursor(bytes: line, asBytes: asBytes)
+    /// The members of the object on `line` (only those in `named`, when given: the others are
+    /// checked but not decoded); string members named in `asBytes` come as `.utf8`.
+    static func members(of line: UnsafeBufferPointer<UInt8>, named: Set<String>? = nil,
+                        asBytes: Set<String> = []) throws(Failure) -> [String: Value] {
+        var reader = Cursor(bytes: line, named: named, asBytes: asBytes)
         return try reader.object()
     }
 
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
+        let named: Set<String>?
         let asBytes: Set<String>
         var index = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>, asBytes: Set<String>) {
+        init(bytes: UnsafeBufferPointer<UInt8>, named: Set<String>?, asBytes: Set<String>) {
             self.bytes = bytes
+            self.named = named
             self.asBytes = asBytes
         }
 
@@ -61,7 +65,9 @@ struct JSONObjectReader {
                 skipSpace()
                 try expect(0x3A, "':'")
                 skipSpace()
-                if peek == 0x22 {
+                if let named, !named.contains(name) {
+                    if peek == 0x22 { try skipString() } else { try skipValue() }
+                } else if peek == 0x22 {
                     members[name] = asBytes.contains(name) ? .utf8(try stringBytes()) : .string(try string())
                 } else {
                     let start = index
@@ -88,7 +94,13 @@ struct JSONObjectReader {
 
         /// A string at `index` (on its opening quote), escapes decoded.
         mutating func string() throws(Failure) -> String {
-            String(decoding: try stringBytes(), as: UTF8.self)
+            let end = Self.quoteOrBackslash(in: bytes, from: index + 1)
+            if end < bytes.count, bytes[end] == 0x22 {
+                // No escape: straight from the line (a member name then needs no allocation at all).
+                defer { index = end + 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self)
+            }
+            return String(decoding: try stringBytes(), as: UTF8.self)
         }
 
         /// The UTF-8 of a string at `index` (on its opening quote), escapes decoded.
@@ -97,7 +109,13 @@ struct JSONObjectReader {
             var decoded = [UInt8]()
             while true {
                 let run = index
-                while index < bytes.count, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
+                index = Self.quoteOrBackslash(in: bytes, from: index)
+                if decoded.isEmpty, index < bytes.count, bytes[index] == 0x22 {
+                    // No escape at all: the run is the string.
+                    decoded = Array(UnsafeBufferPointer(rebasing: bytes[run..<index]))
+                    index += 1
+                    return decoded
+                }
                 if index > run { decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
                 guard let byte = peek else { throw Failure(offset: index, expected: "a closing '\"'") }
                 index += 1
@@ -123,6 +141,24 @@ struct JSONObjectReader {
                     decoded.append(contentsOf: UTF8.encode(Unicode.Scalar(scalar) ?? "\u{FFFD}")!)
                 default: throw Failure(offset: index - 1, expected: "a valid escape after '\\'")
                 }
+            }
+        }
+
+        /// The index of the first '"' or '\\' at or after `start` (the end when there is none).
+        static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            ByteSearch.firstIndex(of: 0x22, or: 0x5C, in: bytes, from: start)
+        }
+
+        /// Steps over a string at `index` (on its opening quote) without decoding it.
+        mutating func skipString() throws(Failure) {
+            index += 1
+            while true {
+                index = Self.quoteOrBackslash(in: bytes, from: index)
+                guard let byte = peek else { throw Failure(offset: index, expected: "a closing '\"'") }
+                index += 1
+                if byte == 0x22 { return }
+                guard peek != nil else { throw Failure(offset: index, expected: "an escape") }
+                index += 1  // what follows a backslash is never the closing quote
             }
         }
 

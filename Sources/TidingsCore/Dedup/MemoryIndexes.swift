@@ -1,22 +1,10 @@
-/// A `DedupIndex` in memory, for `tidings dedup` over a corpus: flat arrays of
-/// signatures and an open-addressing table of band keys, each bucket a chain
-/// of articles, newest first. Ids are positions (0, 1, 2, …) in judging order.
-struct MemoryDedupIndex: DedupIndex {
-    private var signatures = ChunkedValues<UInt32>()
-    private var shingleCounts: [Int32] = []
-    /// The top 16 bits of each article's shingles: exact enough to verify, half the memory.
-    private var shingleTops = ChunkedValues<UInt16>()
-    private var times: [Double] = []
-    private var canonicalIDs: [Int32] = []
-    private var exact: [UInt64: Int32] = [:]
+/// Per-source line counts in memory, for `tidings dedup` over a corpus. Kept apart from
+/// the candidates (`MemoryCandidateIndex`) so that one batch's lines can be counted while
+/// the batch before it is judged.
+struct MemoryLineIndex: BoilerplateIndex {
     private var lineCounts = LineCounts()
-    private var buckets = BandBuckets()
-    /// Per article, the judging round it was last collected in (avoids a Set per query).
-    private var collectedIn: [UInt32] = []
-    private var round: UInt32 = 0
 
-
-    mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) -> Set<UInt64> {
+    func boilerplate(source: String, lines: [UInt64], repeats: Int) -> Set<UInt64> {
         let sourceKey = StableHash.fnv1a64(source)
         var found = Set<UInt64>()
         for line in lines where lineCounts.count(of: DedupHash.combine(sourceKey, line)) >= repeats {
@@ -29,6 +17,23 @@ struct MemoryDedupIndex: DedupIndex {
         let sourceKey = StableHash.fnv1a64(source)
         for line in lines { lineCounts.increment(DedupHash.combine(sourceKey, line)) }
     }
+}
+
+/// The judged articles in memory, for `tidings dedup` over a corpus: flat arrays of
+/// signatures and an open-addressing table of band keys, each bucket a chain of
+/// articles, newest first. Ids are positions (0, 1, 2, …) in judging order.
+struct MemoryCandidateIndex: CandidateIndex {
+    private var signatures = ChunkedValues<UInt32>()
+    private var shingleCounts: [Int32] = []
+    /// The top 16 bits of each article's shingles: exact enough to verify, half the memory.
+    private var shingleTops = ChunkedValues<UInt16>()
+    private var times: [Double] = []
+    private var canonicalIDs: [Int32] = []
+    private var exact: [UInt64: Int32] = [:]
+    private var buckets = BandBuckets()
+    /// Per article, the judging round it was last collected in (avoids a Set per query).
+    private var collectedIn: [UInt32] = []
+    private var round: UInt32 = 0
 
     func exactMatch(_ exactHash: UInt64, notBefore: Double) -> DedupCandidate? {
         guard let position = exact[exactHash], times[Int(position)] >= notBefore else { return nil }
@@ -57,7 +62,7 @@ struct MemoryDedupIndex: DedupIndex {
 
     mutating func insert(_ article: JudgedArticle) {
         let position = Int32(times.count)
-        precondition(article.id == Int64(position), "MemoryDedupIndex ids are judging positions")
+        precondition(article.id == Int64(position), "MemoryCandidateIndex ids are judging positions")
         signatures.append(article.fingerprint.signature.values)
         shingleCounts.append(Int32(article.fingerprint.shingleCount))
         shingleTops.append(article.fingerprint.shingleTops)
