@@ -107,6 +107,9 @@ struct JSONObjectReader {
         mutating func stringBytes() throws(Failure) -> [UInt8] {
             index += 1
             var decoded = [UInt8]()
+            // Room for the whole string at once (escapes only shorten it): one allocation, not a
+            // reallocation per escaped quote of an HTML text.
+            decoded.reserveCapacity(Self.stringEnd(in: bytes, from: index) - index)
             while true {
                 let run = index
                 index = Self.quoteOrBackslash(in: bytes, from: index)
@@ -147,6 +150,17 @@ struct JSONObjectReader {
         /// The index of the first '"' or '\\' at or after `start` (the end when there is none).
         static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
             ByteSearch.firstIndex(of: 0x22, or: 0x5C, in: bytes, from: start)
+        }
+
+        /// Where the string whose content starts at `start` ends (its closing quote, or the end of
+        /// the line when it has none).
+        static func stringEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            var index = start
+            while true {
+                index = quoteOrBackslash(in: bytes, from: index)
+                guard index < bytes.count, bytes[index] == 0x5C else { return index }
+                index += 2  // the escaped character is never the end
+            }
         }
 
         /// Steps over a string at `index` (on its opening quote) without decoding it.
