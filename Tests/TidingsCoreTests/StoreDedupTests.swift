@@ -92,7 +92,7 @@ struct StoreDedupTests {
         let counts = try await store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,
              try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) = 0") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(DISTINCT article_id) FROM dedup_bands") ?? 0)
+             try Int.fetchOne(db, sql: "SELECT count(DISTINCT article_id) FROM (SELECT article_id FROM dedup_bands UNION ALL SELECT article_id FROM dedup_bands_recent)") ?? 0)
         }
         #expect(counts.0 == 2)
         #expect(counts.1 == 1)
@@ -102,5 +102,76 @@ struct StoreDedupTests {
                                                                        minimum: 0.5, limit: 5)
         #expect(similar.first?.article.title == "Story old")
         #expect((similar.first?.similarity ?? 0) > 0.8)
+    }
+
+    @Test("lines too rare to be boilerplate and not seen within the window are swept, in chunks, at most once a day")
+    func rareLinesSwept() async throws {
+        var settings = DedupSettings()
+        settings.window = .days(1)
+        let store = try Store.open(path: path, dedup: settings)
+        let now = Date()
+        let old = now.timeIntervalSince1970 - 2 * 86400
+        func insertLines(_ rows: [(key: Int64, seen: Int, last: Double)]) async throws {
+            try await store.pool.write { db in
+                for row in rows {
+                    try db.execute(sql: "INSERT INTO dedup_lines (scope_key, line_key, seen, last_seen) VALUES (1, ?, ?, ?)",
+                                   arguments: [row.key, row.seen, row.last])
+                }
+            }
+        }
+        func lines() async throws -> [Int64] {
+            try await store.pool.read { try Int64.fetchAll($0, sql: "SELECT line_key FROM dedup_lines ORDER BY line_key") }
+        }
+        // Old and rare: swept. Old but boilerplate (seen often), or seen lately: kept.
+        let recent = now.timeIntervalSince1970
+        var rows: [(key: Int64, seen: Int, last: Double)] = []
+        var kept: [Int64] = []
+        for key in 0..<25 {
+            let boilerplate = key % 5 == 0, seenLately = key % 3 == 0
+            rows.append((key: Int64(key), seen: boilerplate ? 9 : 1, last: seenLately ? recent : old))
+            if boilerplate || seenLately { kept.append(Int64(key)) }
+        }
+        try await insertLines(rows)
+        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now, chunkRows: 4)
+        #expect(try await lines() == kept)
+        try await insertLines([(100, 1, old)])
+        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now.addingTimeInterval(3600))
+        #expect(try await lines().contains(100), "swept an hour ago: not again yet")
+        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now.addingTimeInterval(86400 + 1))
+        #expect(try await !lines().contains(100))
+    }
+
+    /// Band rows waiting in the recent table, and merged.
+    func bandRows(_ store: Store) async throws -> (recent: Int, merged: Int) {
+        try await store.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands_recent") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands") ?? 0)
+        }
+    }
+
+    @Test("new band rows wait in a table of their own; merged in key order (rows past the window dropped) they find copies as before, and pruning finds them in either")
+    func recentBandsMerge() async throws {
+        var settings = DedupSettings()
+        settings.window = .days(1)
+        let store = try Store.open(path: path, dedup: settings)
+        try store.syncSources(["a", "b", "c"].map {
+            SourceSettings(id: $0, url: URL(string: "https://\($0).example/feed")!, interval: .hours(1))
+        })
+        let bands = store.dedup.parameters.bands.bands
+        let now = Date()
+        try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story),
+                                             ("stale", now.addingTimeInterval(-2 * 86400), ["Weather in the hills, two days ago."])], at: now))
+        #expect(try await bandRows(store) == (2 * bands, 0))
+        #expect(try await store.mergeRecentBands(now: now) == 0, "a handful of rows is not worth a merge")
+        // Chunks of 7 rows: many transactions, keys never split between two.
+        #expect(try await store.mergeRecentBands(now: now, minimumRows: 0, chunkRows: 7) == bands)
+        #expect(try await bandRows(store) == (0, bands), "the stale article's rows are dropped, not merged")
+        let copy = try await store.record(outcome("b", [("two", now.addingTimeInterval(-1800), Array(Self.story.dropLast(2)))], at: now))
+        #expect(copy.duplicates == 1, "found through the merged rows")
+        #expect(try await bandRows(store) == (bands, bands))
+        let another = try await store.record(outcome("c", [("three", now, Array(Self.story.dropFirst(2)))], at: now))
+        #expect(another.duplicates == 1, "found through merged and recent rows alike")
+        _ = try await store.pruneDedup(now: now.addingTimeInterval(3 * 86400))
+        #expect(try await bandRows(store) == (0, 0))
     }
 }

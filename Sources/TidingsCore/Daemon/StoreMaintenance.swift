@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// The store's upkeep: retention (articles, old change rows, expired tombstones),
-/// dedup data past its window, free pages back to the file system, and the
+/// dedup data past its window, recent LSH band rows merged into the big table,
+/// free pages back to the file system, and the
 /// query planner's statistics; then freed memory back to the kernel. Every step
 /// works in short write transactions.
 struct StoreMaintenance: Sendable {
@@ -23,6 +24,12 @@ struct StoreMaintenance: Sendable {
             if full {
                 let bands = try await store.pruneDedup(now: now)
                 if bands > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(bands)"]) }
+            }
+            let started = Date()
+            let merged = try await store.mergeRecentBands(now: now)
+            if merged > 0 {
+                logger.info("dedup.bands_merged", metadata: ["band_rows": "\(merged)",
+                                                             "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))"])
             }
             let pages = try await store.vacuumIncrementally()
             if pages > 0 { logger.info("store.vacuumed", metadata: ["pages": "\(pages)"]) }

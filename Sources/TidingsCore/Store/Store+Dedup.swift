@@ -54,15 +54,25 @@ struct StoreDedupIndex: DedupIndex {
     }
 
     func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate] {
-        // Every bucket in one statement, each walked newest first up to the bucket limit.
-        var ids = Set<Int64>()
+        // All keys in one statement per table (an IN list is read in key order, half the cost of a
+        // statement per key on a big table); then each bucket newest first up to the bucket limit.
+        var buckets: [Int64: [Int64]] = [:]
         for chunk in Self.chunks(of: bandKeys) {
-            let bucket = "SELECT * FROM (SELECT article_id FROM dedup_bands WHERE band_key = ? AND time >= ? "
-                + "ORDER BY article_id DESC LIMIT \(DedupEngine.bucketLimit))"
-            let statement = try db.cachedStatement(sql: Array(repeating: bucket, count: chunk.count).joined(separator: " UNION ALL "))
-            var arguments = StatementArguments()
-            for key in chunk { arguments += [Int64(bitPattern: key), notBefore] }
-            ids.formUnion(try Int64.fetchAll(statement, arguments: arguments))
+            // Numbered parameters: both tables read the same keys (?1...?n) and time (?n+1).
+            let list = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
+            let time = "?\(chunk.count + 1)"
+            let statement = try db.cachedStatement(sql: """
+                SELECT band_key, article_id FROM dedup_bands_recent WHERE band_key IN (\(list)) AND time >= \(time)
+                UNION ALL SELECT band_key, article_id FROM dedup_bands WHERE band_key IN (\(list)) AND time >= \(time)
+                """)
+            var arguments = StatementArguments(chunk.map { Int64(bitPattern: $0) })
+            arguments += [notBefore]
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() { buckets[row[0], default: []].append(row[1]) }
+        }
+        var ids = Set<Int64>()
+        for members in buckets.values {
+            ids.formUnion(members.count <= DedupEngine.bucketLimit ? members : Array(members.sorted(by: >).prefix(DedupEngine.bucketLimit)))
         }
         guard !ids.isEmpty else { return [] }
         let fingerprint = try db.cachedStatement(sql: "SELECT \(Self.columns) FROM dedup_fingerprints WHERE article_id = ?")
@@ -82,7 +92,7 @@ struct StoreDedupIndex: DedupIndex {
             var arguments = StatementArguments()
             for key in chunk { arguments += [Int64(bitPattern: key), article.id, article.time] }
             try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
+                INSERT OR IGNORE INTO dedup_bands_recent (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
                 """).execute(arguments: arguments)
         }
     }
@@ -151,16 +161,89 @@ extension Store {
     }
 
     /// Deletes an article's LSH band rows, their keys recomputed from its `signature` (the rows
-    /// live in their key's B-tree only). Returns how many there were.
+    /// live in their key's B-tree only), merged or recent. Returns how many there were.
     @discardableResult
     func deleteBands(of articleID: Int64, signature: Data, in db: Database) throws -> Int {
-        let band = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
+        let merged = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
+        let recent = try db.cachedStatement(sql: "DELETE FROM dedup_bands_recent WHERE band_key = ? AND article_id = ?")
         var rows = 0
         for key in dedup.bandKeys(of: MinHashSignature(values: UInt32Blob.decode(signature) ?? [])) {
-            try band.execute(arguments: [Int64(bitPattern: key), articleID])
-            rows += db.changesCount
+            for statement in [recent, merged] {
+                try statement.execute(arguments: [Int64(bitPattern: key), articleID])
+                rows += db.changesCount
+            }
         }
         return rows
+    }
+
+    /// Deletes the lines seen too rarely to be boilerplate that were last seen before `cutoff`: once
+    /// a day at most (it reads the whole table, ten million rows for a million articles), in key
+    /// order, `chunkRows` rows a transaction.
+    func sweepRareLines(before cutoff: Double, now: Date, chunkRows: Int = 100_000) async throws {
+        let task = "dedup-lines-sweep"
+        let last = try await pool.read { db in
+            try Date.fetchOne(db, sql: "SELECT last_run_at FROM upkeep_runs WHERE task = ?", arguments: [task])
+        }
+        if let last, now.timeIntervalSince(last) < 86400, last <= now { return }
+        var start: (Int64, Int64)? = (Int64.min, Int64.min)
+        while let from = start {
+            start = try await pool.write { db -> (Int64, Int64)? in
+                let end = try Row.fetchOne(db, sql: """
+                    SELECT scope_key, line_key FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?)
+                    ORDER BY scope_key, line_key LIMIT 1 OFFSET ?
+                    """, arguments: [from.0, from.1, chunkRows]).map { (row: Row) in (row[0] as Int64, row[1] as Int64) }
+                try db.execute(sql: """
+                    DELETE FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?) \(end == nil ? "" : "AND (scope_key, line_key) < (?, ?)")
+                        AND last_seen < ? AND seen < ?
+                    """, arguments: StatementArguments([from.0, from.1] + (end.map { [$0.0, $0.1] } ?? [])
+                                                           + [cutoff, Int64(dedup.parameters.boilerplateRepeats)]))
+                return end
+            }
+        }
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO upkeep_runs (task, last_run_at) VALUES (?, ?)",
+                           arguments: [task, now.storedValue])
+        }
+    }
+
+    /// Moves the recent band rows into the merged table, in key order and in short transactions of
+    /// `chunkRows` rows, once they are many enough to be worth it: at least `minimumRows`, and an
+    /// eighth of the merged rows (estimated from the articles that have band rows), so the merged
+    /// table is rewritten at most once per eighth of its size. Rows older than the window are
+    /// dropped on the way. Returns the rows moved (0 when it was not yet time).
+    @discardableResult
+    public func mergeRecentBands(now: Date = Date(), minimumRows: Int = 250_000, chunkRows: Int = 50_000) async throws -> Int {
+        let (recent, merged) = try await pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands_recent") ?? 0,
+             (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) > 0") ?? 0)
+                * dedup.parameters.bands.bands)
+        }
+        guard recent >= max(minimumRows, (merged - recent) / 8) else { return 0 }
+        let cutoff = now.timeIntervalSince1970 - dedup.parameters.window
+        // Key ranges [start, upper], each starting past the one before: `chunkRows` rows up to and
+        // including the key they end on, so that no key is split.
+        var start: Int64? = Int64.min
+        var moved = 0
+        while let from = start {
+            let (inserted, upper) = try await pool.write { db -> (Int, Int64?) in
+                let upper = try Int64.fetchOne(db, sql: """
+                    SELECT band_key FROM dedup_bands_recent WHERE band_key >= ? ORDER BY band_key LIMIT 1 OFFSET ?
+                    """, arguments: [from, chunkRows - 1])
+                let range: [any DatabaseValueConvertible] = [from, upper ?? Int64.max]
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time)
+                        SELECT band_key, article_id, time FROM dedup_bands_recent
+                        WHERE band_key BETWEEN ? AND ? AND time >= ? ORDER BY band_key, article_id
+                    """, arguments: StatementArguments(range + [cutoff]))
+                let inserted = db.changesCount
+                try db.execute(sql: "DELETE FROM dedup_bands_recent WHERE band_key BETWEEN ? AND ?",
+                               arguments: StatementArguments(range))
+                return (inserted, upper)
+            }
+            moved += inserted
+            start = upper.flatMap { $0 == Int64.max ? nil : $0 + 1 }
+        }
+        return moved
     }
 
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the
@@ -189,10 +272,7 @@ extension Store {
             removed += rows
             if articles < batchSize { break }
         }
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM dedup_lines WHERE last_seen < ? AND seen < ?",
-                           arguments: [cutoff, dedup.parameters.boilerplateRepeats])
-        }
+        try await sweepRareLines(before: cutoff, now: now)
         return removed
     }
 }
