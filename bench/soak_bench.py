@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Soak: months of operation compressed into fast cycles. tidingsd runs against a farm of
-rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only) that move on by `--new`
-items at every request and revise an item every other one, refreshed every second, with
+rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only; each feed's texts its own) that
+move on by `--new` items at every request and revise an item every other one, refreshed every second, with
 retention on (max_articles per source, and a daemon max_age that also prunes change rows)
 and maintenance every few seconds. Every `--sample` seconds it records the database and
 WAL sizes, the daemon's resident memory (and SQLite's share of it and malloc's in-use and
@@ -59,6 +59,7 @@ def main():
     parser.add_argument("--new", type=int, default=5, help="new items per request")
     parser.add_argument("--keep", type=int, default=150, help="max_articles per source")
     parser.add_argument("--sample", type=int, default=30)
+    parser.add_argument("--story-window", default="12h", help="[stories] window (compressed like max_age)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     database = os.path.join(args.work, "soak.db")
@@ -89,9 +90,14 @@ per_host_concurrency = 16
 concurrency = 16
 metrics_file = "soak.prom"
 log_level = "warning"
-""" % args.keep)
+
+# Feeds move on by hours of publishing a second: the story window is compressed like max_age,
+# so that stories leave memory as they would over weeks of real time.
+[stories]
+window = "%s"
+""" % (args.keep, args.story_window))
         for number in range(args.sources):
-            handle.write('\n[[source]]\nid = "s%d"\nurl = "http://127.0.0.1:%d/rolling/s%d?items=%d&new=%d"\n'
+            handle.write('\n[[source]]\nid = "s%d"\nurl = "http://127.0.0.1:%d/rolling/s%d?items=%d&new=%d&distinct=1"\n'
                          % (number, port, number, args.items, args.new))
     daemon = subprocess.Popen([args.tidingsd, "--config", config], stderr=open(os.path.join(args.work, "soak.log"), "w"))
     samples = []

@@ -19,6 +19,7 @@ Routes:
   /huge-headers?mb=N          N MiB of response headers before a small feed
   /items?count=N              an RSS feed of N tiny items, streamed (N = 1000000 is about 60 MB)
   /rolling/NAME?items=N&new=K a feed of N items that gains K new ones per request
+                          (&distinct=1: each feed's texts its own, else item N reads alike in every feed)
                               of that NAME; every other request also rewords the newest item
 
 With --log FILE, each request is appended to FILE as "GET /path STATUS UNIXTIME".
@@ -56,15 +57,17 @@ _rolling = {}
 _rolling_lock = __import__("threading").Lock()
 
 
-def rolling_feed(path, items, new):
-    """RSS whose window moves by `new` items at each request of `path`, dated one minute apart."""
+def rolling_feed(path, items, new, distinct=False):
+    """RSS whose window moves by `new` items at each request of `path`, dated one minute apart.
+    Item N's text is the same in every feed (a syndicated copy) unless `distinct`."""
     with _rolling_lock:
         round_number = _rolling[path] = _rolling.get(path, -1) + 1
     newest = round_number * new + items
     parts = [b'<?xml version="1.0"?><rss version="2.0"><channel><title>rolling</title>']
     for number in range(newest, newest - items, -1):
         edit = " It was revised." if number == newest - new and round_number % 2 else ""
-        words = " ".join("w%d-%d" % (number, k) for k in range(60))
+        tag = "x%x" % zlib.crc32(path.encode()) if distinct else ""
+        words = " ".join("w%d%s-%d" % (number, tag, k) for k in range(60))
         parts.append(("<item><guid>%s-%d</guid><title>Item %d</title><pubDate>%s</pubDate>"
                       "<description>Item %d of %s says %s.%s</description></item>"
                       % (path, number, number, time.strftime("%a, %d %b %Y %H:%M:%S +0000",
@@ -199,7 +202,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.send_body(200, body, "application/json")
         if path.startswith("/rolling/"):
             return self.send_body(200, rolling_feed(path, int(query.get("items", ["30"])[0]),
-                                                    int(query.get("new", ["10"])[0])))
+                                                    int(query.get("new", ["10"])[0]),
+                                                    query.get("distinct", ["0"])[0] == "1"))
         if path == "/items":
             count = int(query.get("count", ["1000000"])[0])
             head = b'<?xml version="1.0"?><rss version="2.0"><channel><title>many</title>'
