@@ -104,13 +104,11 @@ struct StoreDedupTests {
         #expect((similar.first?.similarity ?? 0) > 0.8)
     }
 
-    @Test("lines too rare to be boilerplate and not seen within the window are swept, in chunks, at most once a day")
+    @Test("lines too rare to be boilerplate and not seen within the window are swept a chunk a call, going on where the last call stopped and around again")
     func rareLinesSwept() async throws {
-        var settings = DedupSettings()
-        settings.window = .days(1)
-        let store = try Store.open(path: path, dedup: settings)
-        let now = Date()
-        let old = now.timeIntervalSince1970 - 2 * 86400
+        let store = try Store.open(path: path)
+        let now = Date().timeIntervalSince1970
+        let old = now - 2 * 86400
         func insertLines(_ rows: [(key: Int64, seen: Int, last: Double)]) async throws {
             try await store.pool.write { db in
                 for row in rows {
@@ -123,22 +121,23 @@ struct StoreDedupTests {
             try await store.pool.read { try Int64.fetchAll($0, sql: "SELECT line_key FROM dedup_lines ORDER BY line_key") }
         }
         // Old and rare: swept. Old but boilerplate (seen often), or seen lately: kept.
-        let recent = now.timeIntervalSince1970
         var rows: [(key: Int64, seen: Int, last: Double)] = []
         var kept: [Int64] = []
         for key in 0..<25 {
             let boilerplate = key % 5 == 0, seenLately = key % 3 == 0
-            rows.append((key: Int64(key), seen: boilerplate ? 9 : 1, last: seenLately ? recent : old))
+            rows.append((key: Int64(key), seen: boilerplate ? 9 : 1, last: seenLately ? now : old))
             if boilerplate || seenLately { kept.append(Int64(key)) }
         }
         try await insertLines(rows)
-        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now, chunkRows: 4)
+        // 10 rows a call: the first two calls sweep keys 0-19, the third the rest and wraps around.
+        #expect(try await store.sweepRareLines(before: now - 86400, chunkRows: 10) == 5)
+        #expect(try await lines() == kept.filter { $0 < 10 } + (10..<25).map(Int64.init))
+        _ = try await store.sweepRareLines(before: now - 86400, chunkRows: 10)
+        _ = try await store.sweepRareLines(before: now - 86400, chunkRows: 10)
         #expect(try await lines() == kept)
-        try await insertLines([(100, 1, old)])
-        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now.addingTimeInterval(3600))
-        #expect(try await lines().contains(100), "swept an hour ago: not again yet")
-        try await store.sweepRareLines(before: now.timeIntervalSince1970 - 86400, now: now.addingTimeInterval(86400 + 1))
-        #expect(try await !lines().contains(100))
+        try await insertLines([(key: 1, seen: 1, last: old)])
+        #expect(try await store.sweepRareLines(before: now - 86400, chunkRows: 10) == 1, "around again from the start")
+        #expect(try await lines() == kept)
     }
 
     /// Band rows waiting in the recent table, and merged.

@@ -125,6 +125,22 @@ struct StoreStoryTests {
         #expect(counted == 6)  // every original counted once, the copy not
     }
 
+    @Test("a story's centroid is written with the term statistics (a minute at a time, and on close), not with every article")
+    func centroidsWrittenWithStatistics() async throws {
+        let store = try open()
+        try await ingestSeeds(store)
+        func centroids() throws -> [Int64: [UInt8]] {
+            let rows = try StoreReader.open(path: path).read { try Row.fetchAll($0, sql: "SELECT id, centroid FROM stories") }
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, [UInt8]($0["centroid"] as Data)) })
+        }
+        let written = try centroids()
+        #expect(written.count == 4 && written.values.allSatisfy(\.isEmpty), "the story rows are there at once, their centroids not yet")
+        let inMemory = store.storyClusterer.withLock { state in written.keys.compactMap { id in state?.story(id).map { (id, $0.centroid.blob) } } }
+        #expect(inMemory.count == 4 && inMemory.allSatisfy { !$0.1.isEmpty })
+        try store.close()
+        #expect(try centroids() == Dictionary(uniqueKeysWithValues: inMemory))
+    }
+
     @Test("the term statistics the store writes add up to every term of every original, over many statements")
     func statisticsAddUp() async throws {
         let store = try open()

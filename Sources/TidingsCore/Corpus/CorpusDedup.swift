@@ -74,6 +74,9 @@ public final class CorpusDedup: @unchecked Sendable {
             Parallel.forEach(&prepared) { _, slot in
                 guard !slot.blank else { return }
                 slot.fingerprint = engine.fingerprint(of: slot.kept.words)
+                // The in-memory index compares the shingles' top bits: the full set goes now, on the
+                // thread that made it (freeing it on the judging thread would contend for its heap).
+                slot.fingerprint?.shingles = []
                 if groupsStories {
                     slot.features = StoryFeatures(text: slot.text.text, excludingLines: slot.kept.droppedLines, title: slot.text.title)
                 }

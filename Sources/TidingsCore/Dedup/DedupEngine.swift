@@ -186,20 +186,20 @@ struct DedupEngine: Sendable {
         let containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
         let plausible = similarity >= parameters.threshold - Self.estimateMargin
             || containment >= parameters.containment - 2 * Self.estimateMargin
-        guard plausible, !fingerprint.shingles.isEmpty else { return (similarity, containment) }
+        guard plausible, fingerprint.shingleCount > 0 else { return (similarity, containment) }
         let shared: Int
         let candidateCount: Int
-        if !candidate.shingles.isEmpty {
+        if !candidate.shingles.isEmpty, !fingerprint.shingles.isEmpty {
             shared = Self.sharedCount(fingerprint.shingles[...], candidate.shingles)
             candidateCount = candidate.shingles.count
-        } else if !candidate.shingleTops.isEmpty {
+        } else if !candidate.shingleTops.isEmpty, !fingerprint.shingleTops.isEmpty {
             shared = Self.sharedCount(fingerprint.shingleTops[...], candidate.shingleTops)
             candidateCount = candidate.shingleTops.count
         } else {
             return (similarity, containment)
         }
-        return (Double(shared) / Double(fingerprint.shingles.count + candidateCount - shared),
-                Double(shared) / Double(min(fingerprint.shingles.count, candidateCount)))
+        return (Double(shared) / Double(fingerprint.shingleCount + candidateCount - shared),
+                Double(shared) / Double(min(fingerprint.shingleCount, candidateCount)))
     }
 
     /// A band bucket is read at most this deep (newest first): a band key that thousands of

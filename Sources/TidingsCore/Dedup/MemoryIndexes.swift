@@ -84,98 +84,108 @@ struct MemoryCandidateIndex: CandidateIndex {
 }
 
 /// Band key → the articles that had it, newest first: a chained hash table whose chains
-/// run through the entries themselves (4 bytes a slot, 12 bytes an entry). Keys are kept
-/// as their low 32 bits: two band keys that collide there only add a candidate, which
-/// verification drops.
+/// run through the entries themselves (4 bytes a slot, 12 bytes an entry, an entry's key,
+/// article and link side by side so that following a chain touches one cache line an entry).
+/// Keys are kept as their low 32 bits: two band keys that collide there only add a candidate,
+/// which verification drops.
 struct BandBuckets {
+    private struct Entry {
+        var key: UInt32
+        var article: Int32
+        var next: Int32
+    }
+
     private var heads: [Int32] = [Int32](repeating: -1, count: 1 << 16)
-    private var entryKeys: [UInt32] = []
-    private var entryArticles: [Int32] = []
-    private var entryNext: [Int32] = []
+    private var entries: [Entry] = []
 
     /// The newest entry with `key`, or -1.
     func head(of key: UInt64) -> Int32 {
         first(UInt32(truncatingIfNeeded: key), from: heads[Int(UInt32(truncatingIfNeeded: key)) & (heads.count - 1)])
     }
 
-    func article(of entry: Int32) -> Int32 { entryArticles[Int(entry)] }
+    func article(of entry: Int32) -> Int32 { entries[Int(entry)].article }
 
     /// The next older entry with the same key, or -1.
-    func next(of entry: Int32) -> Int32 { first(entryKeys[Int(entry)], from: entryNext[Int(entry)]) }
+    func next(of entry: Int32) -> Int32 {
+        let current = entries[Int(entry)]
+        return first(current.key, from: current.next)
+    }
 
     private func first(_ key: UInt32, from start: Int32) -> Int32 {
         var entry = start
-        while entry >= 0, entryKeys[Int(entry)] != key { entry = entryNext[Int(entry)] }
+        while entry >= 0 {
+            let current = entries[Int(entry)]
+            if current.key == key { return entry }
+            entry = current.next
+        }
         return entry
     }
 
     mutating func add(key: UInt64, article: Int32) {
-        if entryKeys.count >= heads.count { grow() }
+        if entries.count >= heads.count { grow() }
         let short = UInt32(truncatingIfNeeded: key)
         let slot = Int(short) & (heads.count - 1)
-        let entry = Int32(entryKeys.count)
-        entryKeys.append(short)
-        entryArticles.append(article)
-        entryNext.append(heads[slot])
-        heads[slot] = entry
+        entries.append(Entry(key: short, article: article, next: heads[slot]))
+        heads[slot] = Int32(entries.count - 1)
     }
 
     /// Doubles the slots and relinks every entry, oldest first, so chains stay newest first.
     private mutating func grow() {
         heads = [Int32](repeating: -1, count: heads.count * 2)
         let mask = heads.count - 1
-        for entry in entryKeys.indices {
-            let slot = Int(entryKeys[entry]) & mask
-            entryNext[entry] = heads[slot]
+        for entry in entries.indices {
+            let slot = Int(entries[entry].key) & mask
+            entries[entry].next = heads[slot]
             heads[slot] = Int32(entry)
         }
     }
 }
 
 /// Open-addressing counts keyed by an already well-mixed 64-bit hash (no re-hashing, no
-/// per-entry allocation): how many articles of a source had a line.
+/// per-entry allocation): how many articles of a source had a line. A slot's key and count sit
+/// side by side, so a lookup touches one cache line.
 struct LineCounts {
-    private var keys = [UInt64](repeating: 0, count: 1 << 16)
-    private var counts = [UInt32](repeating: 0, count: 1 << 16)
+    private struct Slot {
+        var key: UInt64
+        var count: UInt32
+    }
+
+    private var slots = [Slot](repeating: Slot(key: 0, count: 0), count: 1 << 16)
     private var used = 0
 
     func count(of key: UInt64) -> UInt32 {
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: key) & mask
-        while counts[slot] > 0 {
-            if keys[slot] == key { return counts[slot] }
-            slot = (slot + 1) & mask
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: key) & mask
+        while slots[index].count > 0 {
+            if slots[index].key == key { return slots[index].count }
+            index = (index + 1) & mask
         }
         return 0
     }
 
     mutating func increment(_ key: UInt64) {
-        if (used + 1) * 10 > keys.count * 7 { grow() }
-        let mask = keys.count - 1
-        var slot = Int(truncatingIfNeeded: key) & mask
-        while counts[slot] > 0 {
-            if keys[slot] == key {
-                counts[slot] &+= 1
+        if (used + 1) * 10 > slots.count * 7 { grow() }
+        let mask = slots.count - 1
+        var index = Int(truncatingIfNeeded: key) & mask
+        while slots[index].count > 0 {
+            if slots[index].key == key {
+                slots[index].count &+= 1
                 return
             }
-            slot = (slot + 1) & mask
+            index = (index + 1) & mask
         }
-        keys[slot] = key
-        counts[slot] = 1
+        slots[index] = Slot(key: key, count: 1)
         used += 1
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldCounts = counts
-        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-        counts = [UInt32](repeating: 0, count: oldKeys.count * 2)
-        let mask = keys.count - 1
-        for index in oldKeys.indices where oldCounts[index] > 0 {
-            var slot = Int(truncatingIfNeeded: oldKeys[index]) & mask
-            while counts[slot] > 0 { slot = (slot + 1) & mask }
-            keys[slot] = oldKeys[index]
-            counts[slot] = oldCounts[index]
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, count: 0), count: old.count * 2)
+        let mask = slots.count - 1
+        for slot in old where slot.count > 0 {
+            var index = Int(truncatingIfNeeded: slot.key) & mask
+            while slots[index].count > 0 { index = (index + 1) & mask }
+            slots[index] = slot
         }
     }
 }

@@ -176,33 +176,31 @@ extension Store {
         return rows
     }
 
-    /// Deletes the lines seen too rarely to be boilerplate that were last seen before `cutoff`: once
-    /// a day at most (it reads the whole table, ten million rows for a million articles), in key
-    /// order, `chunkRows` rows a transaction.
-    func sweepRareLines(before cutoff: Double, now: Date, chunkRows: Int = 100_000) async throws {
-        let task = "dedup-lines-sweep"
-        let last = try await pool.read { db in
-            try Date.fetchOne(db, sql: "SELECT last_run_at FROM upkeep_runs WHERE task = ?", arguments: [task])
-        }
-        if let last, now.timeIntervalSince(last) < 86400, last <= now { return }
-        var start: (Int64, Int64)? = (Int64.min, Int64.min)
-        while let from = start {
-            start = try await pool.write { db -> (Int64, Int64)? in
-                let end = try Row.fetchOne(db, sql: """
-                    SELECT scope_key, line_key FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?)
-                    ORDER BY scope_key, line_key LIMIT 1 OFFSET ?
-                    """, arguments: [from.0, from.1, chunkRows]).map { (row: Row) in (row[0] as Int64, row[1] as Int64) }
-                try db.execute(sql: """
-                    DELETE FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?) \(end == nil ? "" : "AND (scope_key, line_key) < (?, ?)")
-                        AND last_seen < ? AND seen < ?
-                    """, arguments: StatementArguments([from.0, from.1] + (end.map { [$0.0, $0.1] } ?? [])
-                                                           + [cutoff, Int64(dedup.parameters.boilerplateRepeats)]))
-                return end
-            }
-        }
+    /// Deletes the lines seen too rarely to be boilerplate that were last seen before `cutoff`,
+    /// `chunkRows` rows of the table a call, in key order from where the last call stopped (and
+    /// around again at the end): a bounded step each maintenance round instead of a scan of the
+    /// whole table (ten million rows for a million articles) at once. Returns the rows deleted.
+    @discardableResult
+    public func sweepRareLines(before cutoff: Double, chunkRows: Int = 100_000) async throws -> Int {
         try await pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO upkeep_runs (task, last_run_at) VALUES (?, ?)",
-                           arguments: [task, now.storedValue])
+            let task = "dedup-lines-sweep"
+            let from = try Row.fetchOne(db, sql: "SELECT first_key, second_key FROM upkeep_cursors WHERE task = ?",
+                                        arguments: [task]).map { (row: Row) in (row[0] as Int64, row[1] as Int64) }
+                ?? (Int64.min, Int64.min)
+            let end = try Row.fetchOne(db, sql: """
+                SELECT scope_key, line_key FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?)
+                ORDER BY scope_key, line_key LIMIT 1 OFFSET ?
+                """, arguments: [from.0, from.1, chunkRows]).map { (row: Row) in (row[0] as Int64, row[1] as Int64) }
+            try db.execute(sql: """
+                DELETE FROM dedup_lines WHERE (scope_key, line_key) >= (?, ?) \(end == nil ? "" : "AND (scope_key, line_key) < (?, ?)")
+                    AND last_seen < ? AND seen < ?
+                """, arguments: StatementArguments([from.0, from.1] + (end.map { [$0.0, $0.1] } ?? [])
+                                                       + [cutoff, Int64(dedup.parameters.boilerplateRepeats)]))
+            let deleted = db.changesCount
+            let next = end ?? (Int64.min, Int64.min)
+            try db.execute(sql: "INSERT OR REPLACE INTO upkeep_cursors (task, first_key, second_key) VALUES (?, ?, ?)",
+                           arguments: [task, next.0, next.1])
+            return deleted
         }
     }
 
@@ -247,7 +245,7 @@ extension Store {
     }
 
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the
-    /// window, and lines seen too rarely to be boilerplate that were last seen before it.
+    /// window (lines seen too rarely to be boilerplate go a chunk a round: `sweepRareLines`).
     /// Signatures stay (for `tidings similar`). Works in batches of `batchSize` articles, one
     /// short transaction each, so ingest never waits long. Returns the number of band rows removed.
     @discardableResult
@@ -272,7 +270,7 @@ extension Store {
             removed += rows
             if articles < batchSize { break }
         }
-        try await sweepRareLines(before: cutoff, now: now)
         return removed
     }
 }
+

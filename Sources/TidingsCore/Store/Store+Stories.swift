@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// Story grouping in the store: each new article joins a story inside the
-/// transaction that stores it, so an article and its story commit together.
+/// transaction that stores it, so an article and its story commit together
+/// (the story's centroid is written a minute at a time, with the term statistics).
 /// The clusterer (term statistics, active stories) lives in memory, loaded
 /// from the store on the first ingest and dropped whenever a write fails, so
 /// that memory never runs ahead of what committed.
@@ -20,20 +21,28 @@ extension Store {
         }
     }
 
-    /// Writes the term counts added since they were last written, when `force`d (on close) or when
-    /// a minute has passed or many are waiting: once per ingest transaction would cost every article
-    /// a hundred upserts. A crash loses at most that minute of counts, never an article or a story
-    /// (the statistics stay a consistent snapshot: terms and the article total are written together).
+    /// Writes the term counts added and the centroids changed since they were last written, when
+    /// `force`d (on close) or when a minute has passed or many counts are waiting: once per ingest
+    /// transaction would cost every article a hundred upserts and a story row rewritten with its
+    /// centroid. A crash loses at most that minute of counts and centroid changes, never an article
+    /// or its place in a story (the statistics stay a consistent snapshot: terms and the article total
+    /// are written together; a story whose centroid was never written is not joined after a restart).
     func saveStoryStatistics(in db: Database, force: Bool = false, now: Date = Date()) throws {
         guard storyParameters != nil else { return }
-        guard let (pending, documents) = storyClusterer.withLock({ state -> ([(key: UInt64, count: UInt32)], Int)? in
+        guard let (pending, documents, centroids) = storyClusterer.withLock({ state
+            -> ([(key: UInt64, count: UInt32)], Int, [Int64: StoryVector])? in
             guard state != nil else { return nil }
             guard force || state!.pendingStatistics >= Self.statisticsBatch
                 || now.timeIntervalSince(state!.statisticsSavedAt) >= Self.statisticsPeriod else { return nil }
             state!.statisticsSavedAt = now
-            return (state!.takePendingStatistics(), state!.statistics.documents)
-        }), !pending.isEmpty else { return }
-        try Self.writeStatistics(pending, documents: documents, in: db)
+            return (state!.takePendingStatistics(), state!.statistics.documents, state!.takeUnsavedCentroids())
+        }) else { return }
+        if !pending.isEmpty { try Self.writeStatistics(pending, documents: documents, in: db) }
+        // In id order: stories created one after another sit on neighbouring pages.
+        let centroid = try db.cachedStatement(sql: "UPDATE stories SET centroid = ? WHERE id = ?")
+        for (id, vector) in centroids.sorted(by: { $0.key < $1.key }) {
+            try centroid.execute(arguments: [Data(vector.blob), id])
+        }
     }
 
     /// Adds `pending` to the stored term counts and sets the article total.
@@ -58,7 +67,7 @@ extension Store {
 
     /// Whether term counts are waiting to be written.
     var hasUnsavedStoryStatistics: Bool {
-        storyClusterer.withLock { ($0?.pendingStatistics ?? 0) > 0 }
+        storyClusterer.withLock { $0?.hasUnsavedChanges ?? false }
     }
 
     static let statisticsPeriod: TimeInterval = 60
@@ -112,21 +121,18 @@ extension Store {
         let joined = created ? "started" : original != nil ? "duplicate" : "similarity"
         try db.cachedStatement(sql: "INSERT INTO story_articles (article_id, story_id, source_id, joined, score) VALUES (?, ?, ?, ?, ?)")
             .execute(arguments: [article.id, storyID, article.sourceID, joined, score])
-        // One statement: the centroid (when the article added to it), the counts, and the span (an
-        // outlet counts once: when no other member comes from it). The earliest article names the
-        // story; a member published before it takes over.
-        let centroid = original == nil ? clusterer.story(storyID) : nil
+        // One statement: the counts and the span (an outlet counts once: when no other member comes
+        // from it). The earliest article names the story; a member published before it takes over.
+        // The centroid is written with the term statistics (`saveStoryStatistics`).
         let title = try String.fetchOne(db.cachedStatement(sql: """
             UPDATE stories SET articles = articles + 1,
                 sources = sources + NOT EXISTS (SELECT 1 FROM story_articles
-                                                WHERE story_id = ?1 AND source_id = ?6 AND article_id <> ?3),
-                centroid = coalesce(?5, centroid),
+                                                WHERE story_id = ?1 AND source_id = ?5 AND article_id <> ?3),
                 article_id = CASE WHEN ?2 < first_at THEN ?3 ELSE article_id END,
                 title = CASE WHEN ?2 < first_at THEN ?4 ELSE title END,
                 first_at = min(first_at, ?2), last_at = max(last_at, ?2)
             WHERE id = ?1 RETURNING title
-            """), arguments: [storyID, article.time.storedValue, article.id, article.title,
-                              centroid.map { Data($0.centroid.blob) }, article.sourceID])
+            """), arguments: [storyID, article.time.storedValue, article.id, article.title, article.sourceID])
         var details: [String: JSONValue] = ["story": .int(Int(storyID))]
         if !created {
             details["story_title"] = .string(title ?? "")

@@ -289,9 +289,16 @@ enum StoreMigrations {
                     PRIMARY KEY (band_key, article_id)
                 ) WITHOUT ROWID;
                 """)
-            // When each piece of upkeep that need not run every round last ran (`tidingsd --once` from
-            // cron would otherwise redo a sweep of a whole table at every run).
             try db.execute(sql: "CREATE TABLE upkeep_runs (task TEXT PRIMARY KEY NOT NULL, last_run_at DATETIME NOT NULL)")
+        }
+        migrator.registerMigration("v15-upkeep-cursors") { db in
+            // Where each sweep of upkeep that goes through a big table a chunk per maintenance round
+            // (and per `tidingsd --once`) goes on from. It replaces the once-a-day sweep of the whole
+            // table, whose last run upkeep_runs kept.
+            try db.execute(sql: "DROP TABLE upkeep_runs")
+            try db.execute(sql: """
+                CREATE TABLE upkeep_cursors (task TEXT PRIMARY KEY NOT NULL, first_key INTEGER NOT NULL, second_key INTEGER NOT NULL)
+                """)
         }
         return migrator
     }

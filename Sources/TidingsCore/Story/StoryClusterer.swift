@@ -68,9 +68,14 @@ struct StoryClusterer: Sendable {
     private var clock = 0
     /// When the store last wrote the term statistics (its business; kept with what it writes).
     var statisticsSavedAt = Date()
+    /// Whether changes are kept for the store to write later (term counts, centroids).
+    private let keepsPending: Bool
+    /// The centroids changed since the store last wrote them, by story.
+    private var unsavedCentroids: [Int64: StoryVector] = [:]
 
     init(parameters: StoryParameters, keepsPendingStatistics: Bool = false) {
         self.parameters = parameters
+        keepsPending = keepsPendingStatistics
         statistics = TermStatistics(keepsPending: keepsPendingStatistics, horizon: parameters.statisticsHorizon)
     }
 
@@ -142,6 +147,7 @@ struct StoryClusterer: Sendable {
         story.last = max(story.last, time)
         story.touched = clock
         slots[Int(slot)] = story
+        if keepsPending { unsavedCentroids[id] = centroid }
         for key in added { postings[key, default: []].append(slot) }
         postingCount += added.count
         newest = max(newest, time)
@@ -173,12 +179,21 @@ struct StoryClusterer: Sendable {
 
     mutating func takePendingStatistics() -> [(key: UInt64, count: UInt32)] { statistics.takePending() }
 
+    /// The centroids changed since they were last taken, by story (and forgets them).
+    mutating func takeUnsavedCentroids() -> [Int64: StoryVector] {
+        defer { unsavedCentroids = [:] }
+        return unsavedCentroids
+    }
+
     /// Halves the term statistics until they are under their horizon (once `statistics.isDueForHalving`;
     /// what is pending must have been taken first). Returns how many times.
     mutating func halveStatistics() -> Int { statistics.halve() }
 
     /// Distinct terms counted since the statistics were last taken.
     var pendingStatistics: Int { statistics.pendingCount }
+
+    /// Whether anything waits to be written: term counts or centroids.
+    var hasUnsavedChanges: Bool { statistics.pendingCount > 0 || !unsavedCentroids.isEmpty }
 
     private mutating func newSlot(for story: ActiveStory) -> Int32 {
         let slot = Int32(slots.count)
