@@ -21,12 +21,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
     ],
     targets: [
-        // libcurl, reached through typed wrappers because Swift cannot call C variadics.
-        .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
-        ),
+        // libcurl, opened with dlopen when first needed (a `tidings` command that does not fetch
+        // starts without loading it and the thirty libraries behind it) and reached through typed
+        // entry points because Swift cannot call C variadics. The headers come from
+        // libcurl4-openssl-dev.
+        .target(name: "CCurl"),
         // libxml2's HTML parser: lenient, like a browser, for article pages.
         .systemLibrary(
             name: "CLibXML2",

@@ -270,4 +270,14 @@ struct InspectionCLITests {
         #expect(onTerminal.stdout.contains("export: 7 articles in "), "\(onTerminal.stdout)")
         #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 7)
     }
+
+    @Test("commands that only read the store start without libcurl (the dynamic loader's own list of what it opened)")
+    func noLibcurlToRead() throws {
+        for arguments in [["--version"], ["search", "budget"], ["articles", "--limit", "2"], ["stats"]] {
+            let result = try store.tidings(arguments, environment: ["LD_DEBUG": "files"])
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("file=libsqlite3.so.0"), "the loader's list is there: \(arguments)")
+            #expect(!result.stderr.contains("libcurl"), "\(arguments) loaded libcurl")
+        }
+    }
 }

@@ -54,6 +54,13 @@ public enum DaemonLauncher {
                 return 1
             }
         }
+        // Without libcurl nothing could be fetched: say so at once rather than at every refresh.
+        do {
+            try CurlGlobal.load()
+        } catch {
+            logger.critical("libcurl.unusable", metadata: ["error": "\(error)"])
+            return 1
+        }
         let store: Store
         do {
             store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup,

@@ -1,18 +1,24 @@
 import CCurl
 import Foundation
 
-/// libcurl's process-wide initialisation, done once before the first handle.
+/// libcurl, loaded (`dlopen`, see CCurl.h) and initialised once, before the first handle.
 enum CurlGlobal {
-    private static let initialised: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    private static let state: Result<Void, CurlSetupError> = {
+        if let error = tidings_curl_load() { return .failure(CurlSetupError(message: String(cString: error))) }
+        guard tidings_curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK else {
+            return .failure(CurlSetupError(message: "curl_global_init failed"))
+        }
+        return .success(())
+    }()
 
-    static func ensureInitialised() {
-        precondition(initialised, "curl_global_init failed")
-    }
+    /// Loads and initialises libcurl on the first call; throws, every time, when it cannot.
+    static func load() throws(CurlSetupError) { try state.get() }
 
-    /// The libcurl version in use, e.g. "7.88.1", for the start-up log line.
+    /// The libcurl version in use, e.g. "7.88.1", for the start-up log line (after `load`).
     static var version: String {
-        ensureInitialised()
-        guard let info = tidings_curl_version_info(), let text = info.pointee.version else { return "unknown" }
+        guard (try? load()) != nil, let info = tidings_curl_version_info(), let text = info.pointee.version else {
+            return "unknown"
+        }
         return String(cString: text)
     }
 }
@@ -24,14 +30,14 @@ final class CurlEasy: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
 
     init() throws {
-        CurlGlobal.ensureInitialised()
-        guard let handle = curl_easy_init() else { throw CurlSetupError(message: "curl_easy_init failed") }
+        try CurlGlobal.load()
+        guard let handle = tidings_curl_easy_init() else { throw CurlSetupError(message: "curl_easy_init failed") }
         self.handle = handle
     }
 
     deinit {
-        curl_easy_cleanup(handle)
-        if let headerList { curl_slist_free_all(headerList) }
+        tidings_curl_easy_cleanup(handle)
+        if let headerList { tidings_curl_slist_free_all(headerList) }
     }
 
     func set(_ option: CURLoption, _ value: Int) throws {
@@ -67,18 +73,18 @@ final class CurlEasy: @unchecked Sendable {
     func setHeaders(_ lines: [String]) throws {
         var list: UnsafeMutablePointer<curl_slist>?
         for line in lines {
-            guard let appended = curl_slist_append(list, line) else {
-                if let list { curl_slist_free_all(list) }
+            guard let appended = tidings_curl_slist_append(list, line) else {
+                if let list { tidings_curl_slist_free_all(list) }
                 throw CurlSetupError(message: "curl_slist_append failed")
             }
             list = appended
         }
         try check(tidings_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list), CURLOPT_HTTPHEADER)
-        if let headerList { curl_slist_free_all(headerList) }
+        if let headerList { tidings_curl_slist_free_all(headerList) }
         headerList = list
     }
 
-    func perform() -> CURLcode { curl_easy_perform(handle) }
+    func perform() -> CURLcode { tidings_curl_easy_perform(handle) }
 
     func info(long info: CURLINFO) -> Int {
         var value = 0
@@ -106,7 +112,7 @@ final class CurlEasy: @unchecked Sendable {
 
     /// libcurl's own words for a result code.
     static func describe(_ code: CURLcode) -> String {
-        String(cString: curl_easy_strerror(code))
+        String(cString: tidings_curl_easy_strerror(code))
     }
 }
 

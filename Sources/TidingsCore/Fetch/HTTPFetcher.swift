@@ -16,6 +16,7 @@ public struct HTTPFetcher: Sendable {
     }
 
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchError> {
+        do { try CurlGlobal.load() } catch { return .failure(FetchError(kind: .other, message: "\(error)")) }
         let state = TransferState(maxBodyBytes: policy.maxBodySize.bytes, maxHeaderBytes: policy.maxHeaderBytes)
         let policy = self.policy
         let engine = TransferEngine.shared

@@ -24,8 +24,8 @@ final class TransferEngine: @unchecked Sendable {
     private let submissions = Locked<[Submission]>([])
 
     private init() {
-        CurlGlobal.ensureInitialised()
-        guard let multi = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        precondition((try? CurlGlobal.load()) != nil, "libcurl is loaded before the engine starts (HTTPFetcher.fetch)")
+        guard let multi = tidings_curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         self.multi = multi
         // Several requests to one HTTP/2 host share a connection.
         _ = tidings_multi_setopt_long(multi, CURLMOPT_PIPELINING, Int(CURLPIPE_MULTIPLEX))
@@ -48,7 +48,7 @@ final class TransferEngine: @unchecked Sendable {
     /// Makes the thread look at its queue and its transfers now (a new
     /// transfer, or a cancelled one that should end without waiting for I/O).
     func wakeUp() {
-        _ = curl_multi_wakeup(multi)
+        _ = tidings_curl_multi_wakeup(multi)
     }
 
     private func run() {
@@ -57,24 +57,24 @@ final class TransferEngine: @unchecked Sendable {
             for submission in submissions.withLock({ queue in defer { queue.removeAll() }; return queue }) {
                 if submission.state.isCancelled {  // cancelled before it started
                     submission.finish(CURLE_ABORTED_BY_CALLBACK)
-                } else if curl_multi_add_handle(multi, submission.easy.handle) != CURLM_OK {
+                } else if tidings_curl_multi_add_handle(multi, submission.easy.handle) != CURLM_OK {
                     submission.finish(CURLE_FAILED_INIT)
                 } else {
                     active[submission.easy.handle] = submission
                 }
             }
             var running: Int32 = 0
-            _ = curl_multi_perform(multi, &running)
+            _ = tidings_curl_multi_perform(multi, &running)
             var easy: UnsafeMutableRawPointer?
             var result = CURLE_OK
             while tidings_multi_next_done(multi, &easy, &result) == 1, let handle = easy {
-                _ = curl_multi_remove_handle(multi, handle)
+                _ = tidings_curl_multi_remove_handle(multi, handle)
                 active.removeValue(forKey: handle)?.finish(result)
             }
             // Idle: sleep until woken. Busy: at most a second, so that progress
             // callbacks (cancellation, the low-speed limit) run on stalled transfers.
             var ready: Int32 = 0
-            if curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, &ready) != CURLM_OK {
+            if tidings_curl_multi_poll(multi, nil, 0, active.isEmpty ? 60_000 : 1_000, &ready) != CURLM_OK {
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }

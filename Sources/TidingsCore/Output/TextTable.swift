@@ -58,7 +58,13 @@ public struct TextTable {
             }
         }
         let joined = parts.joined(separator: "  ")
-        // An empty last cell must not leave the separator and padding behind.
-        return String(joined.reversed().drop(while: { $0 == " " }).reversed())
+        // An empty last cell must not leave the separator and padding behind. (A byte scan:
+        // rebuilding the line from reversed Characters cost a search 1.5 ms of grapheme breaking.)
+        let bytes = joined.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") {
+            end = bytes.index(before: end)
+        }
+        return String(joined[..<end])
     }
 }
