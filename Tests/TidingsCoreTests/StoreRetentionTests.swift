@@ -244,4 +244,35 @@ struct StoreRetentionTests {
         #expect(try await store.pool.read { try String.fetchAll($0, sql: "SELECT event FROM changes") } == ["article.pruned"])
         try store.close()
     }
+
+    @Test("incremental vacuum hands back free pages beyond a reserve (a tenth of the file, at least a minimum), a bounded number a round")
+    func vacuumKeepsAReserve() async throws {
+        let store = try Store.open(path: directory.path("t.db"))
+        func pages() async throws -> (free: Int, total: Int) {
+            try await store.pool.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA freelist_count")!, try Int.fetchOne(db, sql: "PRAGMA page_count")!)
+            }
+        }
+        // About 3,000 pages of filler, then freed.
+        try await store.pool.write { db in
+            try db.execute(sql: "CREATE TABLE filler (blob BLOB)")
+            for _ in 0..<3000 { try db.execute(sql: "INSERT INTO filler VALUES (zeroblob(4000))") }
+        }
+        try await store.pool.write { try $0.execute(sql: "DROP TABLE filler") }
+        let before = try await pages()
+        #expect(before.free >= 3000)
+        #expect(try await store.vacuumIncrementally(pages: 256, limit: 1000, minimumReserve: 100) == 1000, "a round's limit")
+        let after = try await pages()
+        #expect(after.free == before.free - 1000)
+        #expect(after.total <= before.total - 1000, "the file shrank by as much (and the pointer-map pages it no longer needs)")
+        var rounds = 0
+        while try await store.vacuumIncrementally(pages: 256, limit: 1000, minimumReserve: 100) > 0 { rounds += 1 }
+        let settled = try await pages()
+        #expect(rounds >= 2)
+        #expect(settled.free <= max(100, settled.total / 10) && settled.free >= 100, "\(settled)")
+        // A store with fewer free pages than the reserve is left alone.
+        #expect(try await store.vacuumIncrementally(pages: 256, limit: 1000, minimumReserve: 100) == 0)
+        #expect(try await store.vacuumIncrementally() == 0, "the default reserve is 4,096 pages")
+        try store.close()
+    }
 }
