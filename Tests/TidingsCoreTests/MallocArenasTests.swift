@@ -10,6 +10,14 @@ struct MallocArenasTests {
         #expect(MallocArenas.limitUnlessConfigured() == !configured)
     }
 
+    @Test("glibc takes the fixed map threshold, unless MALLOC_MMAP_THRESHOLD_ says otherwise")
+    func mapThresholdAccepted() {
+        // Whether a block is then mapped depends on what free space the heaps hold at that moment
+        // (glibc maps only when a heap would have to grow): the soak measures the effect.
+        let configured = ProcessInfo.processInfo.environment["MALLOC_MMAP_THRESHOLD_"] != nil
+        #expect(MallocArenas.fixMapThresholdUnlessConfigured() == !configured)
+    }
+
     @Test("the heap figures see blocks handed out as in use, and freed ones kept inside the heap as free")
     func heapFigures() {
         // Half the 64 MiB as the bar: tests running beside this one allocate and free too.

@@ -27,6 +27,7 @@ public enum DaemonLauncher {
     /// Runs the daemon; returns the process exit status (0, or 1 for fatal errors).
     public static func run(_ options: DaemonOptions) async -> Int32 {
         MallocArenas.limitUnlessConfigured()
+        MallocArenas.fixMapThresholdUnlessConfigured()
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(path: options.configPath)
