@@ -106,8 +106,11 @@ struct StoreDedupTests {
 
     @Test("lines too rare to be boilerplate and not seen within the window are swept a chunk a call, going on where the last call stopped and around again")
     func rareLinesSwept() async throws {
-        let store = try Store.open(path: path)
-        let now = Date().timeIntervalSince1970
+        var settings = DedupSettings()
+        settings.window = .days(1)
+        let store = try Store.open(path: path, dedup: settings)
+        let clock = Date()
+        let now = clock.timeIntervalSince1970
         let old = now - 2 * 86400
         func insertLines(_ rows: [(key: Int64, seen: Int, last: Double)]) async throws {
             try await store.pool.write { db in
@@ -130,13 +133,13 @@ struct StoreDedupTests {
         }
         try await insertLines(rows)
         // 10 rows a call: the first two calls sweep keys 0-19, the third the rest and wraps around.
-        #expect(try await store.sweepRareLines(before: now - 86400, chunkRows: 10) == 5)
+        #expect(try await store.sweepRareLines(now: clock, chunkRows: 10) == 5)
         #expect(try await lines() == kept.filter { $0 < 10 } + (10..<25).map(Int64.init))
-        _ = try await store.sweepRareLines(before: now - 86400, chunkRows: 10)
-        _ = try await store.sweepRareLines(before: now - 86400, chunkRows: 10)
+        _ = try await store.sweepRareLines(now: clock, chunkRows: 10)
+        _ = try await store.sweepRareLines(now: clock, chunkRows: 10)
         #expect(try await lines() == kept)
         try await insertLines([(key: 1, seen: 1, last: old)])
-        #expect(try await store.sweepRareLines(before: now - 86400, chunkRows: 10) == 1, "around again from the start")
+        #expect(try await store.sweepRareLines(now: clock, chunkRows: 10) == 1, "around again from the start")
         #expect(try await lines() == kept)
     }
 

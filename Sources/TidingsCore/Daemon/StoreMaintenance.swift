@@ -25,7 +25,7 @@ struct StoreMaintenance: Sendable {
                 let bands = try await store.pruneDedup(now: now)
                 if bands > 0 { logger.info("dedup.pruned", metadata: ["band_rows": "\(bands)"]) }
             }
-            let lines = try await store.sweepRareLines(before: now.timeIntervalSince1970 - store.dedup.parameters.window)
+            let lines = try await store.sweepRareLines(now: now)
             if lines > 0 { logger.info("dedup.lines_swept", metadata: ["lines": "\(lines)"]) }
             let started = Date()
             let merged = try await store.mergeRecentBands(now: now)

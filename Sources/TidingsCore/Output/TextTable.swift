@@ -59,7 +59,7 @@ public struct TextTable {
         }
         let joined = parts.joined(separator: "  ")
         // An empty last cell must not leave the separator and padding behind. (A byte scan:
-        // rebuilding the line from reversed Characters cost a search 1.5 ms of grapheme breaking.)
+        // rebuilding the line from reversed Characters, grapheme by grapheme, was 6% of a search.)
         let bytes = joined.utf8
         var end = bytes.endIndex
         while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: " ") {

@@ -68,14 +68,11 @@ struct StoryClusterer: Sendable {
     private var clock = 0
     /// When the store last wrote the term statistics (its business; kept with what it writes).
     var statisticsSavedAt = Date()
-    /// Whether changes are kept for the store to write later (term counts, centroids).
-    private let keepsPending: Bool
     /// The centroids changed since the store last wrote them, by story.
     private var unsavedCentroids: [Int64: StoryVector] = [:]
 
     init(parameters: StoryParameters, keepsPendingStatistics: Bool = false) {
         self.parameters = parameters
-        keepsPending = keepsPendingStatistics
         statistics = TermStatistics(keepsPending: keepsPendingStatistics, horizon: parameters.statisticsHorizon)
     }
 
@@ -147,7 +144,7 @@ struct StoryClusterer: Sendable {
         story.last = max(story.last, time)
         story.touched = clock
         slots[Int(slot)] = story
-        if keepsPending { unsavedCentroids[id] = centroid }
+        if statistics.keepsPending { unsavedCentroids[id] = centroid }
         for key in added { postings[key, default: []].append(slot) }
         postingCount += added.count
         newest = max(newest, time)

@@ -11,7 +11,9 @@ import Foundation
 struct TermStatistics: Sendable {
     private(set) var documents = 0
     private var frequencies = TermCountTable()
-    private let keepsPending: Bool
+    /// Whether what is added is also kept for the store to write (the daemon's clusterer: term counts here,
+    /// changed centroids in `StoryClusterer`); `tidings dedup` writes nothing.
+    let keepsPending: Bool
     /// How many articles are counted before the counts are halved.
     let horizon: Int
 
