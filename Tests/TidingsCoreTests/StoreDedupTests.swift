@@ -176,4 +176,24 @@ struct StoreDedupTests {
         _ = try await store.pruneDedup(now: now.addingTimeInterval(3 * 86400))
         #expect(try await bandRows(store) == (0, 0))
     }
+
+    @Test("recent band rows are merged only once they are an eighth of the merged ones")
+    func recentBandsMergeAtAnEighth() async throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([SourceSettings(id: "a", url: URL(string: "https://a.example/feed")!, interval: .hours(1))])
+        let bands = store.dedup.parameters.bands.bands
+        let now = Date()
+        // Unrelated texts, so that every article keeps its band rows.
+        func article(_ number: Int) -> (String, Date, [String]) {
+            ("n\(number)", now.addingTimeInterval(Double(number - 100)),
+             ["Item \(number): " + (0..<40).map { "w\($0 * 7919 % 1000 + number * 1000)" }.joined(separator: " ")])
+        }
+        try await store.record(outcome("a", (0..<9).map(article), at: now))
+        #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == 9 * bands)
+        try await store.record(outcome("a", [article(9)], at: now))
+        #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == 0, "1 against 9: under an eighth")
+        try await store.record(outcome("a", [article(10)], at: now))
+        #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == 2 * bands, "2 against 9")
+        #expect(try await bandRows(store) == (0, 11 * bands))
+    }
 }
