@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         // The MinHash inner loop, compiled for AVX2 and chosen at run time.
         .target(name: "CMinHash"),
+        // SQLite's page-cache pool outside malloc (sqlite3_config is variadic: C only).
+        .target(name: "CSQLitePages", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "TidingsCore",
             dependencies: [
@@ -43,6 +45,7 @@ let package = Package(
                 "CLibXML2",
                 "CMalloc",
                 "CMinHash",
+                "CSQLitePages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -165,6 +165,8 @@ def main():
         ("search: a prefix", ["search", words[3000][:4] + "*"], match, [f'"{words[3000][:4]}" *']),
         ("search --all: a common word", ["search", "--all", words[100]], match, [f'"{words[100]}"']),
         ("search: a word, one source, 7 days", ["search", words[2000], "--source", "source-07", "--since", "7d"], None, None),
+        ("search: a common word, one source, 7 days", ["search", words[100], "--source", "source-07", "--since", "7d"], None, None),
+        ("search: a word, last 7 days", ["search", words[2000], "--since", "7d"], None, None),
         ("articles --limit 50", ["articles", "--limit", "50"],
          "SELECT id, title FROM articles ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC LIMIT 50", []),
         ("articles --limit 50 --source", ["articles", "--limit", "50", "--source", "source-07"], None, None),

@@ -4,13 +4,14 @@ rolling feeds (Tests/Servers/feed_server.py, 127.0.0.1 only; each feed's texts i
 move on by `--new` items at every request and revise an item every other one, refreshed every second, with
 retention on (max_articles per source, and a daemon max_age that also prunes change rows)
 and maintenance every few seconds. Every `--sample` seconds it records the database and
-WAL sizes, the daemon's resident memory (and SQLite's share of it and malloc's in-use and
-free bytes, from the metrics file),
+WAL sizes, the daemon's resident memory (anonymous and file-backed; SQLite's share of it
+and the page pool's part of that, malloc's in-use and free bytes, from the metrics file),
 articles, tombstones and change rows; at the end
 it prints the table and compares the last third of the run with the middle third, peaks and
 medians: once retention is reached, database, WAL and memory should stay flat."""
 import argparse
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -22,12 +23,43 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def rss_kib(pid):
+def resident_kib(pid):
+    """Resident memory in KiB: all of it, and its anonymous, file-backed and shared parts."""
+    figures = {}
     with open("/proc/%d/status" % pid) as status:
         for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+            key = line.split(":")[0]
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                figures[key] = int(line.split()[1])
+    return figures
+
+
+def resident_by_mapping(pid):
+    """Where the resident memory is, in KiB, from /proc/PID/smaps: malloc's main heap, other
+    anonymous mappings (malloc's second arena, big blocks mapped on their own, thread stacks),
+    the executable's own pages, other files, and shared memory (SQLite's WAL index)."""
+    totals, kind = {}, None
+    executable = os.path.realpath("/proc/%d/exe" % pid)
+    with open("/proc/%d/smaps" % pid) as smaps:
+        for line in smaps:
+            fields = line.split()
+            if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+                name = fields[5] if len(fields) > 5 else ""
+                if name == "[heap]":
+                    kind = "main heap"
+                elif name.startswith("[stack"):
+                    kind = "stacks"
+                elif name == "":
+                    kind = "anonymous"
+                elif name == executable:
+                    kind = "executable"
+                elif name.endswith("-shm"):
+                    kind = "shared memory"
+                else:
+                    kind = "other files"
+            elif fields[0] == "Rss:":
+                totals[kind] = totals.get(kind, 0) + int(fields[1])
+    return totals
 
 
 def gauge(path, name):
@@ -108,9 +140,12 @@ window = "%s"
             if daemon.poll() is not None:
                 sys.exit("tidingsd exited with %s; see %s" % (daemon.returncode, os.path.join(args.work, "soak.log")))
             row = {"t": int(time.time() - started), "db": size(database), "wal": size(database + "-wal"),
-                   "rss": rss_kib(daemon.pid)}
+                   }
+            resident = resident_kib(daemon.pid)
+            row["rss"], row["anon"], row["file"] = resident["VmRSS"], resident["RssAnon"], resident["RssFile"]
             # SQLite's page caches are bounded; what grows beside them is ours.
             row["sqlite"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_sqlite_memory_bytes") / 1024)
+            row["pool"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_sqlite_page_pool_bytes") / 1024)
             row["other"] = row["rss"] - row["sqlite"]
             # malloc's own view: in use rising is a leak, free rising while in use stays is fragmentation.
             row["heap"] = int(gauge(os.path.join(args.work, "soak.prom"), "tidings_malloc_in_use_bytes") / 1024)
@@ -125,11 +160,15 @@ window = "%s"
                 print("sample failed: %s" % error, file=sys.stderr)
                 continue
             samples.append(row)
-            print("%5ds  db %6.1f MiB  wal %6.1f MiB  rss %6.1f MiB (sqlite %5.1f, malloc in use %5.1f, free %5.1f)"
-                  "  articles %5d  tombstones %5d  change rows %6d  last seq %7d"
-                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["sqlite"] / 1024,
+            print("%5ds  db %6.1f MiB  wal %6.1f MiB  rss %6.1f MiB (anonymous %5.1f, files %5.1f; sqlite %5.1f of which page pool %5.1f,"
+                  " malloc in use %5.1f, free %5.1f)  articles %5d  tombstones %5d  change rows %6d  last seq %7d"
+                  % (row["t"], row["db"] / 2**20, row["wal"] / 2**20, row["rss"] / 1024, row["anon"] / 1024,
+                     row["file"] / 1024, row["sqlite"] / 1024, row["pool"] / 1024,
                      row["heap"] / 1024, row["free"] / 1024, row["articles"], row["tombstones"], row["changes"],
                      row["last_seq"] or 0), flush=True)
+        if daemon.poll() is None:
+            print("resident at the end, by mapping: " + ", ".join(
+                "%s %.1f MiB" % (kind, kib / 1024) for kind, kib in sorted(resident_by_mapping(daemon.pid).items())))
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(60)
@@ -146,7 +185,8 @@ window = "%s"
     print()
     print("soak: %d s, %d sources, %d items listed, %d new per request, max_articles %d; %d changes in all (last seq)"
           % (args.seconds, args.sources, args.items, args.new, args.keep, last_seq))
-    for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("sqlite", "MiB", 1024),
+    for key, unit, scale in (("db", "MiB", 2**20), ("wal", "MiB", 2**20), ("rss", "MiB", 1024), ("anon", "MiB", 1024),
+                              ("file", "MiB", 1024), ("sqlite", "MiB", 1024), ("pool", "MiB", 1024),
                               ("other", "MiB", 1024), ("heap", "MiB", 1024), ("free", "MiB", 1024),
                               ("articles", "", 1)):
         # Peaks catch a slow climb; medians, a spiky series' level (the WAL jumps when a big

@@ -164,6 +164,41 @@ struct StoreTests {
         let filtered = try reader.search(query, filter: ArticleFilter(source: "a"), rankWithin: 2)
         #expect(filtered.rankedAmongNewest == 2)
         #expect(filtered.hits.map(\.article.source) == ["a", "a"], "the cap counts the matches the filter keeps")
+        let fewer = try reader.search(query, filter: ArticleFilter(source: "a"), rankWithin: 3)
+        #expect(fewer.rankedAmongNewest == nil && fewer.hits.count == 3, "more matches than the cap, but not once filtered")
+        let within = try reader.search(query, filter: ArticleFilter(source: "b"), rankWithin: 4)
+        #expect(within.rankedAmongNewest == nil && within.hits.map(\.article.source) == ["b"], "no more matches than the cap at all")
+    }
+
+    @Test("a filtered search gives the same hits, scores and marks whether the filter or the matches lead")
+    func filteredSearchPlans() async throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a"), source("b")])
+        _ = try await store.record(success("a", (1...12).map { "harvest report \($0)" }))
+        _ = try await store.record(success("b", ["harvest in the north", "rain and harvest", "rain again", "quiet day"]))
+        let reader = try StoreReader.open(path: path)
+        for (words, filter, cap) in [("harvest", ArticleFilter(source: "b"), nil), ("harvest", ArticleFilter(source: "a", limit: 5), nil),
+                                     ("harvest", ArticleFilter(source: "a"), 4), ("rain", ArticleFilter(source: "b"), 1),
+                                     ("harvest", ArticleFilter(duplicates: false), nil)] as [(String, ArticleFilter, Int?)] {
+            let query = try SearchQuery(parsing: words)
+            let byMatches = try reader.search(query, filter: filter, rankWithin: cap, snippetWords: 24, filterFirstFactor: 0)
+            let byFilter = try reader.search(query, filter: filter, rankWithin: cap, snippetWords: 24, filterFirstFactor: 1_000_000)
+            #expect(!byMatches.hits.isEmpty)
+            #expect(byFilter.hits == byMatches.hits, "\(words) in \(filter)")
+            #expect(byFilter.rankedAmongNewest == byMatches.rankedAmongNewest)
+            #expect(byMatches.hits.allSatisfy { filter.source == nil || $0.article.source == filter.source })
+        }
+        // What each plan is chosen for: a filter keeping fewer than four articles per match leads (source b:
+        // 4 articles, 13 matches); one keeping more does not (source a, 12 articles, for "rain"'s 2 matches).
+        func leads(_ words: String, _ filter: ArticleFilter) throws -> Bool {
+            try reader.read { db in
+                try SearchPlan(db, query: SearchQuery(parsing: words), filter: filter,
+                               filterFirstFactor: SearchPlan.filterFirstFactor).leadsByFilter
+            }
+        }
+        #expect(try leads("harvest", ArticleFilter(source: "b")))
+        #expect(try !leads("rain", ArticleFilter(source: "a")))
+        #expect(try !leads("harvest", ArticleFilter()), "no filter, nothing to lead")
     }
 
     @Test("the same identity in two sources is two articles: identity is per source")

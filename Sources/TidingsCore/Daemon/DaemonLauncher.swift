@@ -28,6 +28,7 @@ public enum DaemonLauncher {
     public static func run(_ options: DaemonOptions) async -> Int32 {
         MallocArenas.limitUnlessConfigured()
         MallocArenas.fixMapThresholdUnlessConfigured()
+        SQLitePagePool.install()
         let loaded: LoadedConfiguration
         do {
             loaded = try ConfigurationLoader.load(path: options.configPath)
@@ -69,6 +70,7 @@ public enum DaemonLauncher {
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",
+                "sqlite.page_pool": "\(SQLitePagePool.installed ? "\(SQLitePagePool.slots) slots" : "none")",
                 "sources.added": "\(sync.added.count)", "sources.changed": "\(sync.changed.count)",
                 "sources.removed": "\(sync.removed.count)",
             ])

@@ -17,8 +17,10 @@ struct ProcessGauges: Sendable {
         set("process_resident_memory_bytes", "Resident memory size in bytes.", Self.residentBytes())
         set("process_open_fds", "Number of open file descriptors.", Self.openDescriptors())
         set("process_start_time_seconds", "Start time of the process since unix epoch in seconds.", Self.startTime)
+        let pool = Double(SQLitePagePool.bytesInUse())
         set("tidings_sqlite_memory_bytes", "Memory SQLite holds (page caches, statements, schema) across all connections.",
-            Double(sqlite3_memory_used()))
+            Double(sqlite3_memory_used()) + pool)
+        set("tidings_sqlite_page_pool_bytes", "Of that, the page-cache slots in use in the daemon's pool, outside malloc.", pool)
         let heap = MallocArenas.heap()
         set("tidings_malloc_in_use_bytes", "Bytes malloc has handed out and not had back, SQLite's included.", Double(heap.inUse))
         set("tidings_malloc_free_bytes", "Bytes freed but kept inside malloc's heaps (fragmentation when it rises).",
