@@ -57,6 +57,8 @@ extension StoreReader {
                                    arguments: [query.expression] + arguments + [count])
             }
             let beyond = try rankWithin.flatMap { count -> Int64? in
+                // A filter keeping no more articles than that keeps no more matches either.
+                if let kept = plan.keptCount, kept <= count { return nil }
                 guard let unfiltered = try matchBeyond(count, SearchPlan.allMatches, []) else { return nil }
                 return plan.filtered ? try matchBeyond(count, plan.matches, plan.arguments) : unfiltered
             }
@@ -106,8 +108,9 @@ struct SearchPlan {
     let score: String
     let order: String
     let filtered: Bool
-    /// Whether the filter's ids lead (else each match's row is read and checked).
-    let leadsByFilter: Bool
+    /// How many articles the filter keeps, when it leads (else nil: not counted to the end).
+    let keptCount: Int?
+    var leadsByFilter: Bool { keptCount != nil }
 
     init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Int) throws {
         let (conditions, arguments) = filter.conditions
@@ -115,7 +118,7 @@ struct SearchPlan {
         filtered = !conditions.isEmpty
         let joined = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?"
         guard filtered else {
-            leadsByFilter = false
+            keptCount = nil
             (matches, rows, score, order) = (Self.allMatches, joined, "articles_search.rank", "articles_search.rank")
             return
         }
@@ -124,9 +127,9 @@ struct SearchPlan {
         let kept = "SELECT id FROM articles\(index) WHERE 1\(conditions)"
         let matchCount = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
         let bound = max(1, matchCount) * filterFirstFactor
-        let keptCount = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(kept) LIMIT \(bound))", arguments: arguments) ?? 0
-        leadsByFilter = keptCount < bound
-        if leadsByFilter {
+        let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(kept) LIMIT \(bound))", arguments: arguments) ?? 0
+        keptCount = counted < bound ? counted : nil
+        if counted < bound {
             // `+` keeps SQLite from handing the ids to the index as lookups (one doclist seek each).
             let condition = " AND +articles_search.rowid IN (\(kept))"
             (matches, rows) = (Self.allMatches + condition, joined + condition)
