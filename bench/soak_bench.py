@@ -92,6 +92,7 @@ def main():
     parser.add_argument("--keep", type=int, default=150, help="max_articles per source")
     parser.add_argument("--sample", type=int, default=30)
     parser.add_argument("--story-window", default="12h", help="[stories] window (compressed like max_age)")
+    parser.add_argument("--no-stories", action="store_true", help="story grouping off (to tell its memory from the rest)")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     database = os.path.join(args.work, "soak.db")
@@ -126,8 +127,9 @@ log_level = "warning"
 # Feeds move on by hours of publishing a second: the story window is compressed like max_age,
 # so that stories leave memory as they would over weeks of real time.
 [stories]
+enabled = %s
 window = "%s"
-""" % (args.keep, args.story_window))
+""" % (args.keep, "false" if args.no_stories else "true", args.story_window))
         for number in range(args.sources):
             handle.write('\n[[source]]\nid = "s%d"\nurl = "http://127.0.0.1:%d/rolling/s%d?items=%d&new=%d&distinct=1"\n'
                          % (number, port, number, args.items, args.new))

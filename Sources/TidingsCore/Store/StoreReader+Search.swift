@@ -105,8 +105,10 @@ struct SearchPlan {
     let rows: String
     /// The arguments of the filter's conditions (after the query's).
     let arguments: StatementArguments
+    /// The score's SQL (lower is better, as FTS5 ranks) and what the hits are ordered by.
     let score: String
     let order: String
+    /// Whether the filter has any condition at all.
     let filtered: Bool
     /// How many articles the filter keeps, when it leads (else nil: not counted to the end).
     let keptCount: Int?
