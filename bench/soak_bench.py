@@ -36,8 +36,8 @@ def resident_kib(pid):
 
 def resident_by_mapping(pid):
     """Where the resident memory is, in KiB, from /proc/PID/smaps: malloc's main heap, other
-    anonymous mappings (malloc's second arena, big blocks mapped on their own, thread stacks),
-    the executable's own pages, other files, and shared memory (SQLite's WAL index)."""
+    anonymous mappings (SQLite's page pool, malloc's second arena, big blocks mapped on their own,
+    thread stacks), the executable's own pages, other files, and shared memory (SQLite's WAL index)."""
     totals, kind = {}, None
     executable = os.path.realpath("/proc/%d/exe" % pid)
     with open("/proc/%d/smaps" % pid) as smaps:

@@ -83,6 +83,10 @@ struct OperatingTests {
             // headers), the rest of its share in malloc, whose figures include it.
             let pool = samples["tidings_sqlite_page_pool_bytes{}"] ?? 0
             #expect(pool >= 4096 && pool < sqlite, "page pool \(pool), sqlite \(sqlite)")
+            // Whole slots of the size the daemon logged: a page and SQLite's header beside it.
+            let slot = run.stderr.firstMatch(of: /sqlite\.page_pool="\d+ slots of (\d+) bytes"/).flatMap { Double($0.1) } ?? 0
+            #expect(slot > 4096 && slot < 4096 + 1024 && pool.truncatingRemainder(dividingBy: slot) == 0,
+                    "slot \(slot), pool \(pool)")
             let inUse = samples["tidings_malloc_in_use_bytes{}"] ?? 0, free = samples["tidings_malloc_free_bytes{}"] ?? -1
             #expect(inUse > sqlite - pool && inUse < 4_000_000_000, "malloc in use \(inUse), sqlite \(sqlite), pool \(pool)")
             #expect(free >= 0 && free < 4_000_000_000, "malloc free \(free)")

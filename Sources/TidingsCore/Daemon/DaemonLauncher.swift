@@ -70,7 +70,7 @@ public enum DaemonLauncher {
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",
-                "sqlite.page_pool": "\(SQLitePagePool.installed ? "\(SQLitePagePool.slots) slots" : "none")",
+                "sqlite.page_pool": "\(SQLitePagePool.installed ? "\(SQLitePagePool.slots) slots of \(SQLitePagePool.slotSize) bytes" : "none")",
                 "sources.added": "\(sync.added.count)", "sources.changed": "\(sync.changed.count)",
                 "sources.removed": "\(sync.removed.count)",
             ])

@@ -28,9 +28,10 @@ enum MallocArenas {
     /// Fixes the size from which malloc maps a block of its own, unless `MALLOC_MMAP_THRESHOLD_`
     /// in the environment already says. glibc's own threshold climbs to the largest block freed
     /// so far (up to 32 MiB), so after the first big feed body the heaps grew for every big
-    /// buffer (bodies grown by realloc) and kept the holes they left: in a 45-minute soak malloc's free bytes grew 20 → 56
-    /// MiB and resident memory with them while the bytes in use stayed level; with the threshold
-    /// fixed, free bytes stayed at 10–15 MiB. Returns whether it was set.
+    /// buffer (bodies grown by realloc) and kept the holes they left: in a 45-minute soak malloc's
+    /// free bytes grew 27 → 56 MiB and resident memory with them while the bytes in use stayed
+    /// level; in a 30-minute soak with the threshold fixed, free bytes stayed at 10–27 MiB.
+    /// Returns whether it was set.
     @discardableResult
     static func fixMapThresholdUnlessConfigured() -> Bool {
         guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return false }
@@ -38,8 +39,9 @@ enum MallocArenas {
     }
 
     /// Hands the free pages inside malloc's heaps back to the kernel (`malloc_trim(0)`). glibc gives
-    /// back only the top of a heap on its own, so pages freed in the middle (SQLite's page cache
-    /// churning beside each refresh's short-lived buffers) stayed resident: the soak's live heap was
+    /// back only the top of a heap on its own, so pages freed in the middle (SQLite's page caches,
+    /// before `SQLitePagePool` took them out of malloc, churning beside each refresh's short-lived
+    /// buffers) stayed resident: the soak's live heap was
     /// 80 MiB at its peak while resident memory crept past 170 MiB. Returns whether any was released.
     @discardableResult
     static func trim() -> Bool {

@@ -14,19 +14,22 @@ enum SQLitePagePool {
     /// a store with bigger pages has its caches in malloc as before.
     static let pageSize: Int32 = 4096
     /// Room for the writer's 64 MiB cache, five readers' 2 MiB caches, the checkpointer's
-    /// and a few more: 77 MiB of address space (4,360-byte slots with SQLite 3.40), resident only as far as it was used.
+    /// and a few more: 77 MiB of address space (4,360-byte slots with SQLite 3.40), resident
+    /// only as far as it was used.
     static let slots: Int32 = 18_432
-    static let slotSize = Int(tidings_sqlite_page_slot_size(pageSize))
 
-    /// Whether the pool is SQLite's (set once, before any connection is opened).
-    nonisolated(unsafe) private(set) static var installed = false
+    /// The bytes of one slot, once the pool is SQLite's (0 before: no pool). Set once, before
+    /// any connection is opened; SQLite tells a slot's header size only before it is in use.
+    nonisolated(unsafe) private(set) static var slotSize = 0
+    static var installed: Bool { slotSize > 0 }
 
     /// Hands SQLite the pool. Must come before SQLite is first used; later (SQLite already
-    /// initialized) it changes nothing and returns false.
+    /// initialized) it changes nothing. Returns whether the pool is SQLite's.
     @discardableResult
     static func install() -> Bool {
         guard !installed else { return true }
-        installed = tidings_sqlite_page_pool(pageSize, slots) == SQLITE_OK
+        var size: Int32 = 0
+        if tidings_sqlite_page_pool(pageSize, slots, &size) == SQLITE_OK { slotSize = Int(size) }
         return installed
     }
 

@@ -50,17 +50,13 @@ extension StoreReader {
         try read { db in
             let plan = try SearchPlan(db, query: query, filter: filter, filterFirstFactor: filterFirstFactor)
             // The match just past the newest `rankWithin`, if there is one: only matches stored after it are ranked.
-            // The index alone answers first (reading each match's article row costs ten times more); only when
-            // there are more matches than that does a filter need applying, to count the matches it keeps.
-            func matchBeyond(_ count: Int, _ matches: String, _ arguments: StatementArguments) throws -> Int64? {
-                try Int64.fetchOne(db, sql: "SELECT articles_search.rowid \(matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
-                                   arguments: [query.expression] + arguments + [count])
-            }
+            // None when the plan already knows there are no more matches than that, or no more articles kept.
             let beyond = try rankWithin.flatMap { count -> Int64? in
-                // A filter keeping no more articles than that keeps no more matches either.
+                if let matches = plan.matchCount, matches <= count { return nil }
                 if let kept = plan.keptCount, kept <= count { return nil }
-                guard let unfiltered = try matchBeyond(count, SearchPlan.allMatches, []) else { return nil }
-                return plan.filtered ? try matchBeyond(count, plan.matches, plan.arguments) : unfiltered
+                return try Int64.fetchOne(
+                    db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
+                    arguments: [query.expression] + plan.arguments + [count])
             }
             var sql = """
                 SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, \(plan.score) AS score,
@@ -86,11 +82,12 @@ extension StoreReader {
 /// Without a filter, FTS5 ranks every match itself (its `rank`, sorted inside the index).
 /// A filter is applied one of two ways, whichever reads fewer rows:
 /// - **by the matches**: each match's article row is read and the filter checked on it; the
-///   cost follows the number of matches (a common word's 74,000 in a million articles: ~0.1 s).
+///   cost follows the number of matches (a common word's 74,000 in a million articles: ~0.1 s
+///   in SQLite alone).
 /// - **by the filter**: the ids the filter keeps come from the articles' indexes (a source's
 ///   date index), and each match is checked against them without reading its row; only
-///   the matches kept are scored. The cost follows what the filter keeps: a word in one
-///   source's last week went from 60 to 5 ms.
+///   the matches kept are scored. The cost follows what the filter keeps: a middling word in
+///   one source's last week took SQLite 8 ms to rank instead of 20 (`bench/cli_bench.py`'s store).
 struct SearchPlan {
     /// The weights of title and text in the score (the index's own `rank`, set by migration v10).
     static let weights = "4.0, 1.0"
@@ -110,6 +107,8 @@ struct SearchPlan {
     let order: String
     /// Whether the filter has any condition at all.
     let filtered: Bool
+    /// How many articles match, from the index alone (counted only when there is a filter to weigh).
+    let matchCount: Int?
     /// How many articles the filter keeps, when it leads (else nil: not counted to the end).
     let keptCount: Int?
     var leadsByFilter: Bool { keptCount != nil }
@@ -120,15 +119,16 @@ struct SearchPlan {
         filtered = !conditions.isEmpty
         let joined = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?"
         guard filtered else {
-            keptCount = nil
+            (matchCount, keptCount) = (nil, nil)
             (matches, rows, score, order) = (Self.allMatches, joined, "articles_search.rank", "articles_search.rank")
             return
         }
         // A source's articles by date come straight from its date index (see `articles(_:)`).
         let index = filter.source == nil ? "" : " INDEXED BY articles_by_source_date"
         let kept = "SELECT id FROM articles\(index) WHERE 1\(conditions)"
-        let matchCount = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
-        let bound = max(1, matchCount) * filterFirstFactor
+        let found = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
+        matchCount = found
+        let bound = max(1, found) * filterFirstFactor
         let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(kept) LIMIT \(bound))", arguments: arguments) ?? 0
         keptCount = counted < bound ? counted : nil
         if counted < bound {
