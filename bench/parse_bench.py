@@ -38,12 +38,15 @@ def main():
 
     rows = []
 
+    # Every entry, as the Python parsers give (the daemon keeps the first 10,000).
+    command = [args.tidings, "parse", "--max-entries", "0", args.feed]
+
     def run_tidings():
-        subprocess.run([args.tidings, "parse", args.feed], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
     # Timed: the whole process, writing its JSON to /dev/null. Counted: once, untimed.
     seconds, _ = best_of(args.runs, run_tidings)
-    output = subprocess.run([args.tidings, "parse", args.feed], check=True, stdout=subprocess.PIPE).stdout
+    output = subprocess.run(command, check=True, stdout=subprocess.PIPE).stdout
     rows.append(("tidings parse", seconds, len(json.loads(output)["entries"])))
 
     try:

@@ -22,6 +22,14 @@ struct ParseCommand: ParsableCommand {
     @Option(name: .customLong("content-type"), help: ArgumentHelp("HTTP Content-Type the document was served with.", valueName: "type"))
     var contentType: String?
 
+    @Option(name: .customLong("max-entries"),
+            help: ArgumentHelp("Entries to keep, in document order, as the daemon does; 0 keeps all.", valueName: "n"))
+    var maxEntries = ParsedFeed.maxEntries
+
+    func validate() throws {
+        guard maxEntries >= 0 else { throw ValidationError("--max-entries must be 0 (all) or more, not \(maxEntries)") }
+    }
+
     func run() throws {
         let data = try InputFile.read(file)
         let environment = ProcessInfo.processInfo.environment
@@ -31,8 +39,9 @@ struct ParseCommand: ParsableCommand {
         let documentURL = (url ?? environment["FEEDCONF_URL"]).flatMap { $0.isEmpty ? nil : URL(string: $0) }
         let type = contentType.flatMap { $0.isEmpty ? nil : $0 } ?? headerContentType
         do {
-            let feed = try FeedParser.parse(data, baseURL: documentURL, contentType: type)
-            Output.line(bytes: FeedJSON.bytes(feed))
+            let feed = try FeedParser.parse(data, baseURL: documentURL, contentType: type,
+                                             maxEntries: maxEntries == 0 ? nil : maxEntries)
+            FeedJSON.write(feed, to: Output.write(bytes:))
         } catch let error as FeedParseError {
             Output.line(JSONValue.object(["bozo": .bool(true), "bozo_exception": .string(error.description),
                                           "feed": .object([:]), "entries": .array([])]).jsonText)

@@ -6,6 +6,7 @@ final class FeedBuilder {
     /// One open element.
     private struct Element {
         let key: String
+        let name: FeedName
         let attributes: [String: String]
         let base: URL?
         let language: String?
@@ -14,6 +15,14 @@ final class FeedBuilder {
         var construct: TextConstructKind?
         /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
         var forwardsText = false
+
+        init(key: String, attributes: [String: String], base: URL?, language: String?) {
+            self.key = key
+            self.name = FeedName(key: key)
+            self.attributes = attributes
+            self.base = base
+            self.language = language
+        }
     }
 
     private let documentURL: URL?
@@ -25,17 +34,24 @@ final class FeedBuilder {
     private var feed = ParsedFeed(format: .rss20)
     private var recognized = false
     private var entry: FeedEntry?
+    /// Depth of the open entry's element; 0 when no entry is open.
     private var entryDepth = 0
+    /// Asked instead of `entry != nil`, which would copy the whole entry to look at it.
+    private var isInEntry: Bool { entryDepth > 0 }
     private var entryHasAlternateLink = false
     private var entryGuidIsLink = false
     private var feedHasAlternateLink = false
     private var person = PersonParts()
-    private var sourceDepth: Int?
+    /// Depth of an element whose content is ignored: an entry's `<source>`, or an entry past `maxEntries`.
+    private var ignoredDepth: Int?
     /// Depth of an element whose children are kept as markup (XHTML content).
     private var markupDepth: Int?
 
-    init(documentURL: URL?) {
+    private let maxEntries: Int
+
+    init(documentURL: URL?, maxEntries: Int) {
         self.documentURL = documentURL
+        self.maxEntries = maxEntries
     }
 
     func result() -> ParsedFeed? { recognized ? feed : nil }
@@ -50,6 +66,9 @@ final class FeedBuilder {
 
     var hasError: Bool { firstError != nil || rejection != nil }
 
+    /// The innermost open element's name (read in place: `stack.last` copies the element).
+    private var innermostName: FeedName? { stack.isEmpty ? nil : stack[stack.count - 1].name }
+
     private var isAtom: Bool { feed.format == .atom10 || feed.format == .atom03 }
 
     // MARK: Events
@@ -60,16 +79,19 @@ final class FeedBuilder {
     }
 
     func startElement(name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
-        let parent = stack.last
+        // The parent's fields are read in place: `stack.last` would copy the whole element.
+        let parentIndex = stack.indices.last
+        let parentBase = parentIndex.map { stack[$0].base } ?? nil
+        let parentLanguage = parentIndex.map { stack[$0].language } ?? nil
         if let markupDepth, stack.count >= markupDepth {
             stack[stack.count - 1].text += XHTMLMarkup.startTag(name, attributes: attributes)
-            stack.append(Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language))
+            stack.append(Element(key: name, attributes: attributes, base: parentBase, language: parentLanguage))
             return
         }
-        if let construct = parent?.construct, !construct.keepsChildMarkup {
+        if let parentIndex, let construct = stack[parentIndex].construct, !construct.keepsChildMarkup {
             // Markup inside a text construct that did not declare it.
-            if name == "div", parent?.text.isBlank == true {
-                var wrapper = Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language)
+            if name == "div", stack[parentIndex].text.isBlank {
+                var wrapper = Element(key: name, attributes: attributes, base: parentBase, language: parentLanguage)
                 wrapper.forwardsText = true
                 stack.append(wrapper)
                 return
@@ -78,48 +100,54 @@ final class FeedBuilder {
             markupDepth = stack.count
             stack[stack.count - 1].text = XHTMLMarkup.escape(stack[stack.count - 1].text)
                 + XHTMLMarkup.startTag(name, attributes: attributes)
-            stack.append(Element(key: name, attributes: attributes, base: parent?.base, language: parent?.language))
+            stack.append(Element(key: name, attributes: attributes, base: parentBase, language: parentLanguage))
             return
         }
         let key = FeedKey.make(namespace: namespaceURI ?? "", name: name, qualifiedName: qualifiedName ?? name)
-        let base = FeedKey.base(attributes["xml:base"], parent: parent?.base ?? documentURL)
-        var language = parent?.language
-        if let lang = attributes["xml:lang"] ?? attributes["lang"] { language = lang.isEmpty ? nil : lang }
+        // Most elements have no attributes: then no lookup (each would hash the name).
+        let base = attributes.isEmpty ? parentBase ?? documentURL
+            : FeedKey.base(attributes["xml:base"], parent: parentBase ?? documentURL)
+        var language = parentLanguage
+        if !attributes.isEmpty, let lang = attributes["xml:lang"] ?? attributes["lang"] { language = lang.isEmpty ? nil : lang }
         if stack.isEmpty, !start(root: key, qualifiedName: qualifiedName ?? name, namespace: namespaceURI ?? "",
                                  attributes: attributes, language: language) {
             return
         }
         var element = Element(key: key, attributes: attributes, base: base, language: language)
         defer { stack.append(element) }
-        if sourceDepth != nil { return }
-        switch key {
-        case "item" where entry == nil, "entry" where entry == nil:
+        if ignoredDepth != nil { return }
+        switch element.name {
+        case .item where !isInEntry && feed.entries.count >= maxEntries,
+             .entry where !isInEntry && feed.entries.count >= maxEntries:
+            droppedEntries += 1
+            ignoredDepth = stack.count + 1
+        case .item where !isInEntry, .entry where !isInEntry:
             entry = FeedEntry()
             entryDepth = stack.count + 1
             entryHasAlternateLink = false
             entryGuidIsLink = false
             if let about = attributes["rdf:about"], !about.isEmpty { entry?.id = about }
-        case "source" where entry != nil:
-            sourceDepth = stack.count + 1
-        case "author", "contributor":
+        case .source where isInEntry:
+            ignoredDepth = stack.count + 1
+        case .author, .contributor:
             person = PersonParts()
-        case "link" where attributes["href"] != nil:
+        case .link where attributes["href"] != nil:
             takeLink(attributes, base: base)
-        case "enclosure" where attributes["url"] != nil && entry != nil:
+        case .enclosure where attributes["url"] != nil && isInEntry:
             addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
                                        type: attributes["type"], length: attributes["length"]))
-        case "media:content" where attributes["url"] != nil && entry != nil,
-             "media:thumbnail" where attributes["url"] != nil && entry != nil:
+        case .mediaContent where attributes["url"] != nil && isInEntry,
+             .mediaThumbnail where attributes["url"] != nil && isInEntry:
             // Media RSS (also inside media:group).
-            let type = attributes["type"] ?? attributes["medium"] ?? (key == "media:thumbnail" ? "image" : nil)
+            let type = attributes["type"] ?? attributes["medium"] ?? (element.name == .mediaThumbnail ? "image" : nil)
             addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base), type: type,
                                        length: attributes["fileSize"]))
-        case "channel" where namespaceURI == FeedNamespace.rss090:
+        case .channel where namespaceURI == FeedNamespace.rss090:
             feed.format = .rss090
         default:
             break
         }
-        if let kind = TextConstructKind.of(key: key, attributes: attributes, isAtom: isAtom) {
+        if let kind = TextConstructKind.of(element.name, attributes: attributes, isAtom: isAtom) {
             element.construct = kind
             if kind.keepsChildMarkup { markupDepth = stack.count + 1 }
         }
@@ -147,6 +175,7 @@ final class FeedBuilder {
 
     /// Text, entities already decoded (CDATA included).
     func characters(_ string: String) {
+        if ignoredDepth != nil { return }
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
     }
 
@@ -168,7 +197,7 @@ final class FeedBuilder {
     static let maxTextBytes = 4 << 20
     /// Set when some text was cut at `maxTextBytes`.
     private(set) var truncatedText: String?
-    /// Entries past `ParsedFeed.maxEntries`, counted and dropped.
+    /// Entries past `maxEntries`, counted and not built.
     private(set) var droppedEntries = 0
 
     func endElement(name: String) {
@@ -182,22 +211,22 @@ final class FeedBuilder {
             markupDepth = nil
         }
         let depth = stack.count + 1
-        if let sourceDepth {
-            if depth == sourceDepth { self.sourceDepth = nil }
+        if let ignoredDepth {
+            if depth == ignoredDepth { self.ignoredDepth = nil }
             return
         }
-        if entry != nil, depth == entryDepth {
+        if isInEntry, depth == entryDepth {
             finishEntry()
             return
         }
-        let parentKey = stack.last?.key
-        if parentKey == "author" || parentKey == "contributor" {
-            person.take(element.key, element.text.trimmedWhitespace)
+        let parent = innermostName
+        if parent == .author || parent == .contributor {
+            person.take(element.name, element.text.trimmedWhitespace)
             return
         }
-        if entry != nil {
+        if isInEntry {
             if depth == entryDepth + 1 { assignEntryField(element) }
-        } else if parentKey == "channel" || (parentKey == "feed" && depth == 2) || (stack.count == 1 && isRDFOrRSSRoot) {
+        } else if parent == .channel || (parent == .feed && depth == 2) || (stack.count == 1 && isRDFOrRSSRoot) {
             assignFeedField(element)
         }
     }
@@ -207,45 +236,45 @@ final class FeedBuilder {
     // MARK: Fields
 
     private func assignEntryField(_ element: Element) {
-        guard entry != nil else { return }
+        guard isInEntry else { return }
         assign(element, to: &entry!)  // in place: no copy of the entry per field
     }
 
     private func assign(_ element: Element, to current: inout FeedEntry) {
         let trimmed = element.text.trimmedWhitespace
-        switch element.key {
-        case "title", "dc:title":
-            if current.title == nil || element.key == "title" { current.title = text(of: element) }
-        case "link" where element.attributes["href"] == nil:
+        switch element.name {
+        case .title, .dcTitle:
+            if current.title == nil || element.name == .title { current.title = text(of: element) }
+        case .link where element.attributes["href"] == nil:
             let rel = element.attributes["rel"]?.lowercased() ?? "alternate"
             if !trimmed.isEmpty, rel == "alternate" { current.link = FeedKey.resolve(trimmed, base: element.base) }
-        case "guid":
+        case .guid:
             if !trimmed.isEmpty {
                 current.id = trimmed
                 entryGuidIsLink = (element.attributes["isPermaLink"] ?? "true").lowercased() != "false"
             }
-        case "id", "dc:identifier":
+        case .id, .dcIdentifier:
             if !trimmed.isEmpty { current.id = trimmed }
-        case "description", "summary", "dc:description":
+        case .description, .summary, .dcDescription:
             // The second of description/summary is the fuller text (feedparser's rule).
             if current.summary == nil {
                 current.summary = text(of: element)
-            } else if current.content == nil, element.key != "dc:description" {
+            } else if current.content == nil, element.name != .dcDescription {
                 current.content = text(of: element)
             }
-        case "itunes:summary":
+        case .itunesSummary:
             if current.summary == nil { current.summary = text(of: element) }
-        case "content", "content:encoded", "xhtml:body", "body", "fullitem":
+        case .content, .contentEncoded, .xhtmlBody, .body, .fullitem:
             current.content = text(of: element)
-        case "author":
+        case .author:
             if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { current.author = display }
-        case "dc:creator", "itunes:author", "dc:author":
+        case .dcCreator, .itunesAuthor, .dcAuthor:
             if current.author == nil, !trimmed.isEmpty { current.author = trimmed }
-        case "pubDate", "published", "issued", "dcterms:issued", "dcterms:created", "created":
+        case .pubDate, .published, .issued, .dctermsIssued, .dctermsCreated, .created:
             if current.published == nil { current.published = FeedDate.parse(trimmed) }
-        case "updated", "modified", "dc:date", "dcterms:modified":
+        case .updated, .modified, .dcDate, .dctermsModified:
             if current.updated == nil { current.updated = FeedDate.parse(trimmed) }
-        case "category", "dc:subject", "tags", "itunes:keywords":
+        case .category, .dcSubject, .tags, .itunesKeywords:
             current.tags += tags(element, trimmed: trimmed)
         default:
             break
@@ -254,10 +283,10 @@ final class FeedBuilder {
 
     /// Categories: Atom `term`/`scheme`/`label`, RSS text with `domain`, and comma-separated keyword lists.
     private func tags(_ element: Element, trimmed: String) -> [FeedTag] {
-        switch element.key {
-        case "tags", "itunes:keywords":
+        switch element.name {
+        case .tags, .itunesKeywords:
             return trimmed.split(separator: ",").map { $0.trimmedWhitespace }.filter { !$0.isEmpty }.map { FeedTag(term: $0) }
-        case "dc:subject":
+        case .dcSubject:
             return trimmed.isEmpty ? [] : [FeedTag(term: trimmed)]
         default:
             let term = element.attributes["term"] ?? trimmed
@@ -269,30 +298,30 @@ final class FeedBuilder {
 
     private func assignFeedField(_ element: Element) {
         let trimmed = element.text.trimmedWhitespace
-        switch element.key {
-        case "title", "dc:title":
-            if feed.title == nil || element.key == "title" { feed.title = text(of: element) }
-        case "link" where element.attributes["href"] == nil:
+        switch element.name {
+        case .title, .dcTitle:
+            if feed.title == nil || element.name == .title { feed.title = text(of: element) }
+        case .link where element.attributes["href"] == nil:
             if !trimmed.isEmpty, !feedHasAlternateLink { feed.link = FeedKey.resolve(trimmed, base: element.base) }
-        case "description", "subtitle", "tagline", "dc:description":
+        case .description, .subtitle, .tagline, .dcDescription:
             feed.subtitle = text(of: element)
-        case "itunes:summary", "itunes:subtitle":
+        case .itunesSummary, .itunesSubtitle:
             if feed.subtitle == nil { feed.subtitle = text(of: element) }
-        case "language", "dc:language":
+        case .language, .dcLanguage:
             if !trimmed.isEmpty { feed.language = trimmed }
-        case "ttl":
+        case .ttl:
             if let minutes = Int(trimmed), minutes > 0 { feed.ttlMinutes = minutes }
-        case "id":
+        case .id:
             if !trimmed.isEmpty { feed.id = trimmed }
-        case "author":
+        case .author:
             if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { feed.author = display }
-        case "managingEditor", "dc:creator", "itunes:author", "dc:author":
+        case .managingEditor, .dcCreator, .itunesAuthor, .dcAuthor:
             if feed.author == nil, !trimmed.isEmpty { feed.author = trimmed }
-        case "updated", "modified", "lastBuildDate", "dc:date", "dcterms:modified":
+        case .updated, .modified, .lastBuildDate, .dcDate, .dctermsModified:
             if feed.updated == nil { feed.updated = FeedDate.parse(trimmed) }
-        case "pubDate", "published", "issued", "dcterms:issued":
+        case .pubDate, .published, .issued, .dctermsIssued:
             if feed.published == nil { feed.published = FeedDate.parse(trimmed) }
-        case "category", "dc:subject", "tags", "itunes:keywords":
+        case .category, .dcSubject, .tags, .itunesKeywords:
             feed.tags += tags(element, trimmed: trimmed)
         default:
             break
@@ -305,8 +334,8 @@ final class FeedBuilder {
         let href = FeedKey.resolve(attributes["href"] ?? "", base: base)
         let type = attributes["type"]?.lowercased()
         let isHTMLType = type == nil || type == "text/html" || type == "application/xhtml+xml"
-        if entry != nil {
-            if sourceDepth != nil || stack.count + 1 != entryDepth + 1 { return }
+        if isInEntry {
+            if ignoredDepth != nil || stack.count + 1 != entryDepth + 1 { return }
             if rel == "enclosure" {
                 addEnclosure(FeedEnclosure(href: href, type: attributes["type"], length: attributes["length"]))
             } else if rel == "alternate", !entryHasAlternateLink || entry?.link == nil {
@@ -315,7 +344,7 @@ final class FeedBuilder {
                     entryHasAlternateLink = isHTMLType
                 }
             }
-        } else if stack.last?.key == "feed" || stack.last?.key == "channel" {
+        } else if innermostName == .feed || innermostName == .channel {
             if rel == "alternate", !feedHasAlternateLink || feed.link == nil, isHTMLType || feed.link == nil {
                 feed.link = href
                 feedHasAlternateLink = isHTMLType
@@ -324,14 +353,10 @@ final class FeedBuilder {
     }
 
     private func finishEntry() {
-        guard var finished = entry else { return }
-        entry = nil
+        guard var finished = entry.take() else { return }  // moved out, not copied
+        entryDepth = 0
         if finished.summary == nil, let content = finished.content { finished.summary = content }
         if finished.link == nil, entryGuidIsLink, let id = finished.id { finished.link = id }
-        guard feed.entries.count < ParsedFeed.maxEntries else {
-            droppedEntries += 1
-            return
-        }
         feed.entries.append(finished)
     }
 
@@ -357,9 +382,9 @@ private struct PersonParts {
     var name: String?
     var email: String?
 
-    mutating func take(_ key: String, _ text: String) {
+    mutating func take(_ part: FeedName, _ text: String) {
         guard !text.isEmpty else { return }
-        if key == "name" { name = text } else if key == "email" { email = text }
+        if part == .name { name = text } else if part == .email { email = text }
     }
 
     var display: String? {

@@ -5,8 +5,16 @@ import Foundation
 public enum FeedJSON {
     /// The document as UTF-8 bytes.
     public static func bytes(_ feed: ParsedFeed) -> [UInt8] {
+        var whole: [UInt8] = []
+        write(feed) { whole += $0 }
+        return whole
+    }
+
+    /// Writes the document and a newline in pieces of about `FeedJSON.pieceBytes`
+    /// (one buffer, reused: a feed of 40 MB of JSON is never held whole).
+    public static func write(_ feed: ParsedFeed, to sink: ([UInt8]) -> Void) {
         var writer = JSONObjectWriter()
-        writer.reserve(feed.entries.count * 4096)
+        writer.reserve(pieceBytes + pieceBytes / 4)
         writer.open()
         writer.bool("bozo", feed.bozo)
         writer.string("bozo_exception", feed.bozoReason)
@@ -16,6 +24,7 @@ public enum FeedJSON {
         for (index, entry) in feed.entries.enumerated() {
             if index > 0 { writer.raw(",") }
             write(entry, to: &writer)
+            if writer.output.count >= pieceBytes { writer.drain(into: sink) }
         }
         writer.raw("]")
         writer.key("feed")
@@ -32,8 +41,11 @@ public enum FeedJSON {
         writer.close()
         writer.string("version", feed.format.rawValue)
         writer.close()
-        return writer.output
+        writer.raw("\n")
+        writer.drain(into: sink)
     }
+
+    static let pieceBytes = 1 << 20
 
     private static func write(_ entry: FeedEntry, to writer: inout JSONObjectWriter) {
         writer.open()
@@ -67,6 +79,12 @@ struct JSONObjectWriter {
     private var needsComma = false
 
     mutating func reserve(_ capacity: Int) { output.reserveCapacity(capacity) }
+
+    /// Hands what is written so far to `sink` and starts again in the same buffer.
+    mutating func drain(into sink: ([UInt8]) -> Void) {
+        sink(output)
+        output.removeAll(keepingCapacity: true)
+    }
 
     mutating func open() {
         output.append(0x7B)

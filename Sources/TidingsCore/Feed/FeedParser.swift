@@ -8,18 +8,21 @@ import Foundation
 /// elsewhere. No DTD is processed and no external entity is loaded. Broken
 /// documents are recovered as far as possible and flagged `bozo`.
 public enum FeedParser {
-    public static func parse(_ data: Data, baseURL: URL?, contentType: String? = nil) throws -> ParsedFeed {
+    /// Parses one document. At most `maxEntries` entries are kept, in document
+    /// order (nil keeps all); the rest are counted, not built, and make the feed `bozo`.
+    public static func parse(_ data: Data, baseURL: URL?, contentType: String? = nil,
+                             maxEntries: Int? = ParsedFeed.maxEntries) throws -> ParsedFeed {
         guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw FeedParseError.empty
         }
         if first == 0x7B || (data.starts(with: [0xEF, 0xBB, 0xBF]) && data.dropFirst(3).first(where: { $0 > 0x20 }) == 0x7B) {
-            return try JSONFeedParser.parse(data, baseURL: baseURL)
+            return try JSONFeedParser.parse(data, baseURL: baseURL, maxEntries: maxEntries ?? .max)
         }
-        let decoded = FeedTextDecoder.decode(data, httpCharset: ContentType.charset(contentType))
+        let decoded = FeedTextDecoder.decode([UInt8](data), httpCharset: ContentType.charset(contentType), markup: .xml)
         var preprocessor = XMLPreprocessor()
         let xml = preprocessor.process(decoded.utf8)
 
-        let builder = FeedBuilder(documentURL: baseURL)
+        let builder = FeedBuilder(documentURL: baseURL, maxEntries: maxEntries ?? .max)
         xml.withUnsafeBufferPointer { FeedXMLScanner.scan($0, into: builder) }
         builder.closeOpenElements()
         if let rejection = builder.rejection { throw rejection }
@@ -39,7 +42,7 @@ public enum FeedParser {
             preprocessor.problem,
             xmlError.map { "not well-formed XML at line \($0.line), column \($0.column): \($0.problem)" },
             builder.truncatedText,
-            ParsedFeed.entriesProblem(dropped: builder.droppedEntries),
+            ParsedFeed.entriesProblem(kept: feed.entries.count, dropped: builder.droppedEntries),
             ContentType.problem(contentType),
         ].compactMap { $0 }
         feed.bozo = !problems.isEmpty

@@ -25,10 +25,6 @@ enum FeedTextDecoder {
         var problem: String?
     }
 
-    static func decode(_ data: Data, httpCharset: String?) -> Decoded {
-        decode([UInt8](data), httpCharset: httpCharset, markup: .xml)
-    }
-
     static func decode(_ bytes: [UInt8], httpCharset: String?, markup: Markup) -> Decoded {
         var body = bytes[...]
         var fromBOM: String?
@@ -197,7 +193,7 @@ enum UTF8Validation {
             while index < count {
                 let byte = buffer[index]
                 if byte < 0x80 {
-                    index += 1
+                    index = ByteScan.firstNonASCII(in: buffer, from: index + 1, to: count)
                     continue
                 }
                 let length: Int

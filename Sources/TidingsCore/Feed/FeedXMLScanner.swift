@@ -168,7 +168,7 @@ struct FeedXMLScanner {
 
     private mutating func text() {
         let start = index
-        while index < bytes.count, bytes[index] != 0x3C { index += 1 }
+        index = ByteScan.first(0x3C, in: bytes, from: index, to: bytes.count)
         if open.isEmpty {
             if bytes[start..<index].contains(where: { !isSpace($0) }) { fail(rootClosed ? .contentAfterRoot : .textOutsideRoot, at: start) }
             return
@@ -183,8 +183,7 @@ struct FeedXMLScanner {
         let end: Int
         if quote == 0x22 || quote == 0x27 {
             start = index + 1
-            var cursor = start
-            while cursor < bytes.count, bytes[cursor] != quote { cursor += 1 }
+            let cursor = ByteScan.first(quote, in: bytes, from: start, to: bytes.count)
             end = cursor
             index = min(cursor + 1, bytes.count)
             if cursor >= bytes.count { fail(.unclosedAttribute, at: cursor) }
@@ -204,17 +203,9 @@ struct FeedXMLScanner {
 
     /// The text of `start..<end` with CR/CRLF made LF and references decoded (not in CDATA).
     private func string(_ start: Int, _ end: Int, decodeReferences: Bool = true) -> String {
-        var needsWork = false
-        var cursor = start
-        while cursor < end {
-            let byte = bytes[cursor]
-            if (byte == 0x26 && decodeReferences) || byte == 0x0D {
-                needsWork = true
-                break
-            }
-            cursor += 1
-        }
-        guard needsWork else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+        var cursor = decodeReferences ? ByteScan.first(0x26, or: 0x0D, in: bytes, from: start, to: end)
+            : ByteScan.first(0x0D, in: bytes, from: start, to: end)
+        guard cursor < end else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
         var output = [UInt8]()
         output.reserveCapacity(end - start)
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<cursor]))
@@ -224,12 +215,17 @@ struct FeedXMLScanner {
                 output.append(0x0A)
                 cursor += cursor + 1 < end && bytes[cursor + 1] == 0x0A ? 2 : 1
             } else if byte == 0x26, decodeReferences, let (scalar, length) = reference(at: cursor, end: end) {
-                output.append(contentsOf: String(Character(scalar)).utf8)
+                UTF8.encode(scalar) { output.append($0) }
                 cursor += length
             } else {
                 output.append(byte)
                 cursor += 1
             }
+            // Copy the run up to the next byte that needs work in one go.
+            let next = decodeReferences ? ByteScan.first(0x26, or: 0x0D, in: bytes, from: cursor, to: end)
+                : ByteScan.first(0x0D, in: bytes, from: cursor, to: end)
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<next]))
+            cursor = next
         }
         return String(decoding: output, as: UTF8.self)
     }
@@ -243,16 +239,30 @@ struct FeedXMLScanner {
         let length = cursor + 1 - start
         if body[0] == 0x23 {
             let isHex = body.count > 1 && (body[1] == 0x78 || body[1] == 0x58)
-            let digits = String(decoding: UnsafeBufferPointer(rebasing: body[(isHex ? 2 : 1)...]), as: UTF8.self)
-            guard let value = UInt32(digits, radix: isHex ? 16 : 10), let scalar = Unicode.Scalar(value) else { return nil }
+            let digits = body[(isHex ? 2 : 1)...]
+            guard !digits.isEmpty else { return nil }
+            var value: UInt32 = 0
+            for byte in digits {
+                let digit: UInt32
+                switch byte {
+                case 0x30...0x39: digit = UInt32(byte - 0x30)
+                case 0x61...0x66 where isHex: digit = UInt32(byte - 0x61 + 10)
+                case 0x41...0x46 where isHex: digit = UInt32(byte - 0x41 + 10)
+                default: return nil
+                }
+                let (shifted, overflow) = value.multipliedReportingOverflow(by: isHex ? 16 : 10)
+                guard !overflow else { return nil }
+                value = shifted + digit
+            }
+            guard let scalar = Unicode.Scalar(value) else { return nil }
             return (scalar, length)
         }
-        switch String(decoding: body, as: UTF8.self) {
-        case "lt": return ("<", length)
-        case "gt": return (">", length)
-        case "amp": return ("&", length)
-        case "quot": return ("\"", length)
-        case "apos": return ("'", length)
+        switch (body.count, body[0], body[body.count - 1]) {
+        case (2, 0x6C, 0x74): return ("<", length)  // lt
+        case (2, 0x67, 0x74): return (">", length)  // gt
+        case (3, 0x61, 0x70) where body[1] == 0x6D: return ("&", length)  // amp
+        case (4, 0x71, 0x74) where body[1] == 0x75 && body[2] == 0x6F: return ("\"", length)  // quot
+        case (4, 0x61, 0x73) where body[1] == 0x70 && body[2] == 0x6F: return ("'", length)  // apos
         default: return nil
         }
     }
@@ -266,8 +276,9 @@ struct FeedXMLScanner {
     }
 
     private func split(_ qualified: String) -> (prefix: String, local: String) {
-        guard let colon = qualified.firstIndex(of: ":") else { return ("", qualified) }
-        return (String(qualified[..<colon]), String(qualified[qualified.index(after: colon)...]))
+        // By bytes: a Character search would run grapheme breaking on every name.
+        guard let colon = qualified.utf8.firstIndex(of: 0x3A) else { return ("", qualified) }
+        return (String(qualified[..<colon]), String(qualified[qualified.utf8.index(after: colon)...]))
     }
 
     /// The namespace bound to `prefix` ("" for the default namespace), innermost first.
@@ -303,19 +314,19 @@ struct FeedXMLScanner {
     }
 
     private func find(_ a: UInt8, _ b: UInt8, from start: Int) -> Int? {
-        var cursor = start
+        var cursor = ByteScan.first(a, in: bytes, from: start, to: bytes.count - 1)
         while cursor + 1 < bytes.count {
-            if bytes[cursor] == a, bytes[cursor + 1] == b { return cursor }
-            cursor += 1
+            if bytes[cursor + 1] == b { return cursor }
+            cursor = ByteScan.first(a, in: bytes, from: cursor + 1, to: bytes.count - 1)
         }
         return nil
     }
 
     private func find(_ a: UInt8, _ b: UInt8, _ c: UInt8, from start: Int) -> Int? {
-        var cursor = start
+        var cursor = ByteScan.first(a, in: bytes, from: start, to: bytes.count - 2)
         while cursor + 2 < bytes.count {
-            if bytes[cursor] == a, bytes[cursor + 1] == b, bytes[cursor + 2] == c { return cursor }
-            cursor += 1
+            if bytes[cursor + 1] == b, bytes[cursor + 2] == c { return cursor }
+            cursor = ByteScan.first(a, in: bytes, from: cursor + 1, to: bytes.count - 2)
         }
         return nil
     }

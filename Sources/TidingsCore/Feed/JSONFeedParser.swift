@@ -2,7 +2,7 @@ import Foundation
 
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org) into the same `ParsedFeed`.
 enum JSONFeedParser {
-    static func parse(_ data: Data, baseURL: URL?) throws -> ParsedFeed {
+    static func parse(_ data: Data, baseURL: URL?, maxEntries: Int) throws -> ParsedFeed {
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
@@ -28,10 +28,10 @@ enum JSONFeedParser {
             feed.bozoReason = "no JSON Feed \"version\""
         }
         let items = (root["items"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
-        for item in items.prefix(ParsedFeed.maxEntries) {
+        for item in items.prefix(maxEntries) {
             feed.entries.append(entry(item, base: base))
         }
-        if let problem = ParsedFeed.entriesProblem(dropped: items.count - feed.entries.count) {
+        if let problem = ParsedFeed.entriesProblem(kept: feed.entries.count, dropped: items.count - feed.entries.count) {
             feed.bozo = true
             feed.bozoReason = feed.bozoReason ?? problem
         }

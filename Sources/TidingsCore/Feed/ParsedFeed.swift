@@ -136,8 +136,8 @@ extension ParsedFeed {
     /// practice): no real feed lists more, and a hostile one must not fill the store.
     public static let maxEntries = 10_000
 
-    /// The problem to report when `dropped` entries went past `maxEntries`.
-    static func entriesProblem(dropped: Int) -> String? {
-        dropped > 0 ? "the feed lists \(maxEntries + dropped) entries; only the first \(maxEntries) are read" : nil
+    /// The problem to report when `dropped` entries went past the `kept` ones.
+    static func entriesProblem(kept: Int, dropped: Int) -> String? {
+        dropped > 0 ? "the feed lists \(kept + dropped) entries; only the first \(kept) are read" : nil
     }
 }

@@ -12,15 +12,15 @@ struct TextConstructKind: Equatable {
 
     /// The kind for an element that is a text construct, from its `type`/`mode`
     /// attributes and the element's default; nil for other elements.
-    static func of(key: String, attributes: [String: String], isAtom: Bool) -> TextConstructKind? {
+    static func of(_ name: FeedName, attributes: [String: String], isAtom: Bool) -> TextConstructKind? {
         let fallback: TextConstructKind
-        switch key {
-        case "title", "subtitle", "tagline", "summary", "content", "itunes:summary", "itunes:subtitle", "info",
-             "rights", "copyright", "dc:title":
+        switch name {
+        case .title, .subtitle, .tagline, .summary, .content, .itunesSummary, .itunesSubtitle, .info, .rights, .copyright,
+             .dcTitle:
             fallback = .plain
-        case "description", "dc:description", "content:encoded", "fullitem", "body":
+        case .description, .dcDescription, .contentEncoded, .fullitem, .body:
             fallback = .html
-        case "xhtml:body":
+        case .xhtmlBody:
             fallback = .xhtml
         default:
             return nil

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Makes real-world feed XML safe and digestible for a strict XML parser,
 /// without changing what it says:
 ///
@@ -30,19 +32,21 @@ struct XMLPreprocessor {
             note("content before the first tag was dropped")
             copy.replace(0, upTo: firstTag, with: input[..<firstTag].filter { $0 == 0x0A })  // keep line numbers
         }
-        var index = firstTag
-        while index < count {
-            let byte = input[index]
-            if byte == 0x3C {  // '<'
-                index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
-            } else if byte == 0x26 {  // '&'
-                index = reference(input, at: index, copy: &copy)
-            } else if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D {
-                note("a control character that XML does not allow was dropped")
-                copy.replace(index, upTo: index + 1, with: [])
-                index += 1
-            } else {
-                index += 1
+        input.withUnsafeBufferPointer { buffer in
+            var index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: buffer, from: firstTag, to: count)
+            while index < count {
+                let byte = buffer[index]
+                if byte == 0x3C {  // '<'
+                    index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
+                } else if byte == 0x26 {  // '&'
+                    index = XMLPreprocessor.wellFormedReferenceEnd(buffer, at: index)
+                        ?? reference(input, at: index, copy: &copy)
+                } else {
+                    note("a control character that XML does not allow was dropped")
+                    copy.replace(index, upTo: index + 1, with: [])
+                    index += 1
+                }
+                index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: buffer, from: index, to: count)
             }
         }
         return copy.finish()
@@ -50,11 +54,46 @@ struct XMLPreprocessor {
 
     private func needsWork(_ input: [UInt8]) -> Bool {
         if let first = input.first, first != 0x3C { return true }
-        for byte in input where byte == 0x26 || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) {
-            return true
+        let found = input.withUnsafeBufferPointer { buffer in
+            ByteScan.first(0x26, or: 0x26, orForbiddenControlIn: buffer, from: 0, to: buffer.count) < buffer.count
         }
         // A DOCTYPE needs removing even without references.
-        return input.count > 9 && containsDoctype(input)
+        return found || (input.count > 9 && containsDoctype(input))
+    }
+
+    /// The index after the reference at `start` when it is one XML reads as it is
+    /// (`&lt;`, `&amp;`, `&#8212;`, `&#x2014;` ...: the common case), else nil.
+    private static func wellFormedReferenceEnd(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        var cursor = start + 1
+        guard cursor < bytes.count else { return nil }
+        if bytes[cursor] == 0x23 {  // '#'
+            cursor += 1
+            let isHex = cursor < bytes.count && bytes[cursor] == 0x78  // 'x' (an upper-case X is repaired)
+            if isHex { cursor += 1 }
+            var value: UInt32 = 0
+            let digitsStart = cursor
+            while cursor < bytes.count, cursor - digitsStart < 7 {
+                let byte = bytes[cursor]
+                let digit: UInt32
+                switch byte {
+                case 0x30...0x39: digit = UInt32(byte - 0x30)
+                case 0x61...0x66 where isHex: digit = UInt32(byte - 0x61 + 10)
+                case 0x41...0x46 where isHex: digit = UInt32(byte - 0x41 + 10)
+                default: digit = 99
+                }
+                guard digit < 99 else { break }
+                value = value * (isHex ? 16 : 10) + digit
+                cursor += 1
+            }
+            guard cursor > digitsStart, cursor < bytes.count, bytes[cursor] == 0x3B, isXMLChar(value) else { return nil }
+            return cursor + 1
+        }
+        for name: StaticString in ["lt;", "gt;", "amp;", "quot;", "apos;"] {
+            let length = name.utf8CodeUnitCount
+            guard cursor + length <= bytes.count else { continue }
+            if memcmp(bytes.baseAddress! + cursor, name.utf8Start, length) == 0 { return cursor + length }
+        }
+        return nil
     }
 
     private func containsDoctype(_ input: [UInt8]) -> Bool {
@@ -76,15 +115,15 @@ struct XMLPreprocessor {
     private mutating func skipSpecial(_ input: [UInt8], at start: Int, copy: inout LazyCopy) -> Int? {
         guard start + 1 < input.count else { return nil }
         if input[start + 1] == 0x3F {  // <? ... ?>
-            let end = find(Array("?>".utf8), in: input, from: start + 2) ?? input.count
+            let end = find("?>", in: input, from: start + 2) ?? input.count
             return min(end + 2, input.count)
         }
         guard input[start + 1] == 0x21 else { return nil }  // <!
         if hasPrefix("<!--", input, at: start) {
-            return find(Array("-->".utf8), in: input, from: start + 4).map { $0 + 3 } ?? input.count
+            return find("-->", in: input, from: start + 4).map { $0 + 3 } ?? input.count
         }
         if hasPrefix("<![CDATA[", input, at: start) {
-            return find(Array("]]>".utf8), in: input, from: start + 9).map { $0 + 3 } ?? input.count
+            return find("]]>", in: input, from: start + 9).map { $0 + 3 } ?? input.count
         }
         if hasPrefix("<!DOCTYPE", input, at: start) || hasPrefix("<!doctype", input, at: start) {
             let end = skipDoctype(input, at: start)
@@ -164,7 +203,7 @@ struct XMLPreprocessor {
         let text = String(decoding: name, as: UTF8.self)
         let after = index + 1
         if text.hasPrefix("#") {
-            if let scalar = numericScalar(text), isXMLChar(scalar) {
+            if let scalar = numericScalar(text), XMLPreprocessor.isXMLChar(scalar) {
                 if text.hasPrefix("#X") {  // XML wants a lower-case x
                     copy.replace(start, upTo: after, with: Array("&#x\(text.dropFirst(2));".utf8))
                 }
@@ -211,24 +250,29 @@ struct XMLPreprocessor {
         return UInt32(digits, radix: 10)
     }
 
-    private func isXMLChar(_ value: UInt32) -> Bool {
+    private static func isXMLChar(_ value: UInt32) -> Bool {
         value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
             || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
     }
 
-    private func hasPrefix(_ prefix: String, _ input: [UInt8], at start: Int) -> Bool {
-        let bytes = Array(prefix.utf8)
-        return start + bytes.count <= input.count && input[start..<(start + bytes.count)].elementsEqual(bytes)
+    private func hasPrefix(_ prefix: StaticString, _ input: [UInt8], at start: Int) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard start + count <= input.count else { return false }
+        return input.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, prefix.utf8Start, count) == 0 }
     }
 
-    private func find(_ needle: [UInt8], in input: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, input.count >= needle.count, start <= input.count - needle.count else { return nil }
-        var index = start
-        while index <= input.count - needle.count {
-            if input[index] == first, input[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+    private func find(_ needle: StaticString, in input: [UInt8], from start: Int) -> Int? {
+        let count = needle.utf8CodeUnitCount
+        let first = needle.utf8Start.pointee
+        return input.withUnsafeBufferPointer { buffer in
+            let last = buffer.count - count  // the last index where the needle fits
+            var index = ByteScan.first(first, in: buffer, from: start, to: last + 1)
+            while index <= last {
+                if memcmp(buffer.baseAddress! + index, needle.utf8Start, count) == 0 { return index }
+                index = ByteScan.first(first, in: buffer, from: index + 1, to: last + 1)
+            }
+            return nil
         }
-        return nil
     }
 }
 

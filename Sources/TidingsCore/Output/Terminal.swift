@@ -31,11 +31,19 @@ public enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// Writes `bytes` and a newline to stdout.
-    public static func line(bytes: [UInt8]) {
-        var data = Data(bytes)
-        data.append(0x0A)
-        FileHandle.standardOutput.write(data)
+    /// Writes `bytes` to stdout as they are, without copying them.
+    public static func write(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // a closed pipe: nothing more can be said
+                }
+                offset += written
+            }
+        }
     }
 
     public static func error(_ text: String) {

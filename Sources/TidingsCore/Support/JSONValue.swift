@@ -87,12 +87,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         text.withUTF8 { bytes in
             // Copy runs that need no escaping in one go.
             var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+            var index = ByteScan.firstNeedingJSONEscape(in: bytes, from: 0, to: bytes.count)
+            while index < bytes.count {
                 if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+                escape(bytes[index], to: &output)
                 runStart = index + 1
-                escape(byte, to: &output)
+                index = ByteScan.firstNeedingJSONEscape(in: bytes, from: runStart, to: bytes.count)
             }
             if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
@@ -101,17 +101,20 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
     private static func escape(_ byte: UInt8, to output: inout [UInt8]) {
         switch byte {
-        case 0x22: output.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: output.append(contentsOf: [0x5C, 0x6E])
-        case 0x0D: output.append(contentsOf: [0x5C, 0x72])
-        case 0x09: output.append(contentsOf: [0x5C, 0x74])
+        case 0x22, 0x5C: output.append(0x5C); output.append(byte)
+        case 0x0A: output.append(0x5C); output.append(0x6E)
+        case 0x0D: output.append(0x5C); output.append(0x72)
+        case 0x09: output.append(0x5C); output.append(0x74)
         case 0x00..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            output.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            // \u00XX
+            for code: UInt8 in [0x5C, 0x75, 0x30, 0x30] { output.append(code) }
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0x0F))
         default: output.append(byte)
         }
     }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
 
     public static func parse(_ text: String) -> JSONValue? {
         try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))

@@ -33,6 +33,26 @@ enum HTMLPolicy {
 
     /// Attributes whose value is a URL: resolved, and emptied when the scheme is not safe.
     static let urlAttributes: Set<String> = ["href", "src", "cite", "longdesc", "poster", "background", "usemap"]
+
+    /// What the sanitizer does with an element, found with one lookup.
+    struct ElementRule {
+        /// Kept (with its safe attributes); otherwise its tags are dropped.
+        var isAllowed = false
+        /// Dropped with everything inside it.
+        var isRemovedWithContent = false
+        /// Has no end tag and no content.
+        var isVoid = false
+    }
+
+    static func rule(for name: String) -> ElementRule { rules[name] ?? ElementRule() }
+
+    private static let rules: [String: ElementRule] = {
+        var rules: [String: ElementRule] = [:]
+        for name in allowedElements { rules[name, default: ElementRule()].isAllowed = true }
+        for name in removedWithContent { rules[name, default: ElementRule()].isRemovedWithContent = true }
+        for name in voidElements { rules[name, default: ElementRule()].isVoid = true }
+        return rules
+    }()
 }
 
 /// Keeps only harmless declarations of a `style` attribute (after feedparser's rules).

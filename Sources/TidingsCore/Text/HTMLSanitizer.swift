@@ -41,25 +41,34 @@ public struct HTMLSanitizer {
             case .rawText(let bytes):
                 output.append(contentsOf: bytes)
             case .startTag(let name, let attributes, let selfClosing):
-                if HTMLPolicy.removedWithContent.contains(name) {
-                    if !selfClosing, !HTMLPolicy.voidElements.contains(name) { skipping = (name, 1) }
+                let rule = HTMLPolicy.rule(for: name)
+                if rule.isRemovedWithContent {
+                    if !selfClosing, !rule.isVoid { skipping = (name, 1) }
                     continue
                 }
-                guard HTMLPolicy.allowedElements.contains(name) else { continue }
+                guard rule.isAllowed else { continue }
                 output.append(0x3C)
                 output.append(contentsOf: name.utf8)
-                var seen = Set<String>()
                 // Sorted, as the Universal Feed Parser does: stable output for equal input.
-                for (attribute, value) in attributes.sorted(by: { $0.0 < $1.0 }) where seen.insert(attribute).inserted {
+                // The first of repeated attributes counts (a stable sort keeps it first).
+                let sorted = attributes.count > 1 ? attributes.sorted(by: { $0.0 < $1.0 }) : attributes
+                for (position, (attribute, value)) in sorted.enumerated() where position == 0 || sorted[position - 1].0 != attribute {
                     guard let safe = sanitizedAttribute(attribute, value: value, element: name) else { continue }
-                    output.append(contentsOf: " \(attribute)=\"".utf8)
+                    output.append(0x20)
+                    output.append(contentsOf: attribute.utf8)
+                    output.append(0x3D)
+                    output.append(0x22)
                     output.append(contentsOf: safe.utf8)
                     output.append(0x22)
                 }
-                output.append(contentsOf: HTMLPolicy.voidElements.contains(name) ? " />".utf8 : ">".utf8)
+                output.append(contentsOf: rule.isVoid ? " />".utf8 : ">".utf8)
             case .endTag(let name):
-                guard HTMLPolicy.allowedElements.contains(name), !HTMLPolicy.voidElements.contains(name) else { continue }
-                output.append(contentsOf: "</\(name)>".utf8)
+                let rule = HTMLPolicy.rule(for: name)
+                guard rule.isAllowed, !rule.isVoid else { continue }
+                output.append(0x3C)
+                output.append(0x2F)
+                output.append(contentsOf: name.utf8)
+                output.append(0x3E)
             case .comment:
                 continue
             }
@@ -71,17 +80,23 @@ public struct HTMLSanitizer {
     /// reference becomes `&amp;`.
     private func appendText(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
         var runStart = bytes.startIndex
-        var index = bytes.startIndex
+        var index = HTMLSanitizer.nextLessThanOrAmpersand(in: bytes, from: bytes.startIndex)
         while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == 0x3C || (byte == 0x26 && !HTMLSanitizer.startsKnownReference(bytes, at: index)) {
+            if byte == 0x3C || !HTMLSanitizer.startsKnownReference(bytes, at: index) {
                 output.append(contentsOf: bytes[runStart..<index])
                 output.append(contentsOf: byte == 0x3C ? "&lt;".utf8 : "&amp;".utf8)
                 runStart = index + 1
             }
-            index += 1
+            index = HTMLSanitizer.nextLessThanOrAmpersand(in: bytes, from: index + 1)
         }
         output.append(contentsOf: bytes[runStart..<bytes.endIndex])
+    }
+
+    private static func nextLessThanOrAmpersand(in bytes: ArraySlice<UInt8>, from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            ByteScan.first(0x3C, or: 0x26, in: buffer, from: start - bytes.startIndex, to: buffer.count) + bytes.startIndex
+        }
     }
 
     /// The attribute's value ready to write between double quotes, or nil to drop it.

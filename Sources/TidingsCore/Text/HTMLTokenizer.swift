@@ -22,8 +22,7 @@ struct HTMLTokenizer {
         guard index < bytes.count else { return nil }
         if bytes[index] == 0x3C, let token = markup() { return token }
         let start = index
-        index += 1
-        while index < bytes.count, bytes[index] != 0x3C { index += 1 }
+        index = bytes.withUnsafeBufferPointer { ByteScan.first(0x3C, in: $0, from: start + 1, to: $0.count) }
         return .text(bytes[start..<index])
     }
 
@@ -93,8 +92,13 @@ struct HTMLTokenizer {
 
     private func readName(_ cursor: inout Int) -> String {
         let start = cursor
-        while cursor < bytes.count, isNameByte(bytes[cursor]) { cursor += 1 }
-        return String(decoding: bytes[start..<cursor], as: UTF8.self).lowercased()
+        var isLowercase = true
+        while cursor < bytes.count, isNameByte(bytes[cursor]) {
+            if bytes[cursor] >= 0x41 && bytes[cursor] <= 0x5A { isLowercase = false }
+            cursor += 1
+        }
+        let name = String(decoding: bytes[start..<cursor], as: UTF8.self)
+        return isLowercase ? name : name.lowercased()
     }
 
     private func readAttributeName(_ cursor: inout Int) -> String {

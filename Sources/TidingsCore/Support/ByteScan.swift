@@ -1,0 +1,71 @@
+/// Finding bytes in UTF-8 buffers sixteen at a time. The parsers spend most of
+/// their time looking for the next byte that matters ('<', '&', a quote, a
+/// control character) across long runs that hold none.
+enum ByteScan {
+    private typealias Block = SIMD16<UInt8>
+
+    /// The first index in `start..<end` holding `byte`, else `end`.
+    @inline(__always)
+    static func first(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end, block: { $0 .== Block(repeating: byte) }, byte: { $0 == byte })
+    }
+
+    /// The first index in `start..<end` holding `a` or `b`, else `end`.
+    @inline(__always)
+    static func first(_ a: UInt8, or b: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end,
+              block: { ($0 .== Block(repeating: a)) .| ($0 .== Block(repeating: b)) },
+              byte: { $0 == a || $0 == b })
+    }
+
+    /// The first index in `start..<end` holding `a`, `b` or `c`, else `end`.
+    @inline(__always)
+    static func first(_ a: UInt8, or b: UInt8, or c: UInt8, in bytes: UnsafeBufferPointer<UInt8>,
+                      from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end,
+              block: { ($0 .== Block(repeating: a)) .| ($0 .== Block(repeating: b)) .| ($0 .== Block(repeating: c)) },
+              byte: { $0 == a || $0 == b || $0 == c })
+    }
+
+    /// The first index in `start..<end` holding `a`, `b`, or a byte below 0x20
+    /// other than tab, line feed and carriage return (a character XML forbids), else `end`.
+    @inline(__always)
+    static func first(_ a: UInt8, or b: UInt8, orForbiddenControlIn bytes: UnsafeBufferPointer<UInt8>,
+                      from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end,
+              block: { block in
+                  let control = (block .< Block(repeating: 0x20)) .& (block .!= Block(repeating: 0x09))
+                      .& (block .!= Block(repeating: 0x0A)) .& (block .!= Block(repeating: 0x0D))
+                  return control .| (block .== Block(repeating: a)) .| (block .== Block(repeating: b))
+              },
+              byte: { $0 == a || $0 == b || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) })
+    }
+
+    /// The first index in `start..<end` whose byte is not ASCII, else `end`.
+    @inline(__always)
+    static func firstNonASCII(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end, block: { $0 .>= Block(repeating: 0x80) }, byte: { $0 >= 0x80 })
+    }
+
+    /// The first index in `start..<end` whose byte JSON must escape (`"`, `\`, or below 0x20), else `end`.
+    @inline(__always)
+    static func firstNeedingJSONEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        first(in: bytes, from: start, to: end,
+              block: { ($0 .< Block(repeating: 0x20)) .| ($0 .== Block(repeating: 0x22)) .| ($0 .== Block(repeating: 0x5C)) },
+              byte: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+    }
+
+    @inline(__always)
+    private static func first(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int,
+                              block matches: (Block) -> SIMDMask<SIMD16<Int8>>, byte: (UInt8) -> Bool) -> Int {
+        guard let base = bytes.baseAddress else { return end }
+        var index = start
+        while index + 16 <= end {
+            let block = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
+            if any(matches(block)) { break }
+            index += 16
+        }
+        while index < end, !byte(base[index]) { index += 1 }
+        return index
+    }
+}
