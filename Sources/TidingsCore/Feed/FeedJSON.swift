@@ -21,9 +21,9 @@ public enum FeedJSON {
         writer.string("encoding", feed.encoding)
         writer.key("entries")
         writer.raw("[")
-        for (index, entry) in feed.entries.enumerated() {
+        for index in feed.entries.indices {
             if index > 0 { writer.raw(",") }
-            write(entry, to: &writer)
+            write(feed.entries[index], to: &writer)
             if writer.output.count >= pieceBytes { writer.drain(into: sink) }
         }
         writer.raw("]")
@@ -102,33 +102,36 @@ struct JSONObjectWriter {
         needsComma = text.utf8Start.pointee != 0x5B  // after "[" no comma is due
     }
 
-    mutating func key(_ name: String) {
+    /// Keys are literals that need no escaping: written as they are.
+    mutating func key(_ name: StaticString) {
         if needsComma { output.append(0x2C) }
-        JSONValue.writeString(name, to: &output)
+        output.append(0x22)
+        output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        output.append(0x22)
         output.append(0x3A)
         needsComma = false
     }
 
-    mutating func string(_ name: String, _ value: String?) {
+    mutating func string(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
         JSONValue.writeString(value, to: &output)
         needsComma = true
     }
 
-    mutating func nullableString(_ name: String, _ value: String?) {
+    mutating func nullableString(_ name: StaticString, _ value: String?) {
         key(name)
         if let value { JSONValue.writeString(value, to: &output) } else { output.append(contentsOf: "null".utf8) }
         needsComma = true
     }
 
-    mutating func bool(_ name: String, _ value: Bool) {
+    mutating func bool(_ name: StaticString, _ value: Bool) {
         key(name)
         output.append(contentsOf: (value ? "true" : "false").utf8)
         needsComma = true
     }
 
-    mutating func date(_ name: String, _ value: Date?) {
+    mutating func date(_ name: StaticString, _ value: Date?) {
         guard let value else { return }
         string(name, ISO8601.string(value))
     }
