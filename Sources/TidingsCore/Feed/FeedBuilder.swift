@@ -174,6 +174,17 @@ final class FeedBuilder {
     }
 
     /// Text, entities already decoded (CDATA included).
+    /// False when text would be dropped or trimmed away unread: anything inside an
+    /// ignored element, and whitespace before an element's first text outside
+    /// markup (whatever reads such text trims it). The scanner then makes no string.
+    func needsText(isBlank: Bool) -> Bool {
+        if ignoredDepth != nil { return false }
+        guard isBlank, markupDepth == nil else { return true }
+        var index = stack.count - 1
+        while index > 0, stack[index].forwardsText { index -= 1 }
+        return index >= 0 && !stack[index].text.isEmpty
+    }
+
     func characters(_ string: String) {
         if ignoredDepth != nil { return }
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)

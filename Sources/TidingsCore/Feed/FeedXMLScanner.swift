@@ -169,11 +169,12 @@ struct FeedXMLScanner {
     private mutating func text() {
         let start = index
         index = ByteScan.first(0x3C, in: bytes, from: index, to: bytes.count)
+        let isBlank = !bytes[start..<index].contains(where: { !isSpace($0) })
         if open.isEmpty {
-            if bytes[start..<index].contains(where: { !isSpace($0) }) { fail(rootClosed ? .contentAfterRoot : .textOutsideRoot, at: start) }
+            if !isBlank { fail(rootClosed ? .contentAfterRoot : .textOutsideRoot, at: start) }
             return
         }
-        builder.characters(string(start, index))
+        if builder.needsText(isBlank: isBlank) { builder.characters(string(start, index)) }
     }
 
     private mutating func attributeValue() -> String {
