@@ -41,4 +41,24 @@ struct FeedLimitsTests {
         #expect(feed.entries.first?.id == "0" && feed.entries.last?.id == "9999", "document order is kept")
         #expect(feed.bozoReason == "the feed lists 150000 entries; only the first 10000 are read")
     }
+
+    @Test("the entry limit is a parameter: a smaller one keeps that many, nil keeps all", arguments: ["xml", "json"])
+    func entryLimitParameter(format: String) throws {
+        let data: Data
+        if format == "xml" {
+            data = Data(("<rss version=\"2.0\"><channel><title>t</title>"
+                + (0..<12).map { "<item><guid>\($0)</guid><title>Item \($0)</title><source url=\"https://x.example/\">s</source></item>" }.joined()
+                + "</channel></rss>").utf8)
+        } else {
+            data = Data(("{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"t\",\"items\":["
+                + (0..<12).map { "{\"id\":\"\($0)\",\"title\":\"Item \($0)\"}" }.joined(separator: ",") + "]}").utf8)
+        }
+        let five = try FeedParser.parse(data, baseURL: nil, maxEntries: 5)
+        #expect(five.entries.map(\.id) == ["0", "1", "2", "3", "4"])
+        #expect(five.entries.last?.title?.value == "Item 4")
+        #expect(five.bozoReason == "the feed lists 12 entries; only the first 5 are read")
+        let all = try FeedParser.parse(data, baseURL: nil, maxEntries: nil)
+        #expect(all.entries.count == 12 && all.entries.last?.id == "11")
+        #expect(!all.bozo, "\(String(describing: all.bozoReason))")
+    }
 }

@@ -103,4 +103,29 @@ struct ParserAttackTests {
             #expect((try? json(run.result.stdout)) != nil, "\(name): one JSON object")
         }
     }
+
+    @Test("20,000 items: the daemon's first 10,000 by default, all with --max-entries 0, and JSON whole across output pieces")
+    func entryLimitOption() throws {
+        let title = String(repeating: "A long title \"quoted\" & escaped, ", count: 4)
+        let items = (0..<20_000).map { "<item><guid>g\($0)</guid><title>\(title.replacingOccurrences(of: "&", with: "&amp;")) \($0)</title></item>" }
+        let path = try work.write("many.xml", "<rss version=\"2.0\"><channel><title>many</title>" + items.joined() + "</channel></rss>")
+
+        let capped = try ProcessRunner.run(TestPaths.tidings, ["parse", path], timeout: 300)
+        #expect(capped.status == 0, "\(capped.stderr)")
+        let cappedFeed = try json(capped.stdout)
+        #expect((cappedFeed["entries"] as? [Any])?.count == 10_000)
+        #expect(cappedFeed["bozo_exception"] as? String == "the feed lists 20000 entries; only the first 10000 are read")
+
+        let all = try ProcessRunner.run(TestPaths.tidings, ["parse", "--max-entries", "0", path], timeout: 300)
+        #expect(all.status == 0, "\(all.stderr)")
+        #expect(all.stdout.utf8.count > 3 << 20, "several 1 MiB pieces: \(all.stdout.utf8.count) bytes")
+        let entries = try #require(try json(all.stdout)["entries"] as? [[String: Any]])
+        #expect(entries.count == 20_000)
+        #expect(entries.last?["title"] as? String == "\(title) 19999")
+        #expect(entries.last?["id"] as? String == "g19999")
+
+        let negative = try ProcessRunner.run(TestPaths.tidings, ["parse", "--max-entries=-1", path], timeout: 60)
+        #expect(negative.status == 2)
+        #expect(negative.stderr.contains("--max-entries must be 0 (all) or more"), "\(negative.stderr)")
+    }
 }

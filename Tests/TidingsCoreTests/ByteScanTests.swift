@@ -1,0 +1,71 @@
+import Testing
+@testable import TidingsCore
+
+/// `ByteScan` reads sixteen bytes a step; it must find exactly what a byte-by-byte
+/// search finds, at every position, at block edges and in any range.
+@Suite("Byte scanning")
+struct ByteScanTests {
+    /// Buffers of every length up to 70 holding one interesting byte (or none) at each position.
+    private func cases(_ interesting: [UInt8], filler: UInt8 = 0x61) -> [[UInt8]] {
+        var all: [[UInt8]] = []
+        for length in 0...70 {
+            all.append([UInt8](repeating: filler, count: length))
+            for position in 0..<length {
+                for byte in interesting {
+                    var bytes = [UInt8](repeating: filler, count: length)
+                    bytes[position] = byte
+                    all.append(bytes)
+                }
+            }
+        }
+        return all
+    }
+
+    private func check(_ interesting: [UInt8], naive: (UInt8) -> Bool,
+                       scan: (UnsafeBufferPointer<UInt8>, Int, Int) -> Int) {
+        for bytes in cases(interesting + [0x00, 0x80, 0xFF]) {
+            bytes.withUnsafeBufferPointer { buffer in
+                for start in [0, 1, 15, 16, 17] where start <= bytes.count {
+                    for end in Set([bytes.count, max(start, bytes.count - 1), min(bytes.count, start + 16)]) where end >= start {
+                        let expected = (start..<end).first { naive(bytes[$0]) } ?? end
+                        #expect(scan(buffer, start, end) == expected, "\(bytes) from \(start) to \(end)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("one byte, two bytes, three bytes")
+    func plainBytes() {
+        check([0x3C], naive: { $0 == 0x3C }) { ByteScan.first(0x3C, in: $0, from: $1, to: $2) }
+        check([0x26, 0x0D], naive: { $0 == 0x26 || $0 == 0x0D }) { ByteScan.first(0x26, or: 0x0D, in: $0, from: $1, to: $2) }
+        check([0x3C, 0x26, 0x22], naive: { $0 == 0x3C || $0 == 0x26 || $0 == 0x22 }) {
+            ByteScan.first(0x3C, or: 0x26, or: 0x22, in: $0, from: $1, to: $2)
+        }
+    }
+
+    @Test("characters XML forbids: controls other than tab, line feed and carriage return")
+    func forbiddenControls() {
+        let naive: (UInt8) -> Bool = { $0 == 0x3C || $0 == 0x26 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) }
+        check([0x3C, 0x26, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20], naive: naive) {
+            ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: $0, from: $1, to: $2)
+        }
+    }
+
+    @Test("non-ASCII bytes and bytes JSON escapes")
+    func classes() {
+        check([0x7F, 0xC3], naive: { $0 >= 0x80 }) { ByteScan.firstNonASCII(in: $0, from: $1, to: $2) }
+        check([0x22, 0x5C, 0x1F, 0x20, 0x7F], naive: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            ByteScan.firstNeedingJSONEscape(in: $0, from: $1, to: $2)
+        }
+    }
+
+    @Test("an empty buffer and an empty range find nothing")
+    func empty() {
+        let none = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+        #expect(ByteScan.first(0x3C, in: none, from: 0, to: 0) == 0)
+        [UInt8]("<<<<".utf8).withUnsafeBufferPointer { buffer in
+            #expect(ByteScan.first(0x3C, in: buffer, from: 2, to: 2) == 2)
+        }
+    }
+}
