@@ -17,9 +17,14 @@ public struct HTMLSanitizer {
     }
 
     public func sanitize(_ html: String) -> String {
-        var tokenizer = HTMLTokenizer(Array(html.utf8))
+        var html = html
+        return html.withUTF8(sanitize)
+    }
+
+    private func sanitize(_ html: UnsafeBufferPointer<UInt8>) -> String {
+        var tokenizer = HTMLTokenizer(html)
         var output = [UInt8]()
-        output.reserveCapacity(html.utf8.count)
+        output.reserveCapacity(html.count)
         var skipping: (name: String, depth: Int)?
         while let token = tokenizer.next() {
             if var skip = skipping {
@@ -78,25 +83,19 @@ public struct HTMLSanitizer {
 
     /// Text as written, except that a `<` is escaped and `&` that starts no known
     /// reference becomes `&amp;`.
-    private func appendText(_ bytes: ArraySlice<UInt8>, to output: inout [UInt8]) {
-        var runStart = bytes.startIndex
-        var index = HTMLSanitizer.nextLessThanOrAmpersand(in: bytes, from: bytes.startIndex)
-        while index < bytes.endIndex {
+    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+        var runStart = 0
+        var index = ByteScan.first(0x3C, or: 0x26, in: bytes, from: 0, to: bytes.count)
+        while index < bytes.count {
             let byte = bytes[index]
             if byte == 0x3C || !HTMLSanitizer.startsKnownReference(bytes, at: index) {
-                output.append(contentsOf: bytes[runStart..<index])
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
                 output.append(contentsOf: byte == 0x3C ? "&lt;".utf8 : "&amp;".utf8)
                 runStart = index + 1
             }
-            index = HTMLSanitizer.nextLessThanOrAmpersand(in: bytes, from: index + 1)
+            index = ByteScan.first(0x3C, or: 0x26, in: bytes, from: index + 1, to: bytes.count)
         }
-        output.append(contentsOf: bytes[runStart..<bytes.endIndex])
-    }
-
-    private static func nextLessThanOrAmpersand(in bytes: ArraySlice<UInt8>, from start: Int) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            ByteScan.first(0x3C, or: 0x26, in: buffer, from: start - bytes.startIndex, to: buffer.count) + bytes.startIndex
-        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
 
     /// The attribute's value ready to write between double quotes, or nil to drop it.
@@ -115,38 +114,42 @@ public struct HTMLSanitizer {
 
     /// Escapes `<`, `>` and `"`, and a `&` that starts no reference; leaves references alone.
     static func escapeWrittenAttribute(_ value: String) -> String {
-        let bytes = Array(value.utf8)
-        var output = [UInt8]()
-        output.reserveCapacity(bytes.count)
-        for index in bytes.indices {
-            switch bytes[index] {
-            case 0x3C: output.append(contentsOf: "&lt;".utf8)
-            case 0x3E: output.append(contentsOf: "&gt;".utf8)
-            case 0x22: output.append(contentsOf: "&quot;".utf8)
-            case 0x26 where !startsKnownReference(bytes[...], at: index): output.append(contentsOf: "&amp;".utf8)
-            default: output.append(bytes[index])
+        var value = value
+        return value.withUTF8 { bytes in
+            var output = [UInt8]()
+            output.reserveCapacity(bytes.count)
+            for index in bytes.indices {
+                switch bytes[index] {
+                case 0x3C: output.append(contentsOf: "&lt;".utf8)
+                case 0x3E: output.append(contentsOf: "&gt;".utf8)
+                case 0x22: output.append(contentsOf: "&quot;".utf8)
+                case 0x26 where !startsKnownReference(bytes, at: index): output.append(contentsOf: "&amp;".utf8)
+                default: output.append(bytes[index])
+                }
             }
+            return String(decoding: output, as: UTF8.self)
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
+    /// Escapes `&`, `<`, `>` and `"` (byte by byte: they are ASCII, and most values have none).
     static func escapeAttribute(_ value: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            default: escaped.append(character)
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return value }
+        var escaped = [UInt8]()
+        escaped.reserveCapacity(value.utf8.count + 16)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x26: escaped.append(contentsOf: "&amp;".utf8)
+            case 0x3C: escaped.append(contentsOf: "&lt;".utf8)
+            case 0x3E: escaped.append(contentsOf: "&gt;".utf8)
+            case 0x22: escaped.append(contentsOf: "&quot;".utf8)
+            default: escaped.append(byte)
             }
         }
-        return escaped
+        return String(decoding: escaped, as: UTF8.self)
     }
 
     /// True when `&` at `index` starts `&name;` with a known HTML entity, or `&#...;`.
-    static func startsKnownReference(_ bytes: ArraySlice<UInt8>, at index: Int) -> Bool {
+    static func startsKnownReference(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         var cursor = index + 1
         var name = [UInt8]()
         while cursor < bytes.endIndex, name.count < 40 {

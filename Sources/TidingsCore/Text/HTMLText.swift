@@ -6,7 +6,12 @@
 public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
         guard html.utf8.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(html) }
-        var tokenizer = HTMLTokenizer(Array(html.utf8))
+        var html = html
+        return html.withUTF8(plainText)
+    }
+
+    private static func plainText(_ html: UnsafeBufferPointer<UInt8>) -> String {
+        var tokenizer = HTMLTokenizer(html)
         var text = [UInt8]()
         var skipping: String?
         while let token = tokenizer.next() {

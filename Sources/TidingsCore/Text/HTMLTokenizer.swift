@@ -1,20 +1,22 @@
 /// A lenient HTML tokenizer over UTF-8 bytes: text, start tags with their
 /// attributes, end tags and comments. It never fails: what is not a tag is text.
+/// It reads the caller's buffer in place; tokens point into it.
 struct HTMLTokenizer {
     enum Token {
-        case text(ArraySlice<UInt8>)
+        case text(UnsafeBufferPointer<UInt8>)
         /// Text to pass through exactly as written (an unfinished declaration at the end).
-        case rawText(ArraySlice<UInt8>)
+        case rawText(UnsafeBufferPointer<UInt8>)
         /// Lower-cased name; attributes lower-cased, values as written (undecoded).
         case startTag(name: String, attributes: [(String, String)], selfClosing: Bool)
         case endTag(name: String)
         case comment
     }
 
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    init(_ bytes: [UInt8]) {
+    /// Tokens are valid as long as `bytes` is.
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
@@ -22,8 +24,8 @@ struct HTMLTokenizer {
         guard index < bytes.count else { return nil }
         if bytes[index] == 0x3C, let token = markup() { return token }
         let start = index
-        index = bytes.withUnsafeBufferPointer { ByteScan.first(0x3C, in: $0, from: start + 1, to: $0.count) }
-        return .text(bytes[start..<index])
+        index = ByteScan.first(0x3C, in: bytes, from: start + 1, to: bytes.count)
+        return .text(UnsafeBufferPointer(rebasing: bytes[start..<index]))
     }
 
     /// A tag, comment or declaration at `index` ('<'), or nil when the '<' is just text.
@@ -41,7 +43,7 @@ struct HTMLTokenizer {
                   let close = bytes[start...].firstIndex(of: 0x3E) else {
                 if start + 2 < bytes.count, isLetter(bytes[start + 2]) {
                     index = bytes.count
-                    return .rawText(bytes[start...])
+                    return .rawText(UnsafeBufferPointer(rebasing: bytes[start...]))
                 }
                 return nil
             }
@@ -116,7 +118,7 @@ struct HTMLTokenizer {
         let quote = bytes[cursor]
         if quote == 0x22 || quote == 0x27 {
             let start = cursor + 1
-            let end = bytes[start...].firstIndex(of: quote) ?? bytes.count
+            let end = ByteScan.first(quote, in: bytes, from: start, to: bytes.count)
             cursor = min(end + 1, bytes.count)
             return String(decoding: bytes[start..<end], as: UTF8.self)
         }
@@ -135,16 +137,18 @@ struct HTMLTokenizer {
         isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x3A || byte == 0x5F
     }
 
-    private func matches(_ text: String, at start: Int) -> Bool {
-        let needle = Array(text.utf8)
+    private func matches(_ text: StaticString, at start: Int) -> Bool {
+        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
         return start + needle.count <= bytes.count && bytes[start..<(start + needle.count)].elementsEqual(needle)
     }
 
-    private func find(_ text: String, from start: Int) -> Int? {
-        let needle = Array(text.utf8)
+    private func find(_ text: StaticString, from start: Int) -> Int? {
+        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
         guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        for position in start...(bytes.count - needle.count) where bytes[position] == needle[0] {
+        var position = ByteScan.first(needle[0], in: bytes, from: start, to: bytes.count - needle.count + 1)
+        while position <= bytes.count - needle.count {
             if bytes[position..<(position + needle.count)].elementsEqual(needle) { return position }
+            position = ByteScan.first(needle[0], in: bytes, from: position + 1, to: bytes.count - needle.count + 1)
         }
         return nil
     }
