@@ -82,11 +82,17 @@ extension Store {
     /// commit observer: an observer on the writer connection cost the cold
     /// farm ingest 14 s of 128.
     func onChangesCommitted(_ listener: (@Sendable () -> Void)?) {
-        changesListener.withLock { $0 = listener }
+        changesListener.withLock { $0 = listener.map(ChangesListener.init) }
     }
 
     /// Tells the listener, if any, that changes were committed.
     func changesCommitted() {
-        changesListener.withLock { $0 }?()
+        changesListener.withLock { $0 }?.notify()
     }
+}
+
+/// The change-log writer's wake-up call, in a struct of its own: see `Locked`
+/// on why a closure must not be its value directly.
+struct ChangesListener {
+    let notify: @Sendable () -> Void
 }

@@ -17,7 +17,7 @@ public final class Store: Sendable {
     let storyClusterer = Locked<StoryClusterer?>(nil)
     private let checkpointer: WALCheckpointer
     /// Told after each write that may have added changes (the change-log writer).
-    let changesListener = Locked<(@Sendable () -> Void)?>(nil)
+    let changesListener = Locked<ChangesListener?>(nil)
     /// Whether writes to the store and the change log currently work (shown in `STATUS=`).
     public let health = StorageHealth()
     /// A tombstone whose item no feed has listed for this long is forgotten (`[daemon] tombstone_expiry`).
