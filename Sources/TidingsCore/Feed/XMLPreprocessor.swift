@@ -55,6 +55,7 @@ struct XMLPreprocessor {
     private func needsWork(_ input: [UInt8]) -> Bool {
         if let first = input.first, first != 0x3C { return true }
         let found = input.withUnsafeBufferPointer { buffer in
+            // `&` twice: a reference or a forbidden control is what needs work here.
             ByteScan.first(0x26, or: 0x26, orForbiddenControlIn: buffer, from: 0, to: buffer.count) < buffer.count
         }
         // A DOCTYPE needs removing even without references.
