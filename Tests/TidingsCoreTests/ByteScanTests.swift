@@ -68,4 +68,20 @@ struct ByteScanTests {
             #expect(ByteScan.first(0x3C, in: buffer, from: 2, to: 2) == 2)
         }
     }
+
+    @Test("a literal is found where it is written, whole, and only inside the buffer")
+    func literals() {
+        [UInt8]("]]]>x]]".utf8).withUnsafeBufferPointer { bytes in
+            #expect(ByteScan.find("]]>", in: bytes, from: 0) == 1)
+            #expect(ByteScan.find("]]>", in: bytes, from: 2) == nil)
+            #expect(ByteScan.find("]]", in: bytes, from: 2) == 5, "at the very end")
+            #expect(ByteScan.find("]]]>x]]!", in: bytes, from: 0) == nil, "longer than what is left")
+            #expect(ByteScan.hasPrefix("]>", in: bytes, at: 2))
+            #expect(!ByteScan.hasPrefix("]]!", in: bytes, at: 5), "past the end")
+            #expect(!ByteScan.hasPrefix("]", in: bytes, at: -1))
+        }
+        // Far into a long buffer, past many blocks of the first byte alone.
+        let long = [UInt8](repeating: 0x5D, count: 1000) + [UInt8]("-->".utf8)
+        long.withUnsafeBufferPointer { #expect(ByteScan.find("]-->", in: $0, from: 0) == 999) }
+    }
 }

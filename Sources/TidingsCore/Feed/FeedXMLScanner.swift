@@ -40,7 +40,7 @@ struct FeedXMLScanner {
             }
             switch bytes[index + 1] {
             case 0x3F:  // <? processing instruction (the XML declaration included)
-                guard let end = find(0x3F, 0x3E, from: index + 2) else { return fail(.unclosedProcessingInstruction, at: count) }
+                guard let end = ByteScan.find("?>", in: bytes, from: index + 2) else { return fail(.unclosedProcessingInstruction, at: count) }
                 index = end + 2
             case 0x21:  // <! comment, CDATA, or a declaration
                 markupDeclaration()
@@ -63,12 +63,12 @@ struct FeedXMLScanner {
     // MARK: Markup
 
     private mutating func markupDeclaration() {
-        if matches("<!--", at: index) {
-            guard let end = find(0x2D, 0x2D, 0x3E, from: index + 4) else { return fail(.unclosedComment, at: bytes.count, stop: true) }
+        if ByteScan.hasPrefix("<!--", in: bytes, at: index) {
+            guard let end = ByteScan.find("-->", in: bytes, from: index + 4) else { return fail(.unclosedComment, at: bytes.count, stop: true) }
             index = end + 3
-        } else if matches("<![CDATA[", at: index) {
+        } else if ByteScan.hasPrefix("<![CDATA[", in: bytes, at: index) {
             let start = index + 9
-            let end = find(0x5D, 0x5D, 0x3E, from: start)
+            let end = ByteScan.find("]]>", in: bytes, from: start)
             if !open.isEmpty {
                 builder.characters(string(start, end ?? bytes.count, decodeReferences: false))
             }
@@ -215,7 +215,7 @@ struct FeedXMLScanner {
             if byte == 0x0D {
                 output.append(0x0A)
                 cursor += cursor + 1 < end && bytes[cursor + 1] == 0x0A ? 2 : 1
-            } else if byte == 0x26, decodeReferences, let (scalar, length) = reference(at: cursor, end: end) {
+            } else if byte == 0x26, decodeReferences, let (scalar, length) = XMLReference.read(bytes, at: cursor, end: end) {
                 UTF8.encode(scalar) { output.append($0) }
                 cursor += length
             } else {
@@ -229,43 +229,6 @@ struct FeedXMLScanner {
             cursor = next
         }
         return String(decoding: output, as: UTF8.self)
-    }
-
-    /// `&lt;`, `&#38;`, `&#x26;` ... at `start`: the character and the length of the reference.
-    private func reference(at start: Int, end: Int) -> (Unicode.Scalar, Int)? {
-        var cursor = start + 1
-        while cursor < end, cursor - start < 12, bytes[cursor] != 0x3B { cursor += 1 }
-        guard cursor < end, bytes[cursor] == 0x3B, cursor > start + 1 else { return nil }
-        let body = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<cursor])
-        let length = cursor + 1 - start
-        if body[0] == 0x23 {
-            let isHex = body.count > 1 && (body[1] == 0x78 || body[1] == 0x58)
-            let digits = body[(isHex ? 2 : 1)...]
-            guard !digits.isEmpty else { return nil }
-            var value: UInt32 = 0
-            for byte in digits {
-                let digit: UInt32
-                switch byte {
-                case 0x30...0x39: digit = UInt32(byte - 0x30)
-                case 0x61...0x66 where isHex: digit = UInt32(byte - 0x61 + 10)
-                case 0x41...0x46 where isHex: digit = UInt32(byte - 0x41 + 10)
-                default: return nil
-                }
-                let (shifted, overflow) = value.multipliedReportingOverflow(by: isHex ? 16 : 10)
-                guard !overflow else { return nil }
-                value = shifted + digit
-            }
-            guard let scalar = Unicode.Scalar(value) else { return nil }
-            return (scalar, length)
-        }
-        switch (body.count, body[0], body[body.count - 1]) {
-        case (2, 0x6C, 0x74): return ("<", length)  // lt
-        case (2, 0x67, 0x74): return (">", length)  // gt
-        case (3, 0x61, 0x70) where body[1] == 0x6D: return ("&", length)  // amp
-        case (4, 0x71, 0x74) where body[1] == 0x75 && body[2] == 0x6F: return ("\"", length)  // quot
-        case (4, 0x61, 0x73) where body[1] == 0x70 && body[2] == 0x6F: return ("'", length)  // apos
-        default: return nil
-        }
     }
 
     // MARK: Names and namespaces
@@ -304,32 +267,6 @@ struct FeedXMLScanner {
 
     private mutating func skipSpace() {
         while index < bytes.count, isSpace(bytes[index]) { index += 1 }
-    }
-
-    private func matches(_ text: StaticString, at start: Int) -> Bool {
-        let count = text.utf8CodeUnitCount
-        guard start + count <= bytes.count else { return false }
-        let pointer = text.utf8Start
-        for offset in 0..<count where bytes[start + offset] != pointer[offset] { return false }
-        return true
-    }
-
-    private func find(_ a: UInt8, _ b: UInt8, from start: Int) -> Int? {
-        var cursor = ByteScan.first(a, in: bytes, from: start, to: bytes.count - 1)
-        while cursor + 1 < bytes.count {
-            if bytes[cursor + 1] == b { return cursor }
-            cursor = ByteScan.first(a, in: bytes, from: cursor + 1, to: bytes.count - 1)
-        }
-        return nil
-    }
-
-    private func find(_ a: UInt8, _ b: UInt8, _ c: UInt8, from start: Int) -> Int? {
-        var cursor = ByteScan.first(a, in: bytes, from: start, to: bytes.count - 2)
-        while cursor + 2 < bytes.count {
-            if bytes[cursor + 1] == b, bytes[cursor + 2] == c { return cursor }
-            cursor = ByteScan.first(a, in: bytes, from: cursor + 1, to: bytes.count - 2)
-        }
-        return nil
     }
 
     /// Reports a problem at byte `offset` (its line and column are counted only for the first one).

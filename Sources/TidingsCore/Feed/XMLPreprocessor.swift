@@ -1,5 +1,3 @@
-import Glibc
-
 /// Makes real-world feed XML safe and digestible for a strict XML parser,
 /// without changing what it says:
 ///
@@ -37,7 +35,7 @@ struct XMLPreprocessor {
             while index < count {
                 let byte = buffer[index]
                 if byte == 0x3C {  // '<'
-                    index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
+                    index = skipSpecial(buffer, at: index, copy: &copy) ?? index + 1
                 } else if byte == 0x26 {  // '&'
                     index = XMLPreprocessor.wellFormedReferenceEnd(buffer, at: index)
                         ?? reference(input, at: index, copy: &copy)
@@ -65,46 +63,13 @@ struct XMLPreprocessor {
     /// The index after the reference at `start` when it is one XML reads as it is
     /// (`&lt;`, `&amp;`, `&#8212;`, `&#x2014;` ...: the common case), else nil.
     private static func wellFormedReferenceEnd(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
-        var cursor = start + 1
-        guard cursor < bytes.count else { return nil }
-        if bytes[cursor] == 0x23 {  // '#'
-            cursor += 1
-            let isHex = cursor < bytes.count && bytes[cursor] == 0x78  // 'x' (an upper-case X is repaired)
-            if isHex { cursor += 1 }
-            var value: UInt32 = 0
-            let digitsStart = cursor
-            while cursor < bytes.count, cursor - digitsStart < 7 {
-                let byte = bytes[cursor]
-                let digit: UInt32
-                switch byte {
-                case 0x30...0x39: digit = UInt32(byte - 0x30)
-                case 0x61...0x66 where isHex: digit = UInt32(byte - 0x61 + 10)
-                case 0x41...0x46 where isHex: digit = UInt32(byte - 0x41 + 10)
-                default: digit = 99
-                }
-                guard digit < 99 else { break }
-                value = value * (isHex ? 16 : 10) + digit
-                cursor += 1
-            }
-            guard cursor > digitsStart, cursor < bytes.count, bytes[cursor] == 0x3B, isXMLChar(value) else { return nil }
-            return cursor + 1
-        }
-        for name: StaticString in ["lt;", "gt;", "amp;", "quot;", "apos;"] {
-            let length = name.utf8CodeUnitCount
-            guard cursor + length <= bytes.count else { continue }
-            if memcmp(bytes.baseAddress! + cursor, name.utf8Start, length) == 0 { return cursor + length }
-        }
-        return nil
+        guard let (_, length) = XMLReference.read(bytes, at: start, end: bytes.count) else { return nil }
+        let upperCaseX = length > 2 && bytes[start + 1] == 0x23 && bytes[start + 2] == 0x58  // repaired to 'x'
+        return upperCaseX ? nil : start + length
     }
 
     private func containsDoctype(_ input: [UInt8]) -> Bool {
-        let needle = Array("<!DOCTYPE".utf8)
-        let limit = min(input.count, 4096)
-        guard limit >= needle.count else { return false }
-        for start in 0...(limit - needle.count) where input[start] == 0x3C && input[start + 1] == 0x21 {
-            if input[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
+        input.withUnsafeBufferPointer { ByteScan.find("<!DOCTYPE", in: UnsafeBufferPointer(rebasing: $0.prefix(4096)), from: 0) != nil }
     }
 
     private mutating func note(_ text: String) {
@@ -113,20 +78,20 @@ struct XMLPreprocessor {
 
     /// Steps over a comment, CDATA section or processing instruction (left as they are),
     /// or removes a DOCTYPE; returns the index after it, or nil for an ordinary tag.
-    private mutating func skipSpecial(_ input: [UInt8], at start: Int, copy: inout LazyCopy) -> Int? {
+    private mutating func skipSpecial(_ input: UnsafeBufferPointer<UInt8>, at start: Int, copy: inout LazyCopy) -> Int? {
         guard start + 1 < input.count else { return nil }
         if input[start + 1] == 0x3F {  // <? ... ?>
-            let end = find("?>", in: input, from: start + 2) ?? input.count
+            let end = ByteScan.find("?>", in: input, from: start + 2) ?? input.count
             return min(end + 2, input.count)
         }
         guard input[start + 1] == 0x21 else { return nil }  // <!
-        if hasPrefix("<!--", input, at: start) {
-            return find("-->", in: input, from: start + 4).map { $0 + 3 } ?? input.count
+        if ByteScan.hasPrefix("<!--", in: input, at: start) {
+            return ByteScan.find("-->", in: input, from: start + 4).map { $0 + 3 } ?? input.count
         }
-        if hasPrefix("<![CDATA[", input, at: start) {
-            return find("]]>", in: input, from: start + 9).map { $0 + 3 } ?? input.count
+        if ByteScan.hasPrefix("<![CDATA[", in: input, at: start) {
+            return ByteScan.find("]]>", in: input, from: start + 9).map { $0 + 3 } ?? input.count
         }
-        if hasPrefix("<!DOCTYPE", input, at: start) || hasPrefix("<!doctype", input, at: start) {
+        if ByteScan.hasPrefix("<!DOCTYPE", in: input, at: start) || ByteScan.hasPrefix("<!doctype", in: input, at: start) {
             let end = skipDoctype(input, at: start)
             copy.replace(start, upTo: end, with: input[start..<end].filter { $0 == 0x0A })  // keep line numbers
             return end
@@ -135,7 +100,7 @@ struct XMLPreprocessor {
     }
 
     /// The index after the DOCTYPE at `start`, remembering simple text entities of its internal subset.
-    private mutating func skipDoctype(_ input: [UInt8], at start: Int) -> Int {
+    private mutating func skipDoctype(_ input: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
         var index = start + 9
         var inSubset = false
         var quote: UInt8?
@@ -204,7 +169,7 @@ struct XMLPreprocessor {
         let text = String(decoding: name, as: UTF8.self)
         let after = index + 1
         if text.hasPrefix("#") {
-            if let scalar = numericScalar(text), XMLPreprocessor.isXMLChar(scalar) {
+            if let scalar = numericScalar(text), XMLReference.isXMLChar(scalar) {
                 if text.hasPrefix("#X") {  // XML wants a lower-case x
                     copy.replace(start, upTo: after, with: Array("&#x\(text.dropFirst(2));".utf8))
                 }
@@ -249,31 +214,6 @@ struct XMLPreprocessor {
         let digits = text.dropFirst()
         if digits.hasPrefix("x") || digits.hasPrefix("X") { return UInt32(digits.dropFirst(), radix: 16) }
         return UInt32(digits, radix: 10)
-    }
-
-    private static func isXMLChar(_ value: UInt32) -> Bool {
-        value == 0x9 || value == 0xA || value == 0xD || (0x20...0xD7FF).contains(value)
-            || (0xE000...0xFFFD).contains(value) || (0x10000...0x10FFFF).contains(value)
-    }
-
-    private func hasPrefix(_ prefix: StaticString, _ input: [UInt8], at start: Int) -> Bool {
-        let count = prefix.utf8CodeUnitCount
-        guard start + count <= input.count else { return false }
-        return input.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, prefix.utf8Start, count) == 0 }
-    }
-
-    private func find(_ needle: StaticString, in input: [UInt8], from start: Int) -> Int? {
-        let count = needle.utf8CodeUnitCount
-        let first = needle.utf8Start.pointee
-        return input.withUnsafeBufferPointer { buffer in
-            let last = buffer.count - count  // the last index where the needle fits
-            var index = ByteScan.first(first, in: buffer, from: start, to: last + 1)
-            while index <= last {
-                if memcmp(buffer.baseAddress! + index, needle.utf8Start, count) == 0 { return index }
-                index = ByteScan.first(first, in: buffer, from: index + 1, to: last + 1)
-            }
-            return nil
-        }
     }
 }
 

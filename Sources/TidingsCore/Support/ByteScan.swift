@@ -1,3 +1,5 @@
+import Glibc
+
 /// Finding bytes in UTF-8 buffers sixteen at a time. The parsers spend most of
 /// their time looking for the next byte that matters ('<', '&', a quote, a
 /// control character) across long runs that hold none.
@@ -53,6 +55,24 @@ enum ByteScan {
         first(in: bytes, from: start, to: end,
               block: { ($0 .< Block(repeating: 0x20)) .| ($0 .== Block(repeating: 0x22)) .| ($0 .== Block(repeating: 0x5C)) },
               byte: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+    }
+
+    /// Whether `needle` is written at `start`.
+    static func hasPrefix(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard start >= 0, start + count <= bytes.count, let base = bytes.baseAddress else { return false }
+        return memcmp(base + start, needle.utf8Start, count) == 0
+    }
+
+    /// Where `needle` is first written at or after `start`, or nil.
+    static func find(_ needle: StaticString, in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let last = bytes.count - needle.utf8CodeUnitCount  // the last index where it fits
+        var index = first(needle.utf8Start.pointee, in: bytes, from: start, to: last + 1)
+        while index <= last {
+            if hasPrefix(needle, in: bytes, at: index) { return index }
+            index = first(needle.utf8Start.pointee, in: bytes, from: index + 1, to: last + 1)
+        }
+        return nil
     }
 
     @inline(__always)

@@ -34,8 +34,8 @@ struct HTMLTokenizer {
         guard start + 1 < bytes.count else { return nil }
         let next = bytes[start + 1]
         if next == 0x21 {  // <! comment, CDATA or declaration
-            if matches("<!--", at: start) {
-                index = find("-->", from: start + 4).map { $0 + 3 } ?? bytes.count
+            if ByteScan.hasPrefix("<!--", in: bytes, at: start) {
+                index = ByteScan.find("-->", in: bytes, from: start + 4).map { $0 + 3 } ?? bytes.count
                 return .comment
             }
             // "<!DOCTYPE ...>" is a declaration; "<!'" or an unfinished "<!DOCTYPE" is text.
@@ -135,21 +135,5 @@ struct HTMLTokenizer {
     private func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) }
     private func isNameByte(_ byte: UInt8) -> Bool {
         isLetter(byte) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x3A || byte == 0x5F
-    }
-
-    private func matches(_ text: StaticString, at start: Int) -> Bool {
-        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        return start + needle.count <= bytes.count && bytes[start..<(start + needle.count)].elementsEqual(needle)
-    }
-
-    private func find(_ text: StaticString, from start: Int) -> Int? {
-        let needle = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-        guard bytes.count >= needle.count, start <= bytes.count - needle.count else { return nil }
-        var position = ByteScan.first(needle[0], in: bytes, from: start, to: bytes.count - needle.count + 1)
-        while position <= bytes.count - needle.count {
-            if bytes[position..<(position + needle.count)].elementsEqual(needle) { return position }
-            position = ByteScan.first(needle[0], in: bytes, from: position + 1, to: bytes.count - needle.count + 1)
-        }
-        return nil
     }
 }
