@@ -40,8 +40,10 @@ struct ParseCommand: ParsableCommand {
         let type = contentType.flatMap { $0.isEmpty ? nil : $0 } ?? headerContentType
         do {
             let feed = try FeedParser.parse(data, baseURL: documentURL, contentType: type,
-                                             maxEntries: maxEntries == 0 ? nil : maxEntries)
-            FeedJSON.write(feed, to: Output.write(bytes:))
+                                             maxEntries: maxEntries == 0 ? .max : maxEntries)
+            try FeedJSON.write(feed, to: Output.write(bytes:))
+        } catch let error as Output.OutputError {
+            throw CLIFailure(message: error.description)
         } catch let error as FeedParseError {
             Output.line(JSONValue.object(["bozo": .bool(true), "bozo_exception": .string(error.description),
                                           "feed": .object([:]), "entries": .array([])]).jsonText)

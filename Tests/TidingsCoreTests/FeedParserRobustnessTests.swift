@@ -50,7 +50,9 @@ struct FeedParserRobustnessTests {
             let input = FeedParserRobustnessTests.mutate(inputs[round % inputs.count], &random)
             do {
                 let feed = try FeedParser.parse(Data(input), baseURL: URL(string: "https://fuzz.example/feed"))
-                _ = FeedJSON.bytes(feed)
+                var json: [UInt8] = []
+                FeedJSON.write(feed) { json += $0 }
+                #expect((try? JSONSerialization.jsonObject(with: Data(json))) != nil, "round \(round): the JSON does not parse")
                 parsed += 1
             } catch is FeedParseError {
                 rejected += 1

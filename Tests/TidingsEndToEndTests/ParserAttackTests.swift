@@ -128,4 +128,13 @@ struct ParserAttackTests {
         #expect(negative.status == 2)
         #expect(negative.stderr.contains("--max-entries must be 0 (all) or more"), "\(negative.stderr)")
     }
+
+    @Test("output that cannot be written (a full disk) is an error, not a short document and exit 0")
+    func fullDisk() throws {
+        let path = try work.write("small.xml", "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid></item></channel></rss>")
+        let run = try ProcessRunner.run(URL(fileURLWithPath: "/bin/sh"),
+                                        ["-c", "exec \"$0\" parse \"$1\" > /dev/full", TestPaths.tidings.path, path], timeout: 60)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("tidings: cannot write to standard output: No space left on device"), "\(run.stderr)")
+    }
 }

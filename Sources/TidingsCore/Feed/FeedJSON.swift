@@ -3,16 +3,9 @@ import Foundation
 /// The normalized feed JSON of `tidings parse` (schema: shared/conformance/SCHEMA.md),
 /// written straight from the model: compact, keys sorted, absent fields left out.
 public enum FeedJSON {
-    /// The document as UTF-8 bytes.
-    public static func bytes(_ feed: ParsedFeed) -> [UInt8] {
-        var whole: [UInt8] = []
-        write(feed) { whole += $0 }
-        return whole
-    }
-
-    /// Writes the document and a newline in pieces of about `FeedJSON.pieceBytes`
+    /// Hands the document, and a newline, to `sink` in pieces of about `pieceBytes`
     /// (one buffer, reused: a feed of 40 MB of JSON is never held whole).
-    public static func write(_ feed: ParsedFeed, to sink: ([UInt8]) -> Void) {
+    public static func write(_ feed: ParsedFeed, to sink: ([UInt8]) throws -> Void) rethrows {
         var writer = JSONObjectWriter()
         writer.reserve(pieceBytes + pieceBytes / 4)
         writer.open()
@@ -24,7 +17,7 @@ public enum FeedJSON {
         for index in feed.entries.indices {
             if index > 0 { writer.raw(",") }
             write(feed.entries[index], to: &writer)
-            if writer.output.count >= pieceBytes { writer.drain(into: sink) }
+            if writer.output.count >= pieceBytes { try writer.drain(into: sink) }
         }
         writer.raw("]")
         writer.key("feed")
@@ -42,7 +35,7 @@ public enum FeedJSON {
         writer.string("version", feed.format.rawValue)
         writer.close()
         writer.raw("\n")
-        writer.drain(into: sink)
+        try writer.drain(into: sink)
     }
 
     static let pieceBytes = 1 << 20
@@ -81,8 +74,8 @@ struct JSONObjectWriter {
     mutating func reserve(_ capacity: Int) { output.reserveCapacity(capacity) }
 
     /// Hands what is written so far to `sink` and starts again in the same buffer.
-    mutating func drain(into sink: ([UInt8]) -> Void) {
-        sink(output)
+    mutating func drain(into sink: ([UInt8]) throws -> Void) rethrows {
+        try sink(output)
         output.removeAll(keepingCapacity: true)
     }
 

@@ -9,20 +9,20 @@ import Foundation
 /// documents are recovered as far as possible and flagged `bozo`.
 public enum FeedParser {
     /// Parses one document. At most `maxEntries` entries are kept, in document
-    /// order (nil keeps all); the rest are counted, not built, and make the feed `bozo`.
+    /// order (`Int.max` keeps all); the rest are counted, not built, and make the feed `bozo`.
     public static func parse(_ data: Data, baseURL: URL?, contentType: String? = nil,
-                             maxEntries: Int? = ParsedFeed.maxEntries) throws -> ParsedFeed {
+                             maxEntries: Int = ParsedFeed.maxEntries) throws -> ParsedFeed {
         guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw FeedParseError.empty
         }
         if first == 0x7B || (data.starts(with: [0xEF, 0xBB, 0xBF]) && data.dropFirst(3).first(where: { $0 > 0x20 }) == 0x7B) {
-            return try JSONFeedParser.parse(data, baseURL: baseURL, maxEntries: maxEntries ?? .max)
+            return try JSONFeedParser.parse(data, baseURL: baseURL, maxEntries: maxEntries)
         }
         let decoded = FeedTextDecoder.decode([UInt8](data), httpCharset: ContentType.charset(contentType), markup: .xml)
         var preprocessor = XMLPreprocessor()
         let xml = preprocessor.process(decoded.utf8)
 
-        let builder = FeedBuilder(documentURL: baseURL, maxEntries: maxEntries ?? .max)
+        let builder = FeedBuilder(documentURL: baseURL, maxEntries: maxEntries)
         xml.withUnsafeBufferPointer { FeedXMLScanner.scan($0, into: builder) }
         builder.closeOpenElements()
         if let rejection = builder.rejection { throw rejection }

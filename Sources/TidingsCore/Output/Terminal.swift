@@ -31,19 +31,27 @@ public enum Output {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// Writes `bytes` to stdout as they are, without copying them.
-    public static func write(bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
+    /// Writes `bytes` to stdout as they are, without copying them. A write that fails
+    /// (a full disk, an I/O error) throws, so that output cut short is never taken for
+    /// whole; a closed pipe ends the process by SIGPIPE, as for any filter.
+    public static func write(bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return  // a closed pipe: nothing more can be said
+                    throw OutputError(reason: String(cString: strerror(errno)))
                 }
                 offset += written
             }
         }
+    }
+
+    /// Standard output could not be written.
+    public struct OutputError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "cannot write to standard output: \(reason)" }
     }
 
     public static func error(_ text: String) {
