@@ -230,6 +230,9 @@ struct HTMLSanitizingTests {
         ("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" onerror=\"x()\">", "<img src=\"\" />"),
         ("<a href=\"../other\">x</a>", "<a href=\"https://site.example/other\">x</a>"),
         ("<a href=\"mailto:me@example.org\" title=\"Say &quot;hi&quot;\">m</a>", "<a href=\"mailto:me@example.org\" title=\"Say &quot;hi&quot;\">m</a>"),
+        // Sorted by name; of a repeated attribute the first written counts.
+        ("<a title=\"t\" href=\"/a\" HREF=\"javascript:x()\" alt=\"1\" title=\"u\">x</a>",
+         "<a alt=\"1\" href=\"https://site.example/a\" title=\"t\">x</a>"),
     ])
     func attributes(input: String, expected: String) {
         #expect(clean(input) == expected)
@@ -323,5 +326,24 @@ struct MoreDateTests {
     ])
     func broken(text: String, expected: String) {
         #expect(FeedDate.parse(text).map(ISO8601.string) == expected)
+    }
+}
+
+@Suite("Whitespace in text")
+struct TextWhitespaceTests {
+    /// The scanner makes no string of whitespace before an element's first text
+    /// (outside markup), since whatever reads it trims it: this pins that nothing
+    /// it keeps is lost — whitespace between texts, and all of it inside XHTML.
+    @Test("around a text whitespace is trimmed; between texts and inside XHTML markup it is kept")
+    func whitespace() throws {
+        let feed = try parse("""
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+            <entry><title>
+              <![CDATA[ One ]]>  two  </title>
+            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">
+              <p> <b>a</b> <i>b</i></p></div></content></entry></feed>
+            """)
+        #expect(feed.entries.first?.title?.value == "One   two")
+        #expect(feed.entries.first?.content?.value == "<p> <b>a</b> <i>b</i></p>")
     }
 }

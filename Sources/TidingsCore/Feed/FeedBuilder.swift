@@ -173,27 +173,30 @@ final class FeedBuilder {
         return true
     }
 
-    /// Text, entities already decoded (CDATA included).
     /// False when text would be dropped or trimmed away unread: anything inside an
     /// ignored element, and whitespace before an element's first text outside
     /// markup (whatever reads such text trims it). The scanner then makes no string.
     func needsText(isBlank: Bool) -> Bool {
         if ignoredDepth != nil { return false }
         guard isBlank, markupDepth == nil else { return true }
-        var index = stack.count - 1
-        while index > 0, stack[index].forwardsText { index -= 1 }
-        return index >= 0 && !stack[index].text.isEmpty
+        return textOwner.map { !stack[$0].text.isEmpty } ?? false
     }
 
+    /// Text, entities already decoded (CDATA included).
     func characters(_ string: String) {
         if ignoredDepth != nil { return }
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
     }
 
-    private func append(_ text: String) {
+    /// The open element that collects text: the innermost one that does not forward it.
+    private var textOwner: Int? {
         var index = stack.count - 1
         while index > 0, stack[index].forwardsText { index -= 1 }
-        guard index >= 0 else { return }
+        return index >= 0 ? index : nil
+    }
+
+    private func append(_ text: String) {
+        guard let index = textOwner else { return }
         let room = FeedBuilder.maxTextBytes - stack[index].text.utf8.count
         guard text.utf8.count <= room else {
             // No feed text is this long; a hostile one must not take the memory with it.

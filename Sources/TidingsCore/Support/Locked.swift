@@ -15,7 +15,7 @@ import Foundation
 /// reabstraction thunk. The daemon's change-log listener did that once per
 /// commit: about 94 bytes leaked each time, each call walked the whole chain,
 /// and a long enough chain overflows the stack when called (a stand-alone
-/// program crashed after about a million calls). `LockedTests` guards this.
+/// program crashed after about a million calls). `ChangesListenerTests` guards the store's use.
 final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

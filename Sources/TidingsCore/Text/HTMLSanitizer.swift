@@ -54,9 +54,10 @@ public struct HTMLSanitizer {
                 guard rule.isAllowed else { continue }
                 output.append(0x3C)
                 output.append(contentsOf: name.utf8)
-                // Sorted, as the Universal Feed Parser does: stable output for equal input.
-                // The first of repeated attributes counts (a stable sort keeps it first).
-                let sorted = attributes.count > 1 ? attributes.sorted(by: { $0.0 < $1.0 }) : attributes
+                // Sorted by name, as the Universal Feed Parser does: stable output for equal input.
+                // Of repeated attributes the first written counts (ties keep document order).
+                let sorted = attributes.count < 2 ? attributes
+                    : attributes.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
                 for (position, (attribute, value)) in sorted.enumerated() where position == 0 || sorted[position - 1].0 != attribute {
                     guard let safe = sanitizedAttribute(attribute, value: value, element: name) else { continue }
                     output.append(0x20)
