@@ -67,6 +67,51 @@ struct StoreTests {
         #expect(plans.values.allSatisfy { $0.isEmpty }, "\(plans)")
     }
 
+    @Test("a store made by an early version is upgraded with its data kept, its index built and its foreign keys sound")
+    func upgradesAnEarlyStore() throws {
+        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
+        let early = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(early, upTo: "v7-dedup-canonical-index")
+        try early.write { db in
+            try db.execute(sql: """
+                INSERT INTO sources (id, url, settings_json, added_at) VALUES ('wire', 'https://wire.example/feed', '{}', '2026-01-01');
+                INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                    VALUES (1, 'wire', 'guid:1', 'Almaty floods', 'Rivers rose overnight', 'h1', '2026-01-01'),
+                           (2, 'wire', 'guid:2', 'Almaty floods again', 'Rivers rose once more', 'h2', '2026-01-02');
+                UPDATE articles SET duplicate_of = 1, similarity = 0.9 WHERE id = 2;
+                INSERT INTO dedup_fingerprints (article_id, time, canonical_id, exact_hash, word_count, shingle_count, signature, shingles)
+                    VALUES (1, 1.0, 1, 11, 3, 1, x'00', x'01'), (2, 2.0, 1, 12, 4, 1, x'00', x'01');
+                INSERT INTO dedup_bands (band_key, article_id, time) VALUES (7, 1, 1.0), (7, 2, 2.0), (-3, 2, 2.0);
+                """)
+        }
+        try early.close()
+
+        // Only the migration that rebuilds a table checks the whole store's foreign keys after it.
+        let statements = Locked<[String]>([])
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in db.trace { event in statements.withLock { $0.append("\(event)") } } }
+        let upgrading = try DatabaseQueue(path: path, configuration: configuration)
+        try StoreMigrations.migrator.migrate(upgrading)
+        try upgrading.close()
+        #expect(statements.withLock { $0.filter { $0.contains("foreign_key_check") }.count } == 1)
+
+        let store = try Store.open(path: path)
+        let facts = try store.pool.read { db throws -> [String: String] in
+            [
+                "violations": "\(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count)",
+                "bands": try String.fetchAll(db, sql: "SELECT band_key || ':' || article_id FROM dedup_bands ORDER BY band_key, article_id").joined(separator: ","),
+                "duplicate": try String.fetchOne(db, sql: "SELECT duplicate_of || ' ' || similarity FROM articles WHERE id = 2") ?? "",
+                "found": try String.fetchAll(db, sql: "SELECT rowid FROM articles_search WHERE articles_search MATCH 'rivers' ORDER BY rowid").joined(separator: ","),
+                "revision": try String.fetchOne(db, sql: "SELECT group_concat(revision) FROM articles") ?? "",
+            ]
+        }
+        #expect(facts == ["violations": "0", "bands": "-3:2,7:1,7:2", "duplicate": "1 0.9", "found": "1,2", "revision": "1,1"])
+        // The upgraded store takes new rows under the foreign keys it now enforces.
+        #expect(throws: (any Error).self) {
+            try store.pool.write { try $0.execute(sql: "INSERT INTO story_articles (article_id, story_id, source_id, joined) VALUES (99, 1, 'wire', 'started')") }
+        }
+    }
+
     @Test("a database from a newer Tidings is refused and left untouched")
     func refusesNewerSchema() throws {
         _ = try Store.open(path: path)

@@ -8,7 +8,7 @@ enum StoreMigrations {
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1-sources-articles-changes") { db in
+        migrator.register("v1-sources-articles-changes") { db in
             try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             try db.execute(sql: """
                 CREATE TABLE sources (
@@ -64,12 +64,12 @@ enum StoreMigrations {
                 CREATE INDEX changes_by_source ON changes(source_id, seq);
                 """)
         }
-        migrator.registerMigration("v2-source-warning") { db in
+        migrator.register("v2-source-warning") { db in
             // A feed that had to be recovered (not well-formed, undecodable bytes) is ingested,
             // and what was wrong with it is kept here, apart from fetch errors.
             try db.execute(sql: "ALTER TABLE sources ADD COLUMN last_warning TEXT")
         }
-        migrator.registerMigration("v3-conditional-get") { db in
+        migrator.register("v3-conditional-get") { db in
             // Validators exactly as the server sent them, and a fingerprint of the last body,
             // so unchanged feeds cost a 304 or at least no parsing.
             try db.execute(sql: """
@@ -78,14 +78,14 @@ enum StoreMigrations {
                 ALTER TABLE sources ADD COLUMN body_hash TEXT;
                 """)
         }
-        migrator.registerMigration("v4-moved-and-gone") { db in
+        migrator.register("v4-moved-and-gone") { db in
             // Where a permanent redirect (301/308) moved the feed, and when it answered 410 Gone.
             try db.execute(sql: """
                 ALTER TABLE sources ADD COLUMN current_url TEXT;
                 ALTER TABLE sources ADD COLUMN gone_at DATETIME;
                 """)
         }
-        migrator.registerMigration("v5-dedup") { db in
+        migrator.register("v5-dedup") { db in
             // Near-duplicate detection: each article's verdict, its fingerprint, the LSH band keys
             // (the index survives restarts and is not bounded by memory) and per-source line counts
             // that tell boilerplate. 64-bit hashes are stored as their signed bit pattern.
@@ -124,7 +124,7 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v6-schedule-reasons-and-origin-holds") { db in
+        migrator.register("v6-schedule-reasons-and-origin-holds") { db in
             // Why each source is due when it is, the interval learnt from its publishing rate,
             // and Retry-After holds that apply to every source on one origin (scheme, host, port).
             try db.execute(sql: """
@@ -137,12 +137,14 @@ enum StoreMigrations {
                 );
                 """)
         }
-        migrator.registerMigration("v7-dedup-canonical-index") { db in
+        migrator.register("v7-dedup-canonical-index") { db in
             // An earlier original taking over a cluster re-points its members by canonical_id:
             // without this index each takeover read the whole fingerprint table (blobs included).
             try db.execute(sql: "CREATE INDEX dedup_fingerprints_by_canonical ON dedup_fingerprints(canonical_id)")
         }
-        migrator.registerMigration("v8-dedup-bands-one-btree") { db in
+        // Rebuilds a table (create, copy, drop, rename): SQLite's procedure for that runs with
+        // foreign keys off, so this one keeps GRDB's check of the whole store at its end.
+        migrator.registerMigration("v8-dedup-bands-one-btree", foreignKeyChecks: .deferred) { db in
             // 28 band rows per article went into three B-trees (the key, by time, by article), each
             // insert at a random place: most of ingest's page writes. Band rows now live in their
             // key's B-tree only; pruning finds them from the fingerprints (indexed by time while
@@ -161,7 +163,7 @@ enum StoreMigrations {
                 CREATE INDEX dedup_fingerprints_by_time ON dedup_fingerprints(time) WHERE length(shingles) > 0;
                 """)
         }
-        migrator.registerMigration("v9-revisions-and-feed-presence") { db in
+        migrator.register("v9-revisions-and-feed-presence") { db in
             // An article whose title or text changes significantly keeps its earlier versions here
             // (the articles row is always the newest, `revision` its number). `in_feed` marks the
             // articles listed by their feed's last good fetch, so one that leaves the feed is noticed.
@@ -184,7 +186,7 @@ enum StoreMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v10-search-and-listing-indexes") { db in
+        migrator.register("v10-search-and-listing-indexes") { db in
             // Full-text search over title and text: an FTS5 index whose content is the articles table,
             // kept in step by triggers (so every writer, present and future, keeps it true) and built
             // here for the articles already stored. Titles weigh four times the text in the ranking.
@@ -218,7 +220,7 @@ enum StoreMigrations {
                 CREATE INDEX articles_duplicates_by_source ON articles (source_id) WHERE duplicate_of IS NOT NULL;
                 """)
         }
-        migrator.registerMigration("v11-stories") { db in
+        migrator.register("v11-stories") { db in
             // Stories: one row each, named by their earliest article; membership in its own narrow
             // table (rewriting a stored article row to add its story would cost more than the row).
             // `centroid` is the story's weighted terms (key, weight) as little-endian 12-byte entries,
@@ -249,7 +251,7 @@ enum StoreMigrations {
                 INSERT INTO story_statistics (id, documents) VALUES (1, 0);
                 """)
         }
-        migrator.registerMigration("v12-retention-tombstones-filters") { db in
+        migrator.register("v12-retention-tombstones-filters") { db in
             // Retention prunes old articles; each pruned or filtered-out item leaves a tombstone
             // (source + identity) so that a feed still listing it does not bring it back as new.
             // `last_listed` is when a feed last listed it: tombstones of items gone from their feed
@@ -271,12 +273,12 @@ enum StoreMigrations {
                 CREATE INDEX articles_by_source_id ON articles (source_id, id);
                 """)
         }
-        migrator.registerMigration("v13-stories-by-article") { db in
+        migrator.register("v13-stories-by-article") { db in
             // Deleting an article makes SQLite look for stories it names (the foreign key): without
             // this index, every pruned article read the whole stories table.
             try db.execute(sql: "CREATE INDEX stories_by_article ON stories (article_id)")
         }
-        migrator.registerMigration("v14-dedup-bands-recent-and-upkeep-runs") { db in
+        migrator.register("v14-dedup-bands-recent-and-upkeep-runs") { db in
             // New band rows go to a small table of their own, moved into dedup_bands in key order
             // by maintenance: inserting 28 rows at random places of a table of tens of millions
             // dirtied 28 pages an article, and a store of a million articles ingested at a third of
@@ -291,7 +293,7 @@ enum StoreMigrations {
                 """)
             try db.execute(sql: "CREATE TABLE upkeep_runs (task TEXT PRIMARY KEY NOT NULL, last_run_at DATETIME NOT NULL)")
         }
-        migrator.registerMigration("v15-upkeep-cursors") { db in
+        migrator.register("v15-upkeep-cursors") { db in
             // Where each sweep of upkeep that goes through a big table a chunk per maintenance round
             // (and per `tidingsd --once`) goes on from. It replaces the once-a-day sweep of the whole
             // table, whose last run upkeep_runs kept.
@@ -301,5 +303,18 @@ enum StoreMigrations {
                 """)
         }
         return migrator
+    }
+}
+
+extension DatabaseMigrator {
+    /// Registers a migration that runs with foreign keys enforced statement by statement.
+    ///
+    /// GRDB's default runs a migration with them off and then checks every foreign key of the
+    /// store (`PRAGMA foreign_key_check`): for a million articles that read the whole fingerprint
+    /// and article tables, about a second from the page cache and far longer from disk, once for
+    /// every migration an upgrade applies, before the daemon could start. Only a migration that
+    /// rebuilds a table needs that (register it with `foreignKeyChecks: .deferred`).
+    fileprivate mutating func register(_ identifier: String, migrate: @escaping @Sendable (Database) throws -> Void) {
+        registerMigration(identifier, foreignKeyChecks: .immediate, migrate: migrate)
     }
 }
