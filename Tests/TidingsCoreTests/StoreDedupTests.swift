@@ -66,6 +66,39 @@ struct StoreDedupTests {
         #expect(events.last?.details["reason"] == .string("an earlier original arrived"))
     }
 
+    @Test("a revised article is compared by its newest text: copies of the new text match it, copies of the old one no longer do")
+    func revisionReplacesTheFingerprint() async throws {
+        let store = try open()
+        let now = Date()
+        let stub = (0..<4).map { "Stub line \($0): officials will brief reporters on the flooded rail depot at \($0 + 9) o'clock." }
+        try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), stub)], at: now.addingTimeInterval(-3000)))
+        let revised = try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now.addingTimeInterval(-2000)))
+        #expect(revised.revised == 1)
+
+        let near = try await store.record(outcome("b", [("two", now.addingTimeInterval(-1800), Array(Self.story.dropLast(2)))], at: now))
+        let exact = try await store.record(outcome("c", [("three", now.addingTimeInterval(-900), Self.story)], at: now))
+        let oldText = try await store.record(outcome("b", [("four", now.addingTimeInterval(-600), stub)], at: now))
+        #expect(near.duplicates == 1)
+        #expect(exact.duplicates == 1)
+        #expect(oldText.duplicates == 0, "the stub's band rows went with the revision")
+
+        let reader = try StoreReader.open(path: path)
+        let clusters = try reader.duplicateClusters()
+        #expect(clusters.count == 1)
+        #expect(clusters.first?.canonical.source == "a")
+        #expect(clusters.first?.canonical.title == "Story one")
+        #expect(clusters.first?.members.map(\.source).sorted() == ["b", "c"])
+        let kinds = try reader.changes().filter { $0.event == "article.duplicate" }.map { $0.details["kind"] ?? .null }
+        #expect(kinds == [JSONValue.string("near"), JSONValue.string("exact")])
+        // One set of band rows: the revision's; the stub's are gone.
+        let bands = try await store.pool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM dedup_bands_recent WHERE article_id = 1) + (SELECT count(*) FROM dedup_bands WHERE article_id = 1)
+                """) ?? 0
+        }
+        #expect(bands == store.dedup.parameters.bands.bands)
+    }
+
     @Test("the dedup index survives a restart: a copy after reopening is still found")
     func survivesRestart() async throws {
         let now = Date()

@@ -26,6 +26,18 @@ protocol BoilerplateIndex {
     mutating func remember(source: String, lines: [UInt64], at time: Double) throws
 }
 
+/// Another index's line counts, read but not added to: for text whose lines were counted
+/// already (an article's revision).
+struct LineCountsReadOnly<Base: BoilerplateIndex>: BoilerplateIndex {
+    var base: Base
+
+    mutating func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64> {
+        try base.boilerplate(source: source, lines: lines, repeats: repeats)
+    }
+
+    func remember(source: String, lines: [UInt64], at time: Double) throws {}
+}
+
 /// The articles judged so far, found by exact-text hash or by LSH band key.
 protocol CandidateIndex {
     /// The earliest article whose normalized text hashes to `exactHash`, not older than `notBefore`.

@@ -88,9 +88,14 @@ struct StoreDedupIndex: DedupIndex {
             """).execute(arguments: [article.id, article.time, article.canonicalID, Int64(bitPattern: fingerprint.exactHash),
                              fingerprint.wordCount, fingerprint.shingleCount, Data(fingerprint.signature.blob),
                              Data(UInt32Blob.encode(fingerprint.shingles))])
-        for chunk in Self.chunks(of: article.bandKeys) {
+        try insertBands(article.bandKeys, articleID: article.id, time: article.time)
+    }
+
+    /// An article's band rows, into the recent table (maintenance merges them in key order).
+    func insertBands(_ keys: [UInt64], articleID: Int64, time: Double) throws {
+        for chunk in Self.chunks(of: keys) {
             var arguments = StatementArguments()
-            for key in chunk { arguments += [Int64(bitPattern: key), article.id, article.time] }
+            for key in chunk { arguments += [Int64(bitPattern: key), articleID, time] }
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO dedup_bands_recent (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
                 """).execute(arguments: arguments)
@@ -158,6 +163,37 @@ extension Store {
         try ChangeRecorder.record(.articleDuplicate, in: db, at: now, sourceID: sourceID, articleID: articleID,
                                   url: url, title: title, details: details)
         return (match, kept.droppedLines)
+    }
+
+    /// After a significant revision, the article is compared from then on by what it says now:
+    /// its fingerprint, exact-text hash and band keys become the new text's (the source's
+    /// boilerplate dropped by its line counts as they stand; the revision's lines are not counted
+    /// again). Its own verdict and its cluster stand: they were judged when it was first seen, and
+    /// later copies already point at it. An article past the dedup window keeps no band rows and
+    /// gets none. Returns false when the article has no fingerprint (stored before dedup existed).
+    @discardableResult
+    func refingerprint(articleID: Int64, prepared: PreparedArticle, sourceID: String, in db: Database) throws -> Bool {
+        guard let stored = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT time, signature, length(shingles) > 0 AS indexed FROM dedup_fingerprints WHERE article_id = ?
+            """), arguments: [articleID]) else { return false }
+        let time: Double = stored["time"]
+        let indexed: Bool = stored["indexed"]
+        let index = StoreDedupIndex(db: db)
+        var lines = LineCountsReadOnly(base: index)
+        let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: time, index: &lines)
+        let fingerprint = kept.words.count == prepared.dedupText.text.words.count
+            ? prepared.wholeFingerprint : dedup.fingerprint(of: kept.words)
+        if indexed { try deleteBands(of: articleID, signature: stored["signature"], in: db) }
+        try db.cachedStatement(sql: """
+            UPDATE dedup_fingerprints SET exact_hash = ?, word_count = ?, shingle_count = ?, signature = ?, shingles = ?
+            WHERE article_id = ?
+            """).execute(arguments: [Int64(bitPattern: fingerprint.exactHash), fingerprint.wordCount, fingerprint.shingleCount,
+                                     Data(fingerprint.signature.blob),
+                                     Data(indexed ? UInt32Blob.encode(fingerprint.shingles) : []), articleID])
+        if indexed, fingerprint.wordCount > 0 {
+            try index.insertBands(dedup.bandKeys(of: fingerprint.signature), articleID: articleID, time: time)
+        }
+        return true
     }
 
     /// Deletes an article's LSH band rows, their keys recomputed from its `signature` (the rows

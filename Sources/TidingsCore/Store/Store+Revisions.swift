@@ -70,7 +70,8 @@ extension Store {
     static let maxStoredDiff = 64 * 1024
 
     /// Keeps the stored version of article `id` as a revision and stores the
-    /// entry as its newest, with an `article.updated` change carrying the diff.
+    /// entry as its newest, with an `article.updated` change carrying the diff;
+    /// dedup compares later articles with the newest text (`refingerprint`).
     /// Does nothing (but bring a hash from an older Tidings up to date) when
     /// the difference is not significant. Returns whether a revision was made.
     func revise(articleID id: Int64, with entry: FeedEntry, text new: ArticleText, sourceID: String,
@@ -112,6 +113,8 @@ extension Store {
         }
         try ChangeRecorder.record(.articleUpdated, in: db, at: now, sourceID: sourceID, articleID: id,
                                   url: entry.link, title: new.title, details: details)
+        try refingerprint(articleID: id, prepared: PreparedArticle(entry, content: new, engine: dedup, groupsStories: false),
+                          sourceID: sourceID, in: db)
         return true
     }
 }
