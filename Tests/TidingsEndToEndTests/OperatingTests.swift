@@ -193,6 +193,67 @@ struct OperatingTests {
         #expect(try vacuum()["mode"] as? String == "incremental")
     }
 
+    @Test("a store from before the 4-letter prefix index is reindexed by the daemon's maintenance or by maintenance search-index; searches work throughout")
+    func searchIndexRebuiltAfterUpgrade() throws {
+        _ = try work.write("feed.xml", "<rss version=\"2.0\"><channel><title>t</title>"
+                           + "<item><guid>a</guid><title>Almaty floods</title></item>"
+                           + "<item><guid>b</guid><title>Almanac sales</title></item></channel></rss>")
+        let config = try work.write("tidings.toml", tidingsConfig(database: "tidings.db", sources: [("t", "file:feed.xml")]))
+        #expect(try ProcessRunner.tidingsd(["--config", config, "--once"]).status == 0)
+        let database = work.path("tidings.db")
+        /// The store as the version before made it: the index with 2- and 3-letter prefixes only.
+        func downgrade() throws {
+            let queue = try DatabaseQueue(path: database)
+            try queue.write { db in
+                try db.execute(sql: """
+                    DROP TRIGGER articles_search_insert; DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
+                    DROP TABLE articles_search;
+                    CREATE VIRTUAL TABLE articles_search USING fts5(title, text, content = 'articles', content_rowid = 'id',
+                        tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
+                    CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
+                        INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
+                    END;
+                    CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+                        INSERT INTO articles_search (articles_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+                    END;
+                    CREATE TRIGGER articles_search_update AFTER UPDATE OF title, text ON articles BEGIN
+                        INSERT INTO articles_search (articles_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+                        INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
+                    END;
+                    INSERT INTO articles_search (articles_search) VALUES ('rebuild');
+                    DELETE FROM grdb_migrations WHERE identifier = 'v16-search-prefix-4';
+                    """)
+            }
+            try queue.close()
+        }
+        func prefixes() throws -> String {
+            try query(database) { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'articles_search'") ?? "" }
+        }
+        func hits(_ query: String) throws -> Int {
+            let search = try ProcessRunner.tidings(["--db", database, "search", query, "--json"])
+            #expect(search.status == 0, "\(search.stderr)")
+            return (try JSONSerialization.jsonObject(with: Data(search.stdout.utf8)) as? [Any])?.count ?? -1
+        }
+
+        try downgrade()
+        #expect(try prefixes().contains("prefix = '2 3')"))
+        let daemon = try ProcessRunner.tidingsd(["--config", config, "--once"])
+        #expect(daemon.status == 0)
+        #expect(daemon.stderr.contains("search.reindexed articles.copied=2 articles.remaining=0"), "\(daemon.stderr)")
+        #expect(try prefixes().contains("prefix = '2 3 4'"))
+        #expect(try hits("alma*") == 2)
+        #expect(try hits("almat*") == 1)
+
+        try downgrade()
+        let command = try ProcessRunner.tidings(["--db", database, "maintenance", "search-index", "--json"])
+        #expect(command.status == 0, "\(command.stderr)")
+        #expect(command.stdout == "{\"copied\":2,\"finished\":true,\"remaining\":0}\n")
+        #expect(try prefixes().contains("prefix = '2 3 4'"))
+        let again = try ProcessRunner.tidings(["--db", database, "maintenance", "search-index"])
+        #expect(again.stdout == "The search index is up to date: no rebuild pending.\n")
+        #expect(try hits("almat*") == 1)
+    }
+
     @Test("a backup to an existing file needs --force, and to a directory or the store itself is refused with the reason")
     func backupRefusals() throws {
         _ = try work.write("feed.xml", "<rss version=\"2.0\"><channel><title>t</title><item><guid>a</guid><title>A</title></item></channel></rss>")
