@@ -112,6 +112,30 @@ struct StoreTests {
         }
     }
 
+    @Test("deleting an article does not write its freed pages over with zeros (Debian's SQLite would: secure delete)")
+    func deletingWritesNoFreedPages() async throws {
+        let store = try Store.open(path: path)
+        let text = String(repeating: "lorem ipsum dolor ", count: 120_000)  // 2 MB: about 530 overflow pages
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('s', 'https://s.example/', '{}', '2026-01-01')")
+            try db.execute(sql: """
+                INSERT INTO articles (source_id, identity, title, text, content_hash, first_seen_at)
+                VALUES ('s', 'guid:1', 'Long', ?, 'h', '2026-01-01')
+                """, arguments: [text])
+        }
+        let frames = try await store.pool.writeWithoutTransaction { db -> Int in
+            #expect(try Int.fetchOne(db, sql: "PRAGMA secure_delete") == 2, "FAST")
+            try db.checkpoint(.truncate)
+            try db.inTransaction {
+                try db.execute(sql: "DELETE FROM articles WHERE identity = 'guid:1'")
+                return .commit
+            }
+            // The frames the deletion wrote to the write-ahead log (the log restarted empty).
+            return try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)").map { $0[1] as Int } ?? -1
+        }
+        #expect(frames >= 0 && frames < 60, "\(frames) pages written to delete one 2 MB article")
+    }
+
     @Test("a database from a newer Tidings is refused and left untouched")
     func refusesNewerSchema() throws {
         _ = try Store.open(path: path)

@@ -94,7 +94,13 @@ public final class Store: Sendable {
             // WALCheckpointer's job, off the writer's thread.
             // A new store returns pages freed by retention to the file system bit by bit
             // (`vacuumIncrementally`); an existing one keeps its mode (only VACUUM changes it).
+            // Debian builds SQLite with secure delete on: every freed page was written over
+            // with zeros, so each FTS segment merge, pruned article and dropped index cost its
+            // size again in WAL writes (dropping a million articles' old search index wrote
+            // 894 MB in 12.8 s; with FAST, 3 MB in 0.6 s). FAST still clears deleted content on
+            // pages that are written anyway. The store holds public articles, not secrets.
             try db.execute(sql: """
+                PRAGMA secure_delete = FAST;
                 PRAGMA auto_vacuum = INCREMENTAL;
                 PRAGMA cache_size = -65536;
                 PRAGMA wal_autocheckpoint = 0;
