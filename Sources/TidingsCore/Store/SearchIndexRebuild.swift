@@ -69,8 +69,17 @@ enum SearchIndexRebuild {
         try pending(db)?.remaining
     }
 
-    /// The new index takes the old one's name, with the triggers every writer relies on.
+    /// The new index takes the old one's name, and the triggers that kept the old one in step
+    /// (made by migration v10) are made again for it, word for word.
     private static func swap(_ db: Database) throws {
+        let triggers = try String.fetchAll(db, sql: """
+            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'
+                AND name IN ('articles_search_insert', 'articles_search_delete', 'articles_search_update') ORDER BY name
+            """)
+        guard triggers.count == 3 else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT,
+                                message: "the search index's triggers are missing (found \(triggers.count) of 3): rebuild stopped")
+        }
         try db.execute(sql: """
             DROP TRIGGER articles_search_insert;
             DROP TRIGGER articles_search_delete;
@@ -82,25 +91,8 @@ enum SearchIndexRebuild {
             ALTER TABLE articles_search_next RENAME TO articles_search;
             DROP TABLE search_rebuild;
             """)
-        try db.execute(sql: triggers)
+        for trigger in triggers { try db.execute(sql: trigger) }
     }
-
-    /// The triggers that keep `articles_search` in step with `articles` (as migration v10 made them).
-    static let triggers = """
-        CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
-            INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
-        END;
-        CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
-            INSERT INTO articles_search (articles_search, rowid, title, text)
-                VALUES ('delete', old.id, old.title, old.text);
-        END;
-        CREATE TRIGGER articles_search_update AFTER UPDATE OF title, text ON articles
-            WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
-            INSERT INTO articles_search (articles_search, rowid, title, text)
-                VALUES ('delete', old.id, old.title, old.text);
-            INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
-        END;
-        """
 }
 
 extension Store {
