@@ -9,8 +9,8 @@ import Logging
 struct StoreMaintenance: Sendable {
     let store: Store
     let logger: Logger
-    /// Seconds a round spends at most on a pending rebuild of the search index (a million
-    /// articles took 2 min 15 s in all here), in batches that ingest interleaves with.
+    /// Seconds a round spends at most on a pending rebuild of the search index, in batches that
+    /// ingest interleaves with (a million articles took about two minutes in all here).
     static let searchIndexBudget: TimeInterval = 10
 
     /// One round. `full` adds the hourly work: dedup pruning and `PRAGMA optimize`.

@@ -12,6 +12,11 @@ public struct SearchIndexProgress: Sendable, Equatable, Encodable {
 
     /// No rebuild was pending: nothing copied, nothing left.
     public static let upToDate = SearchIndexProgress(copied: 0, remaining: 0, finished: true)
+
+    /// This progress, or none yet, after one more batch.
+    static func after(_ step: (copied: Int, remaining: Int), from progress: SearchIndexProgress?) -> SearchIndexProgress {
+        SearchIndexProgress(copied: (progress?.copied ?? 0) + step.copied, remaining: step.remaining, finished: step.remaining == 0)
+    }
 }
 
 /// The search index rebuilt under new options while the store stays in use.
@@ -101,11 +106,9 @@ extension Store {
     public func rebuildSearchIndex(budget: TimeInterval, batch: Int = 2_000) async throws -> SearchIndexProgress? {
         let started = Date()
         var progress: SearchIndexProgress?
-        while Date().timeIntervalSince(started) < budget {
-            guard let step = try await pool.write({ try SearchIndexRebuild.step($0, batch: batch) }) else { break }
-            progress = SearchIndexProgress(copied: (progress?.copied ?? 0) + step.copied, remaining: step.remaining,
-                                           finished: step.remaining == 0)
-            if step.remaining == 0 { break }
+        while progress?.finished != true, Date().timeIntervalSince(started) < budget,
+              let step = try await pool.write({ try SearchIndexRebuild.step($0, batch: batch) }) {
+            progress = .after(step, from: progress)
         }
         return progress
     }
@@ -114,11 +117,10 @@ extension Store {
     public func finishSearchIndexRebuild(batch: Int = 5_000, progress: (SearchIndexProgress) -> Void = { _ in }) throws
         -> SearchIndexProgress? {
         var done: SearchIndexProgress?
-        while let step = try pool.write({ try SearchIndexRebuild.step($0, batch: batch) }) {
-            done = SearchIndexProgress(copied: (done?.copied ?? 0) + step.copied, remaining: step.remaining,
-                                       finished: step.remaining == 0)
-            progress(done!)
-            if step.remaining == 0 { break }
+        while done?.finished != true, let step = try pool.write({ try SearchIndexRebuild.step($0, batch: batch) }) {
+            let next = SearchIndexProgress.after(step, from: done)
+            progress(next)
+            done = next
         }
         return done
     }

@@ -126,9 +126,7 @@ extension Store {
         let seconds = time.timeIntervalSince1970
         let title = prepared.content.title
         let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
-        // Dropping lines only removes words: the same count means the whole text, already fingerprinted.
-        let fingerprint = kept.words.count == prepared.dedupText.text.words.count
-            ? prepared.wholeFingerprint : dedup.fingerprint(of: kept.words)
+        let fingerprint = prepared.fingerprint(keeping: kept, engine: dedup)
         guard let match = try dedup.judge(id: articleID, fingerprint: fingerprint, time: seconds,
                                           index: &index) else { return (nil, kept.droppedLines) }
         let similarity = (match.similarity * 10000).rounded() / 10000
@@ -170,19 +168,17 @@ extension Store {
     /// boilerplate dropped by its line counts as they stand; the revision's lines are not counted
     /// again). Its own verdict and its cluster stand: they were judged when it was first seen, and
     /// later copies already point at it. An article past the dedup window keeps no band rows and
-    /// gets none. Returns false when the article has no fingerprint (stored before dedup existed).
-    @discardableResult
-    func refingerprint(articleID: Int64, prepared: PreparedArticle, sourceID: String, in db: Database) throws -> Bool {
+    /// gets none; one stored before dedup existed has no fingerprint and gets none.
+    func refingerprint(articleID: Int64, prepared: PreparedArticle, sourceID: String, in db: Database) throws {
         guard let stored = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT time, signature, length(shingles) > 0 AS indexed FROM dedup_fingerprints WHERE article_id = ?
-            """), arguments: [articleID]) else { return false }
+            """), arguments: [articleID]) else { return }
         let time: Double = stored["time"]
         let indexed: Bool = stored["indexed"]
         let index = StoreDedupIndex(db: db)
         var lines = LineCountsReadOnly(base: index)
         let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: time, index: &lines)
-        let fingerprint = kept.words.count == prepared.dedupText.text.words.count
-            ? prepared.wholeFingerprint : dedup.fingerprint(of: kept.words)
+        let fingerprint = prepared.fingerprint(keeping: kept, engine: dedup)
         if indexed { try deleteBands(of: articleID, signature: stored["signature"], in: db) }
         try db.cachedStatement(sql: """
             UPDATE dedup_fingerprints SET exact_hash = ?, word_count = ?, shingle_count = ?, signature = ?, shingles = ?
@@ -193,7 +189,6 @@ extension Store {
         if indexed, fingerprint.wordCount > 0 {
             try index.insertBands(dedup.bandKeys(of: fingerprint.signature), articleID: articleID, time: time)
         }
-        return true
     }
 
     /// Deletes an article's LSH band rows, their keys recomputed from its `signature` (the rows

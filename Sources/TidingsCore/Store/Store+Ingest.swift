@@ -38,6 +38,12 @@ struct PreparedArticle: Sendable {
         wholeStoryFeatures = groupsStories ? StoryFeatures(text: dedupText.text, title: dedupText.title) : nil
     }
 
+    /// The fingerprint of the words boilerplate dropping `kept`: dropping lines only removes
+    /// words, so the same count means the whole text, fingerprinted already.
+    func fingerprint(keeping kept: KeptText, engine: DedupEngine) -> DedupFingerprint {
+        kept.words.count == dedupText.text.words.count ? wholeFingerprint : engine.fingerprint(of: kept.words)
+    }
+
     /// Its story terms without the lines dedup dropped as boilerplate.
     func storyFeatures(droppingLines dropped: Set<UInt64>) -> StoryFeatures {
         if dropped.isEmpty, let wholeStoryFeatures { return wholeStoryFeatures }
