@@ -74,6 +74,9 @@ def preload(database, count):
         WITH RECURSIVE b(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM b WHERE k < ?)
         INSERT INTO dedup_bands (band_key, article_id, time)
         SELECT random() AS key, article_id, time FROM dedup_fingerprints, b ORDER BY key""", (BANDS - 1,))
+    # ... all of them merged: the daemon keeps in memory only the rows of articles after this cursor.
+    connection.execute("INSERT OR REPLACE INTO upkeep_cursors (task, first_key, second_key) VALUES ('dedup-bands-merged', ?, 0)",
+                       (count,))
     connection.execute("""
         WITH RECURSIVE l(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM l WHERE k < 9)
         INSERT OR IGNORE INTO dedup_lines (scope_key, line_key, seen, last_seen)

@@ -13,6 +13,10 @@ struct StoreDedupTests {
         "Paragraph \($0): the port authority extended night shifts at berth \($0 * 3) to clear \($0 + 40) containers."
     }
 
+    static let otherStory = (0..<12).map {
+        "Item \($0): the city council approved \($0 + 7) new bus lanes along avenue \($0 * 11) after a long debate."
+    }
+
     func outcome(_ source: String, _ items: [(id: String, published: Date, paragraphs: [String])], at time: Date) -> RefreshOutcome {
         let entries = items.map {
             FeedEntry(id: $0.id, link: "https://\(source).example/\($0.id)", title: "Story \($0.id)",
@@ -91,12 +95,7 @@ struct StoreDedupTests {
         let kinds = try reader.changes().filter { $0.event == "article.duplicate" }.map { $0.details["kind"] ?? .null }
         #expect(kinds == [JSONValue.string("near"), JSONValue.string("exact")])
         // One set of band rows: the revision's; the stub's are gone.
-        let bands = try await store.pool.read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT (SELECT count(*) FROM dedup_bands_recent WHERE article_id = 1) + (SELECT count(*) FROM dedup_bands WHERE article_id = 1)
-                """) ?? 0
-        }
-        #expect(bands == store.dedup.parameters.bands.bands)
+        #expect(try await bandRows(store, of: 1) == (store.dedup.parameters.bands.bands, 0))
     }
 
     @Test("the dedup index survives a restart: a copy after reopening is still found")
@@ -124,12 +123,13 @@ struct StoreDedupTests {
         #expect(removed > 0)
         let counts = try await store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) = 0") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(DISTINCT article_id) FROM (SELECT article_id FROM dedup_bands UNION ALL SELECT article_id FROM dedup_bands_recent)") ?? 0)
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) = 0") ?? 0)
         }
         #expect(counts.0 == 2)
         #expect(counts.1 == 1)
-        #expect(counts.2 == 1)
+        let newID = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM articles WHERE title = 'Story new'") }
+        #expect(try await bandRows(store) == (store.dedup.parameters.bands.bands, 0))
+        #expect(try await bandRows(store, of: newID) == (store.dedup.parameters.bands.bands, 0), "the new article's")
         // `tidings similar` still finds the pruned article by its signature.
         let similar = try StoreReader.open(path: path).similarArticles(to: Self.story.joined(separator: "\n"), settings: settings,
                                                                        minimum: 0.5, limit: 5)
@@ -176,15 +176,19 @@ struct StoreDedupTests {
         #expect(try await lines() == kept)
     }
 
-    /// Band rows waiting in the recent table, and merged.
-    func bandRows(_ store: Store) async throws -> (recent: Int, merged: Int) {
-        try await store.pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands_recent") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands") ?? 0)
+    /// Band rows waiting in memory, and merged (of `article`, or all).
+    func bandRows(_ store: Store, of article: Int64? = nil) async throws -> (recent: Int, merged: Int) {
+        try await store.pool.write { db in
+            let recent = try store.withRecentBands(in: db) { bands in
+                bands.rows(through: .max).filter { article == nil || $0.articleID == article }.count
+            }
+            let merged = try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands WHERE ?1 IS NULL OR article_id = ?1",
+                                          arguments: [article]) ?? 0
+            return (recent, merged)
         }
     }
 
-    @Test("new band rows wait in a table of their own; merged in key order (rows past the window dropped) they find copies as before, and pruning finds them in either")
+    @Test("new band rows wait in memory; merged in key order (rows past the window dropped) they find copies as before, and pruning finds them in either")
     func recentBandsMerge() async throws {
         var settings = DedupSettings()
         settings.window = .days(1)
@@ -208,6 +212,51 @@ struct StoreDedupTests {
         #expect(another.duplicates == 1, "found through merged and recent rows alike")
         _ = try await store.pruneDedup(now: now.addingTimeInterval(3 * 86400))
         #expect(try await bandRows(store) == (0, 0))
+    }
+
+    @Test("band rows not yet merged are rebuilt from the signatures when the store opens again, and only those")
+    func recentBandsReloaded() async throws {
+        let now = Date()
+        let bands: Int
+        do {
+            let store = try open()
+            bands = store.dedup.parameters.bands.bands
+            try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now))
+            #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == bands)
+            try await store.record(outcome("a", [("two", now.addingTimeInterval(-1800), Self.otherStory)], at: now))
+            #expect(try await bandRows(store) == (bands, bands))
+            try store.close()
+        }
+        let reopened = try open()
+        #expect(try await bandRows(reopened) == (bands, bands), "the merged article's rows are not loaded twice")
+        #expect(try await bandRows(reopened, of: 2) == (bands, 0))
+        let copy = try await reopened.record(outcome("b", [("three", now, Array(Self.otherStory.dropFirst()))], at: now))
+        #expect(copy.duplicates == 1, "found through the reloaded rows")
+        let duplicateOf = try await reopened.pool.read { db in try Int64.fetchOne(db, sql: "SELECT duplicate_of FROM articles WHERE id = 3") }
+        #expect(duplicateOf == 2)
+    }
+
+    @Test("a write that rolls back takes the band rows it added to memory with it")
+    func recentBandsRolledBack() async throws {
+        let store = try open()
+        let now = Date()
+        try await store.record(outcome("a", [("one", now, Self.story)], at: now))
+        let bands = store.dedup.parameters.bands.bands
+        struct Abort: Error {}
+        await #expect(throws: Abort.self) {
+            try await store.pool.write { db in
+                try StoreDedupIndex(db: db, store: store).insertBands([1, 2, 3], articleID: 99, time: now.timeIntervalSince1970)
+                #expect(try store.withRecentBands(in: db) { $0.rowCount } == bands + 3)
+                throw Abort()
+            }
+        }
+        #expect(try await bandRows(store) == (bands, 0))
+        #expect(try await bandRows(store, of: 99) == (0, 0))
+        // And a write that commits keeps them.
+        try await store.pool.write { db in
+            try StoreDedupIndex(db: db, store: store).insertBands([1, 2, 3], articleID: 99, time: now.timeIntervalSince1970)
+        }
+        #expect(try await bandRows(store, of: 99) == (3, 0))
     }
 
     @Test("recent band rows are merged only once they are an eighth of the merged ones")

@@ -37,7 +37,7 @@ struct StoreTests {
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_bands_recent,dedup_fingerprints,dedup_lines,origin_holds,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
+        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
         #expect(facts["journal_mode"] == "wal")
         #expect(facts["auto_vacuum"] == "2", "incremental: retention's freed pages go back to the file system")
         #expect(facts["foreign_keys"] == "1")
@@ -65,6 +65,35 @@ struct StoreTests {
         }
         #expect(Set(plans.keys) == ["articles", "sources", "stories"])
         #expect(plans.values.allSatisfy { $0.isEmpty }, "\(plans)")
+    }
+
+    @Test("band rows that waited in the recent table are merged by the upgrade that keeps them in memory instead")
+    func upgradesRecentBandRows() async throws {
+        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
+        let early = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(early, upTo: "v16-search-prefix-4")
+        try await early.write { db in
+            try db.execute(sql: """
+                INSERT INTO sources (id, url, settings_json, added_at) VALUES ('wire', 'https://wire.example/feed', '{}', '2026-01-01');
+                INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                    VALUES (1, 'wire', 'guid:1', 'One', 'One', 'h1', '2026-01-01'), (2, 'wire', 'guid:2', 'Two', 'Two', 'h2', '2026-01-02');
+                INSERT INTO dedup_fingerprints (article_id, time, canonical_id, exact_hash, word_count, shingle_count, signature, shingles)
+                    VALUES (1, 1.0, 1, 11, 3, 1, x'00', x'01'), (2, 2.0, 2, 12, 4, 1, x'00', x'01');
+                INSERT INTO dedup_bands (band_key, article_id, time) VALUES (7, 1, 1.0);
+                INSERT INTO dedup_bands_recent (band_key, article_id, time) VALUES (7, 2, 2.0), (-3, 2, 2.0);
+                """)
+        }
+        try early.close()
+        let store = try Store.open(path: path)
+        let facts = try await store.pool.write { db throws -> [String: String] in
+            [
+                "bands": try String.fetchAll(db, sql: "SELECT band_key || ':' || article_id FROM dedup_bands ORDER BY band_key, article_id").joined(separator: ","),
+                "recent table": "\(try db.tableExists("dedup_bands_recent"))",
+                "merged through": "\(try Int.fetchOne(db, sql: "SELECT first_key FROM upkeep_cursors WHERE task = 'dedup-bands-merged'") ?? -1)",
+                "in memory": "\(try store.withRecentBands(in: db) { $0.rowCount })",
+            ]
+        }
+        #expect(facts == ["bands": "-3:2,7:1,7:2", "recent table": "false", "merged through": "2", "in memory": "0"])
     }
 
     @Test("a store made by an early version is upgraded with its data kept, its index built and its foreign keys sound")

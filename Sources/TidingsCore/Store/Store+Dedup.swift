@@ -6,6 +6,8 @@ import GRDB
 /// commit together.
 struct StoreDedupIndex: DedupIndex {
     let db: Database
+    /// Whose band rows not yet merged (`RecentBands`) are looked up and added to.
+    let store: Store
 
     func boilerplate(source: String, lines: [UInt64], repeats: Int) throws -> Set<UInt64> {
         let scope = Self.scopeKey(source)
@@ -54,16 +56,13 @@ struct StoreDedupIndex: DedupIndex {
     }
 
     func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate] {
-        // All keys in one statement per table (an IN list is read in key order, half the cost of a
-        // statement per key on a big table); then each bucket newest first up to the bucket limit.
         var buckets: [Int64: [Int64]] = [:]
+        try store.withRecentBands(in: db) { $0.collect(bandKeys, notBefore: notBefore, into: &buckets) }
+        // All keys in one statement (an IN list is read in key order, half the cost of a
+        // statement per key on a big table); then each bucket newest first up to the bucket limit.
         for chunk in Self.chunks(of: bandKeys) {
-            // Numbered parameters: both tables read the same keys (?1...?n) and time (?n+1).
-            let list = (1...chunk.count).map { "?\($0)" }.joined(separator: ", ")
-            let time = "?\(chunk.count + 1)"
             let statement = try db.cachedStatement(sql: """
-                SELECT band_key, article_id FROM dedup_bands_recent WHERE band_key IN (\(list)) AND time >= \(time)
-                UNION ALL SELECT band_key, article_id FROM dedup_bands WHERE band_key IN (\(list)) AND time >= \(time)
+                SELECT band_key, article_id FROM dedup_bands WHERE band_key IN (\(Self.placeholders(chunk.count, "?"))) AND time >= ?
                 """)
             var arguments = StatementArguments(chunk.map { Int64(bitPattern: $0) })
             arguments += [notBefore]
@@ -91,13 +90,20 @@ struct StoreDedupIndex: DedupIndex {
         try insertBands(article.bandKeys, articleID: article.id, time: article.time)
     }
 
-    /// An article's band rows, into the recent table (maintenance merges them in key order).
+    /// An article's band rows: in memory until maintenance merges them (`RecentBands`), or
+    /// straight into `dedup_bands` for an article merged already (a revision of an older one).
     func insertBands(_ keys: [UInt64], articleID: Int64, time: Double) throws {
+        let kept = try store.withRecentBands(in: db) { bands -> Bool in
+            guard bands.holds(articleID) else { return false }
+            bands.add(articleID: articleID, time: time, keys: keys)
+            return true
+        }
+        guard !kept else { return }
         for chunk in Self.chunks(of: keys) {
             var arguments = StatementArguments()
             for key in chunk { arguments += [Int64(bitPattern: key), articleID, time] }
             try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO dedup_bands_recent (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
+                INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
                 """).execute(arguments: arguments)
         }
     }
@@ -122,7 +128,7 @@ extension Store {
     /// `duplicate_of` and `similarity` on the article, an `article.duplicate` change row.
     func judgeDuplicate(articleID: Int64, prepared: PreparedArticle, sourceID: String, url: String?,
                         time: Date, now: Date, in db: Database) throws -> (match: DuplicateMatch?, droppedLines: Set<UInt64>) {
-        var index = StoreDedupIndex(db: db)
+        var index = StoreDedupIndex(db: db, store: self)
         let seconds = time.timeIntervalSince1970
         let title = prepared.content.title
         let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: seconds, index: &index)
@@ -175,7 +181,7 @@ extension Store {
             """), arguments: [articleID]) else { return }
         let time: Double = stored["time"]
         let indexed: Bool = stored["indexed"]
-        let index = StoreDedupIndex(db: db)
+        let index = StoreDedupIndex(db: db, store: self)
         var lines = LineCountsReadOnly(base: index)
         let kept = try dedup.dropBoilerplate(prepared.dedupText, source: sourceID, time: time, index: &lines)
         let fingerprint = prepared.fingerprint(keeping: kept, engine: dedup)
@@ -191,18 +197,16 @@ extension Store {
         }
     }
 
-    /// Deletes an article's LSH band rows, their keys recomputed from its `signature` (the rows
-    /// live in their key's B-tree only), merged or recent. Returns how many there were.
+    /// Deletes an article's LSH band rows, in memory and in `dedup_bands` (where a merge may have
+    /// put them already); the merged rows' keys are recomputed from its `signature` (they live in
+    /// their key's B-tree only). Returns how many there were.
     @discardableResult
     func deleteBands(of articleID: Int64, signature: Data, in db: Database) throws -> Int {
+        var rows = try withRecentBands(in: db) { $0.remove(articleID) }
         let merged = try db.cachedStatement(sql: "DELETE FROM dedup_bands WHERE band_key = ? AND article_id = ?")
-        let recent = try db.cachedStatement(sql: "DELETE FROM dedup_bands_recent WHERE band_key = ? AND article_id = ?")
-        var rows = 0
-        for key in dedup.bandKeys(of: MinHashSignature(values: UInt32Blob.decode(signature) ?? [])) {
-            for statement in [recent, merged] {
-                try statement.execute(arguments: [Int64(bitPattern: key), articleID])
-                rows += db.changesCount
-            }
+        for key in bandKeys(ofStored: signature) {
+            try merged.execute(arguments: [Int64(bitPattern: key), articleID])
+            rows += db.changesCount
         }
         return rows
     }
@@ -234,51 +238,6 @@ extension Store {
                            arguments: [task, next.0, next.1])
             return deleted
         }
-    }
-
-    /// Moves the recent band rows into the merged table, in key order and in short transactions of
-    /// `chunkRows` rows, once they are many enough to be worth it: at least `minimumRows`, and an
-    /// eighth of the merged rows (estimated from the articles that have band rows), so the merged
-    /// table is rewritten at most once per eighth of its size. Rows older than the window are
-    /// dropped on the way. Returns the rows moved (0 when it was not yet time).
-    @discardableResult
-    public func mergeRecentBands(now: Date = Date(), minimumRows: Int = 250_000, chunkRows: Int = 50_000) async throws -> Int {
-        // The merged size is estimated only once the recent rows are many: counting the articles
-        // with band rows reads the whole fingerprint table (0.7 s from disk for a million articles),
-        // which every round and every `tidingsd --once` paid before.
-        let due = try await pool.read { db -> Bool in
-            let recent = try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands_recent") ?? 0
-            guard recent >= minimumRows else { return false }
-            let merged = (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_fingerprints WHERE length(shingles) > 0") ?? 0)
-                * dedup.parameters.bands.bands
-            return recent >= (merged - recent) / 8
-        }
-        guard due else { return 0 }
-        let cutoff = now.timeIntervalSince1970 - dedup.parameters.window
-        // Key ranges [start, upper], each starting past the one before: `chunkRows` rows up to and
-        // including the key they end on, so that no key is split.
-        var start: Int64? = Int64.min
-        var moved = 0
-        while let from = start {
-            let (inserted, upper) = try await pool.write { db -> (Int, Int64?) in
-                let upper = try Int64.fetchOne(db, sql: """
-                    SELECT band_key FROM dedup_bands_recent WHERE band_key >= ? ORDER BY band_key LIMIT 1 OFFSET ?
-                    """, arguments: [from, chunkRows - 1])
-                let range: [any DatabaseValueConvertible] = [from, upper ?? Int64.max]
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time)
-                        SELECT band_key, article_id, time FROM dedup_bands_recent
-                        WHERE band_key BETWEEN ? AND ? AND time >= ? ORDER BY band_key, article_id
-                    """, arguments: StatementArguments(range + [cutoff]))
-                let inserted = db.changesCount
-                try db.execute(sql: "DELETE FROM dedup_bands_recent WHERE band_key BETWEEN ? AND ?",
-                               arguments: StatementArguments(range))
-                return (inserted, upper)
-            }
-            moved += inserted
-            start = upper.flatMap { $0 == Int64.max ? nil : $0 + 1 }
-        }
-        return moved
     }
 
     /// Forgets what dedup no longer needs: band keys and shingle sets of articles older than the

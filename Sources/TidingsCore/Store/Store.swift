@@ -15,6 +15,9 @@ public final class Store: Sendable {
     let storyParameters: StoryParameters?
     /// Loaded on the first ingest; touched only inside write transactions (one writer).
     let storyClusterer = Locked<StoryClusterer?>(nil)
+    /// The band rows not yet merged into `dedup_bands`: loaded on first use, touched only inside
+    /// write transactions (`withRecentBands`).
+    let recentBands = Locked(RecentBandsState())
     private let checkpointer: WALCheckpointer
     /// Told after each write that may have added changes (the change-log writer).
     let changesListener = Locked<ChangesListener?>(nil)
