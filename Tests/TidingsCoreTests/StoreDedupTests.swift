@@ -236,6 +236,45 @@ struct StoreDedupTests {
         #expect(duplicateOf == 2)
     }
 
+    @Test("the filter over merged keys finds what was merged, revised after the merge, or written by SQL, across restarts")
+    func bandFilterAcrossRestarts() async throws {
+        let now = Date()
+        let bands: Int
+        func filterRows(_ store: Store) async throws -> (stored: Int, extra: Int) {
+            try await store.pool.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_band_filter") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_band_filter_extra") ?? 0)
+            }
+        }
+        do {
+            let store = try open()
+            bands = store.dedup.parameters.bands.bands
+            try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.otherStory)], at: now.addingTimeInterval(-60)))
+            #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == bands)
+            #expect(try await filterRows(store) == (1, 0))
+            // Revised after the merge: its new rows go straight into the table, their keys kept apart.
+            let revised = try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now))
+            #expect(revised.revised == 1)
+            #expect(try await bandRows(store, of: 1) == (0, bands))
+            #expect(try await filterRows(store) == (1, bands))
+            try store.close()
+        }
+        do {
+            let reopened = try open()
+            let copy = try await reopened.record(outcome("b", [("two", now, Array(Self.story.dropLast()))], at: now))
+            #expect(copy.duplicates == 1, "found through the keys kept apart")
+            #expect(try await reopened.mergeRecentBands(now: now, minimumRows: 0) == bands)
+            #expect(try await filterRows(reopened) == (1, 0), "stored again at the merge, which takes the kept keys in")
+            // A store whose table was filled without the filter (SQL, an old bench): it is made from the table.
+            try await reopened.pool.write { try $0.execute(sql: "DELETE FROM dedup_band_filter") }
+            try reopened.close()
+        }
+        let third = try open()
+        let another = try await third.record(outcome("c", [("three", now, Array(Self.story.dropFirst()))], at: now))
+        #expect(another.duplicates == 1, "found through the filter made from the table")
+        #expect(try await filterRows(third) == (1, 0))
+    }
+
     @Test("a write that rolls back takes the band rows it added to memory with it")
     func recentBandsRolledBack() async throws {
         let store = try open()

@@ -60,7 +60,10 @@ struct StoreDedupIndex: DedupIndex {
         try store.withRecentBands(in: db) { $0.collect(bandKeys, notBefore: notBefore, into: &buckets) }
         // All keys in one statement (an IN list is read in key order, half the cost of a
         // statement per key on a big table); then each bucket newest first up to the bucket limit.
-        for chunk in Self.chunks(of: bandKeys) {
+        // Only keys the merged table may have: most have no row there, and a lookup of one still
+        // reads a leaf page that a big store's cache does not hold.
+        let merged = try store.withBandFilter(in: db) { filter in bandKeys.filter { filter.mayContain($0) } }
+        for chunk in Self.chunks(of: merged) {
             let statement = try db.cachedStatement(sql: """
                 SELECT band_key, article_id FROM dedup_bands WHERE band_key IN (\(Self.placeholders(chunk.count, "?"))) AND time >= ?
                 """)
@@ -99,12 +102,18 @@ struct StoreDedupIndex: DedupIndex {
             return true
         }
         guard !kept else { return }
+        // Keys that reach the table outside a merge are kept apart until the next merge stores
+        // the filter, so that a restart still finds them.
+        try store.withBandFilter(in: db) { filter in keys.forEach { filter.insert($0) } }
         for chunk in Self.chunks(of: keys) {
             var arguments = StatementArguments()
             for key in chunk { arguments += [Int64(bitPattern: key), articleID, time] }
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
                 """).execute(arguments: arguments)
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO dedup_band_filter_extra (band_key) VALUES \(Self.placeholders(chunk.count, "(?)"))
+                """).execute(arguments: StatementArguments(chunk.map { Int64(bitPattern: $0) }))
         }
     }
 

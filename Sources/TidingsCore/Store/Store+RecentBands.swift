@@ -1,14 +1,19 @@
 import Foundation
 import GRDB
 
-/// The band rows of the articles stored since the last merge (`RecentBands`), as the store
-/// keeps them: in memory, read and changed only inside write transactions (one writer), rebuilt
-/// from the stored signatures when first needed, forgotten when a transaction that touched them
-/// rolls back, and merged into `dedup_bands` in key order by maintenance.
+/// What the store keeps in memory of its band index: the rows of the articles stored since the
+/// last merge (`RecentBands`) and a filter over the keys of `dedup_bands` (`BandKeyFilter`). Read
+/// and changed only inside write transactions (one writer); loaded when first needed, forgotten
+/// when a transaction that touched them rolls back.
 struct RecentBandsState: Sendable {
-    var bands: RecentBands?
+    var loaded: BandIndexMemory?
     /// Whether the current transaction already asked to be told how it ends.
     var watching = false
+}
+
+struct BandIndexMemory: Sendable {
+    var recent: RecentBands
+    var filter: BandKeyFilter
 }
 
 extension Store {
@@ -19,6 +24,15 @@ extension Store {
     /// first if needed. Should the transaction roll back, memory forgets them (it may hold what
     /// never committed) and the next use loads them again.
     func withRecentBands<Result>(in db: Database, _ body: (inout RecentBands) throws -> Result) throws -> Result {
+        try withBandIndexMemory(in: db) { try body(&$0.recent) }
+    }
+
+    /// Runs `body` on the filter over the keys of `dedup_bands`, as `withRecentBands`.
+    func withBandFilter<Result>(in db: Database, _ body: (inout BandKeyFilter) throws -> Result) throws -> Result {
+        try withBandIndexMemory(in: db) { try body(&$0.filter) }
+    }
+
+    private func withBandIndexMemory<Result>(in db: Database, _ body: (inout BandIndexMemory) throws -> Result) throws -> Result {
         let needsWatch = recentBands.withLock { state -> Bool in
             defer { state.watching = true }
             return !state.watching
@@ -27,16 +41,49 @@ extension Store {
             db.afterNextTransaction(onCommit: { [self] _ in recentBands.withLock { $0.watching = false } },
                                     onRollback: { [self] _ in recentBands.withLock { $0 = RecentBandsState() } })
         }
-        if recentBands.withLock({ $0.bands == nil }) {
-            let loaded = try loadRecentBands(in: db)
-            recentBands.withLock { $0.bands = loaded }
+        if recentBands.withLock({ $0.loaded == nil }) {
+            let loaded = BandIndexMemory(recent: try loadRecentBands(in: db), filter: try loadBandFilter(in: db))
+            recentBands.withLock { $0.loaded = loaded }
         }
         return try recentBands.withLock { state in
-            var bands = state.bands!
-            state.bands = nil  // one copy: `body` changes it in place
-            defer { state.bands = bands }
-            return try body(&bands)
+            var memory = state.loaded!
+            state.loaded = nil  // one copy: `body` changes it in place
+            defer { state.loaded = memory }
+            return try body(&memory)
         }
+    }
+
+    /// The stored filter with the keys inserted outside merges since it was stored; built from
+    /// the table (and stored) when there is none, as after the upgrade that introduced it.
+    private func loadBandFilter(in db: Database) throws -> BandKeyFilter {
+        var filter: BandKeyFilter
+        if let row = try Row.fetchOne(db, sql: "SELECT bits, inserted FROM dedup_band_filter WHERE id = 1"),
+           let stored = BandKeyFilter(blob: row["bits"] as Data, inserted: row["inserted"]) {
+            filter = stored
+            for key in try Int64.fetchAll(db, sql: "SELECT band_key FROM dedup_band_filter_extra") {
+                filter.insert(UInt64(bitPattern: key))
+            }
+        } else {
+            filter = try rebuildBandFilter(in: db)
+        }
+        return filter
+    }
+
+    /// A new filter over every key of `dedup_bands` (with room for half as many again), stored.
+    /// Reads the whole table: about 700 MB for a million articles in the window.
+    private func rebuildBandFilter(in db: Database) throws -> BandKeyFilter {
+        let rows = try Int.fetchOne(db, sql: "SELECT count(*) FROM dedup_bands") ?? 0
+        var filter = BandKeyFilter(capacity: rows + max(rows / 2, 1_000_000))
+        let keys = try Int64.fetchCursor(db, sql: "SELECT band_key FROM dedup_bands")
+        while let key = try keys.next() { filter.insert(UInt64(bitPattern: key)) }
+        try storeBandFilter(filter, in: db)
+        return filter
+    }
+
+    private func storeBandFilter(_ filter: BandKeyFilter, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO dedup_band_filter (id, bits, inserted) VALUES (1, ?, ?)",
+                       arguments: [Data(filter.blob), filter.inserted])
+        try db.execute(sql: "DELETE FROM dedup_band_filter_extra")
     }
 
     /// The rows of the articles not yet merged, from their signatures. Articles past the window
@@ -88,28 +135,39 @@ extension Store {
         for start in stride(from: 0, to: rows.count, by: chunkRows) {
             let chunk = rows[start..<min(start + chunkRows, rows.count)]
             moved += try await pool.write { db in
-                // An article removed or revised since the rows were taken has none of them left.
-                let current = try self.withRecentBands(in: db) { bands in chunk.filter { bands.contains($0) } }
-                return try Self.insertMergedBands(current.filter { $0.time >= cutoff }, in: db)
+                try self.withBandIndexMemory(in: db) { memory in
+                    // An article removed or revised since the rows were taken has none of them left.
+                    let current = chunk.filter { memory.recent.contains($0) && $0.time >= cutoff }
+                    return try Self.insertMergedBands(current, into: &memory.filter, in: db)
+                }
             }
         }
         return try await moved + pool.write { db in
-            try self.withRecentBands(in: db) { bands in
+            try self.withBandIndexMemory(in: db) { memory in
                 // Revised while the rows were written: their new rows go in with the rest.
-                let late = bands.rows(through: through, addedAfter: mark).filter { $0.time >= cutoff }
-                let inserted = try Self.insertMergedBands(late, in: db)
+                let late = memory.recent.rows(through: through, addedAfter: mark).filter { $0.time >= cutoff }
+                let inserted = try Self.insertMergedBands(late, into: &memory.filter, in: db)
                 try db.execute(sql: """
                     INSERT INTO upkeep_cursors (task, first_key, second_key) VALUES (?, ?, 0)
                     ON CONFLICT (task) DO UPDATE SET first_key = excluded.first_key
                     """, arguments: [Self.mergedBandsCursor, through])
-                bands.markMerged(through: through)
+                memory.recent.markMerged(through: through)
+                // Full (keys of pruned rows count too): made again from the table, else stored as it is.
+                if memory.filter.inserted > memory.filter.capacity {
+                    memory.filter = try rebuildBandFilter(in: db)
+                } else {
+                    try storeBandFilter(memory.filter, in: db)
+                }
                 return inserted
             }
         }
     }
 
-    /// Inserts `rows` (in key order) into `dedup_bands`; returns how many were new.
-    private static func insertMergedBands(_ rows: [RecentBands.Row], in db: Database) throws -> Int {
+    /// Inserts `rows` (in key order) into `dedup_bands` and their keys into `filter`; returns how
+    /// many rows were new.
+    private static func insertMergedBands(_ rows: [RecentBands.Row], into filter: inout BandKeyFilter,
+                                          in db: Database) throws -> Int {
+        for row in rows { filter.insert(UInt64(bitPattern: row.key)) }
         let perStatement = 200
         var inserted = 0
         for start in stride(from: 0, to: rows.count, by: perStatement) {
