@@ -100,6 +100,9 @@ def _pick(cumulative, total, rng):
 def _insert(db, rows):
     db.executemany("INSERT INTO articles (id, source_id, identity, url, title, text, content_hash, published_at, first_seen_at, "
                    "duplicate_of, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    # Indexed for search as the daemon does: a batch in one statement (no trigger does it).
+    db.execute("INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles WHERE id BETWEEN ? AND ?",
+               (rows[0][0], rows[-1][0]))
     db.commit()
 
 

@@ -64,6 +64,7 @@ def preload(database, count):
         SELECT i, 'preloaded', 'guid:p-' || i, 'Preloaded ' || i, '', hex(randomblob(8)),
                datetime('now'), datetime('now')
         FROM n""", (count,))
+    connection.execute("INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles")
     connection.execute("""
         INSERT INTO dedup_fingerprints (article_id, time, canonical_id, exact_hash, word_count, shingle_count,
                                         signature, shingles)

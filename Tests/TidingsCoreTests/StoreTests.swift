@@ -151,6 +151,7 @@ struct StoreTests {
                 INSERT INTO articles (source_id, identity, title, text, content_hash, first_seen_at)
                 VALUES ('s', 'guid:1', 'Long', ?, 'h', '2026-01-01')
                 """, arguments: [text])
+            try SearchIndexing.add(db.lastInsertedRowID, through: db.lastInsertedRowID, in: db)  // as ingest does
         }
         let frames = try await store.pool.writeWithoutTransaction { db -> Int in
             #expect(try Int.fetchOne(db, sql: "PRAGMA secure_delete") == 2, "FAST")

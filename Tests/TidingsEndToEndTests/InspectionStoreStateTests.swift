@@ -114,14 +114,14 @@ struct InspectionStoreStateTests {
 
         let store = try InspectionStore()
         try store.sql("""
-            DROP TRIGGER articles_search_insert; DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
+            DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
             DROP TABLE articles_search; DROP INDEX articles_by_date; DROP INDEX articles_by_source_date;
             DROP INDEX articles_duplicates_by_source;
-            DELETE FROM grdb_migrations WHERE identifier = 'v10-search-and-listing-indexes';
+            DELETE FROM grdb_migrations WHERE identifier IN ('v10-search-and-listing-indexes', 'v18-search-indexed-by-refresh');
             """)
         let older = try store.tidings(["search", "budget"])
         #expect(older.status == 1)
-        #expect(older.stderr.contains("was written by an older tidingsd and lacks v10-search-and-listing-indexes; restart tidingsd"),
+        #expect(older.stderr.contains("was written by an older tidingsd and lacks v10-search-and-listing-indexes, v18-search-indexed-by-refresh; restart tidingsd"),
                 "\(older.stderr)")
         // The daemon migrates it, building the index for the articles already stored.
         #expect(try ProcessRunner.tidingsd(["--config", store.config, "--once"]).status == 0)

@@ -206,13 +206,10 @@ struct OperatingTests {
             let queue = try DatabaseQueue(path: database)
             try queue.write { db in
                 try db.execute(sql: """
-                    DROP TRIGGER articles_search_insert; DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
+                    DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
                     DROP TABLE articles_search;
                     CREATE VIRTUAL TABLE articles_search USING fts5(title, text, content = 'articles', content_rowid = 'id',
                         tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
-                    CREATE TRIGGER articles_search_insert AFTER INSERT ON articles BEGIN
-                        INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
-                    END;
                     CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
                         INSERT INTO articles_search (articles_search, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
                     END;

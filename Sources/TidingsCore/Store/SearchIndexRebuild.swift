@@ -75,28 +75,26 @@ enum SearchIndexRebuild {
     }
 
     /// The new index takes the old one's name, and the triggers that kept the old one in step
-    /// (made by migration v10) are made again for it, word for word.
+    /// (made by migration v10; since v17 there is none for inserts) are made again for it, word for word.
     private static func swap(_ db: Database) throws {
-        let triggers = try String.fetchAll(db, sql: """
-            SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'
+        let triggers = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'
                 AND name IN ('articles_search_insert', 'articles_search_delete', 'articles_search_update') ORDER BY name
             """)
-        guard triggers.count == 3 else {
+        let names = Set(triggers.map { $0["name"] as String })
+        guard names.isSuperset(of: ["articles_search_delete", "articles_search_update"]) else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT,
-                                message: "the search index's triggers are missing (found \(triggers.count) of 3): rebuild stopped")
+                                message: "the search index's triggers are missing (found \(names.sorted())): rebuild stopped")
+        }
+        for name in ["insert", "delete", "update"] {
+            try db.execute(sql: "DROP TRIGGER IF EXISTS articles_search_\(name); DROP TRIGGER IF EXISTS articles_search_next_\(name)")
         }
         try db.execute(sql: """
-            DROP TRIGGER articles_search_insert;
-            DROP TRIGGER articles_search_delete;
-            DROP TRIGGER articles_search_update;
-            DROP TRIGGER articles_search_next_insert;
-            DROP TRIGGER articles_search_next_delete;
-            DROP TRIGGER articles_search_next_update;
             DROP TABLE articles_search;
             ALTER TABLE articles_search_next RENAME TO articles_search;
             DROP TABLE search_rebuild;
             """)
-        for trigger in triggers { try db.execute(sql: trigger) }
+        for trigger in triggers { try db.execute(sql: trigger["sql"]) }
     }
 }
 

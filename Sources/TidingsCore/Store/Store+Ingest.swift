@@ -292,6 +292,7 @@ extension Store {
             """)
         var seen = Set<String>()
         var listed: [ListedArticle] = []
+        var newArticles: ClosedRange<Int64>?
         // Feeds list newest first; store oldest first so ids and seqs follow publication order.
         for article in articles.reversed() where seen.insert(article.identity).inserted {
             let entry = article.entry
@@ -315,6 +316,7 @@ extension Store {
                 (entry.published ?? entry.updated)?.storedValue, entry.updated?.storedValue, now.storedValue,
             ])
             let articleID = db.lastInsertedRowID
+            newArticles = (newArticles?.lowerBound ?? articleID)...articleID
             listed.append(ListedArticle(id: articleID, age: entry.published ?? entry.updated ?? now, wasListed: true))
             var details: [String: JSONValue] = [:]
             if let published = entry.published ?? entry.updated { details["published"] = .string(ISO8601.string(published)) }
@@ -330,6 +332,7 @@ extension Store {
                              sourceID: sourceID, url: entry.link, title: title, time: published,
                              duplicate: verdict.match, now: now, in: db)
         }
+        if let newArticles { try SearchIndexing.add(newArticles.lowerBound, through: newArticles.upperBound, in: db) }
         if noteListing {
             summary.removed = try self.noteListing(listed, sourceID: sourceID, at: now, in: db)
         }

@@ -364,6 +364,14 @@ enum StoreMigrations {
                 DELETE FROM dedup_band_filter;
                 """)
         }
+        migrator.register("v18-search-indexed-by-refresh") { db in
+            // New articles are indexed for search a refresh at a time by the store (`SearchIndexing`),
+            // no longer one by one by a trigger; so too into the new index of a pending rebuild.
+            try db.execute(sql: """
+                DROP TRIGGER IF EXISTS articles_search_insert;
+                DROP TRIGGER IF EXISTS articles_search_next_insert;
+                """)
+        }
         return migrator
     }
 }
