@@ -128,13 +128,19 @@ struct StoreStoryTests {
     @Test("a story's centroid is written with the term statistics (a minute at a time, and on close), not with every article")
     func centroidsWrittenWithStatistics() async throws {
         let store = try open()
+        let started = Date()
         try await ingestSeeds(store)
         func centroids() throws -> [Int64: [UInt8]] {
             let rows = try StoreReader.open(path: path).read { try Row.fetchAll($0, sql: "SELECT id, centroid FROM stories") }
             return Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as Int64, [UInt8]($0["centroid"] as Data)) })
         }
         let written = try centroids()
-        #expect(written.count == 4 && written.values.allSatisfy(\.isEmpty), "the story rows are there at once, their centroids not yet")
+        #expect(written.count == 4)
+        // Within the minute (a test starved of CPU by the rest of the suite once took longer, and
+        // then the rule rightly wrote them).
+        if Date().timeIntervalSince(started) < Store.statisticsPeriod {
+            #expect(written.values.allSatisfy { $0.isEmpty }, "the story rows are there at once, their centroids not yet")
+        }
         let inMemory = store.storyClusterer.withLock { state in written.keys.compactMap { id in state?.story(id).map { (id, $0.centroid.blob) } } }
         #expect(inMemory.count == 4 && inMemory.allSatisfy { !$0.1.isEmpty })
         try store.close()
