@@ -141,6 +141,35 @@ struct StoreTests {
         }
     }
 
+    @Test("an article stored through SQL and never indexed can be changed and deleted without harm to the search index")
+    func unindexedArticleChangesAreSafe() async throws {
+        let store = try Store.open(path: path)
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO sources (id, url, settings_json, added_at) VALUES ('s', 'https://s.example/', '{}', '2026-01-01');
+                INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                    VALUES (1, 's', 'guid:1', 'Indexed', 'almaty floods', 'h1', '2026-01-01'),
+                           (2, 's', 'guid:2', 'Never indexed', 'astana frost', 'h2', '2026-01-01');
+                """)
+            try SearchIndexing.add(1, through: 1, in: db)
+        }
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE articles SET text = 'astana thaw' WHERE id = 2")  // now indexed by its new text
+            try db.execute(sql: "UPDATE articles SET text = 'almaty rain' WHERE id = 1")
+        }
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at) VALUES (3, 's', 'guid:3', 'Gone', 'aral', 'h3', '2026-01-01')")
+            try db.execute(sql: "DELETE FROM articles WHERE id = 3")
+            try db.execute(sql: "INSERT INTO articles_search (articles_search, rank) VALUES ('integrity-check', 1)")
+        }
+        let found = try await store.pool.read { db in
+            try ["almaty", "floods", "rain", "astana", "thaw", "frost", "aral"].map {
+                try Int64.fetchAll(db, sql: "SELECT rowid FROM articles_search WHERE articles_search MATCH ? ORDER BY rowid", arguments: [$0])
+            }
+        }
+        #expect(found == [[1], [], [1], [2], [2], [], []])
+    }
+
     @Test("deleting an article does not write its freed pages over with zeros (Debian's SQLite would: secure delete)")
     func deletingWritesNoFreedPages() async throws {
         let store = try Store.open(path: path)

@@ -367,9 +367,26 @@ enum StoreMigrations {
         migrator.register("v18-search-indexed-by-refresh") { db in
             // New articles are indexed for search a refresh at a time by the store (`SearchIndexing`),
             // no longer one by one by a trigger; so too into the new index of a pending rebuild.
+            // With no trigger to index it, an article could be stored through SQL and never indexed:
+            // telling FTS5 to delete what it never indexed corrupts the index, so a change or a
+            // deletion now reaches it only for an article it holds (it has a size row).
             try db.execute(sql: """
                 DROP TRIGGER IF EXISTS articles_search_insert;
                 DROP TRIGGER IF EXISTS articles_search_next_insert;
+                DROP TRIGGER articles_search_delete;
+                DROP TRIGGER articles_search_update;
+                CREATE TRIGGER articles_search_delete AFTER DELETE ON articles BEGIN
+                    INSERT INTO articles_search (articles_search, rowid, title, text)
+                        SELECT 'delete', old.id, old.title, old.text
+                        WHERE EXISTS (SELECT 1 FROM articles_search_docsize WHERE id = old.id);
+                END;
+                CREATE TRIGGER articles_search_update AFTER UPDATE OF title, text ON articles
+                    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+                    INSERT INTO articles_search (articles_search, rowid, title, text)
+                        SELECT 'delete', old.id, old.title, old.text
+                        WHERE EXISTS (SELECT 1 FROM articles_search_docsize WHERE id = old.id);
+                    INSERT INTO articles_search (rowid, title, text) VALUES (new.id, new.title, new.text);
+                END;
                 """)
         }
         return migrator
