@@ -75,7 +75,7 @@ enum SearchIndexRebuild {
     }
 
     /// The new index takes the old one's name, and the triggers that kept the old one in step
-    /// (made by migration v10; since v17 there is none for inserts) are made again for it, word for word.
+    /// (made by migration v10, re-made by v18 without one for inserts) are made again for it, word for word.
     private static func swap(_ db: Database) throws {
         let triggers = try Row.fetchAll(db, sql: """
             SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles'

@@ -43,7 +43,7 @@ struct StoreDedupIndex: DedupIndex {
     }
 
     /// `count` copies of `item`, comma-separated.
-    private static func placeholders(_ count: Int, _ item: String) -> String {
+    static func placeholders(_ count: Int, _ item: String) -> String {
         Array(repeating: item, count: count).joined(separator: ", ")
     }
 
@@ -102,15 +102,13 @@ struct StoreDedupIndex: DedupIndex {
             return true
         }
         guard !kept else { return }
+        try store.withBandFilter(in: db) { filter in
+            _ = try Store.insertMergedBands(keys.map { RecentBands.Row(key: Int64(bitPattern: $0), articleID: articleID, time: time) },
+                                            into: &filter, in: db)
+        }
         // Keys that reach the table outside a merge are kept apart until the next merge stores
         // the filter, so that a restart still finds them.
-        try store.withBandFilter(in: db) { filter in keys.forEach { filter.insert($0) } }
         for chunk in Self.chunks(of: keys) {
-            var arguments = StatementArguments()
-            for key in chunk { arguments += [Int64(bitPattern: key), articleID, time] }
-            try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES \(Self.placeholders(chunk.count, "(?, ?, ?)"))
-                """).execute(arguments: arguments)
             try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO dedup_band_filter_extra (band_key) VALUES \(Self.placeholders(chunk.count, "(?)"))
                 """).execute(arguments: StatementArguments(chunk.map { Int64(bitPattern: $0) }))

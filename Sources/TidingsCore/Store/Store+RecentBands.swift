@@ -163,9 +163,9 @@ extension Store {
         }
     }
 
-    /// Inserts `rows` (in key order) into `dedup_bands` and their keys into `filter`; returns how
-    /// many rows were new.
-    private static func insertMergedBands(_ rows: [RecentBands.Row], into filter: inout BandKeyFilter,
+    /// Inserts `rows` (best in key order) into `dedup_bands` and their keys into `filter`, which
+    /// must hold every key of the table; returns how many rows were new.
+    static func insertMergedBands(_ rows: [RecentBands.Row], into filter: inout BandKeyFilter,
                                           in db: Database) throws -> Int {
         for row in rows { filter.insert(UInt64(bitPattern: row.key)) }
         let perStatement = 200
@@ -175,7 +175,7 @@ extension Store {
             var arguments = StatementArguments()
             for row in group { arguments += [row.key, row.articleID, row.time] }
             let sql = "INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time) VALUES "
-                + Array(repeating: "(?, ?, ?)", count: group.count).joined(separator: ", ")
+                + StoreDedupIndex.placeholders(group.count, "(?, ?, ?)")
             try (group.count == perStatement ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql)).execute(arguments: arguments)
             inserted += db.changesCount
         }

@@ -346,22 +346,18 @@ enum StoreMigrations {
             // The band rows not yet merged live in memory now (`RecentBands`), rebuilt from the
             // signatures of the articles after the cursor: a table of them, small as it was, still
             // took a page write per row and half the WAL of a cold ingest. Those waiting are merged now.
-            if try db.tableExists("dedup_bands_recent") {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time)
-                        SELECT band_key, article_id, time FROM dedup_bands_recent ORDER BY band_key, article_id;
-                    DROP TABLE dedup_bands_recent;
-                    """)
-            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO dedup_bands (band_key, article_id, time)
+                    SELECT band_key, article_id, time FROM dedup_bands_recent ORDER BY band_key, article_id;
+                DROP TABLE dedup_bands_recent;
+                INSERT INTO upkeep_cursors (task, first_key, second_key)
+                    SELECT 'dedup-bands-merged', coalesce(max(article_id), 0), 0 FROM dedup_fingerprints;
+                """)
             // A Bloom filter over the merged keys (`BandKeyFilter`), made from the table on first use
             // and stored at each merge, and the keys written into the table since outside a merge.
             try db.execute(sql: """
-                INSERT OR IGNORE INTO upkeep_cursors (task, first_key, second_key)
-                    SELECT 'dedup-bands-merged', coalesce(max(article_id), 0), 0 FROM dedup_fingerprints;
-                CREATE TABLE IF NOT EXISTS dedup_band_filter (
-                    id INTEGER PRIMARY KEY CHECK (id = 1), bits BLOB NOT NULL, inserted INTEGER NOT NULL);
-                CREATE TABLE IF NOT EXISTS dedup_band_filter_extra (band_key INTEGER PRIMARY KEY);
-                DELETE FROM dedup_band_filter;
+                CREATE TABLE dedup_band_filter (id INTEGER PRIMARY KEY CHECK (id = 1), bits BLOB NOT NULL, inserted INTEGER NOT NULL);
+                CREATE TABLE dedup_band_filter_extra (band_key INTEGER PRIMARY KEY);
                 """)
         }
         migrator.register("v18-search-indexed-by-refresh") { db in
