@@ -74,7 +74,7 @@ struct ExtractCommand: ParsableCommand {
             return try fetch(remote)
         }
         let data = try InputFile.read(input)
-        return Page(bytes: [UInt8](data), url: url.flatMap { URL(string: $0) }, contentType: contentType)
+        return Page(bytes: data.byteArray, url: url.flatMap { URL(string: $0) }, contentType: contentType)
     }
 
     /// Fetches on a task and waits: the main thread is not one of the cooperative pool's.
@@ -92,7 +92,7 @@ struct ExtractCommand: ParsableCommand {
         case .success(let response) where !response.isSuccess:
             throw CLIFailure(message: "cannot fetch \(remote.absoluteString): HTTP \(response.status) \(response.reason)")
         case .success(let response):
-            return Page(bytes: [UInt8](response.body), url: response.effectiveURL, contentType: response.header("Content-Type"))
+            return Page(bytes: response.body.byteArray, url: response.effectiveURL, contentType: response.header("Content-Type"))
         }
     }
 

@@ -54,7 +54,7 @@ struct FullTextFetcher {
             logger.warning("fulltext.failed", metadata: ["page": "\(page.absoluteString)", "http.status": "\(response.status)"])
             return nil
         case .success(let response):
-            let article = ArticleExtractor.extract([UInt8](response.body), url: response.effectiveURL,
+            let article = ArticleExtractor.extract(response.body.byteArray, url: response.effectiveURL,
                                                    contentType: response.header("Content-Type"))
             if !article.hasArticle { logger.notice("fulltext.no_article", metadata: ["page": "\(page.absoluteString)"]) }
             return article.hasArticle ? article : nil

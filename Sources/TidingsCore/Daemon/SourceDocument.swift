@@ -26,7 +26,7 @@ struct SourceDocument {
             return SourceDocument(title: feed.title?.plainText, link: feed.link, entries: feed.entries, ttlMinutes: feed.ttlMinutes,
                                   warning: feed.bozoReason.map { "feed recovered: \($0)" })
         case .page:
-            let article = ArticleExtractor.extract([UInt8](response.body), url: response.effectiveURL, contentType: contentType)
+            let article = ArticleExtractor.extract(response.body.byteArray, url: response.effectiveURL, contentType: contentType)
             guard article.hasArticle else { throw NoArticle(url: response.effectiveURL) }
             // The identity is the configured URL, so that a page keeps one article however its canonical URL moves.
             var entry = FeedEntry(id: source.url.absoluteString,

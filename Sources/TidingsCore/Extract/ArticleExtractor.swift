@@ -30,7 +30,7 @@ public enum ArticleExtractor {
 
     /// Extracts `html`; `url` resolves relative URLs, `contentType` (an HTTP header) may name the charset.
     public static func extract(_ html: [UInt8], url: URL? = nil, contentType: String? = nil) -> ExtractedArticle {
-        let utf8 = FeedTextDecoder.decode(html, httpCharset: ContentType.charset(contentType), markup: .html).utf8
+        let utf8 = FeedTextDecoder.utf8(html, httpCharset: ContentType.charset(contentType), markup: .html)
         let tree = PageTreeBuilder.parse(utf8)
         let metadata = PageMetadata.read(tree, baseURL: url)
         let raw = TextStatistics(tree)

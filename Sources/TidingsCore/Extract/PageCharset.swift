@@ -2,7 +2,7 @@
 /// decides the encoding and converts; this is its HTML declaration reader).
 enum PageCharset {
     /// The charset a `<meta>` in the first 4 KiB declares: `charset="x"` or `content="text/html; charset=x"`.
-    static func metaCharset(_ bytes: ArraySlice<UInt8>) -> String? {
+    static func metaCharset(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let head = bytes.prefix(4096).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
         var index = 0
         while let meta = find(Array("<meta".utf8), in: head, from: index) {

@@ -4,7 +4,7 @@ import Foundation
 /// the way the Universal Feed Parser reads feeds.
 final class FeedBuilder {
     /// One open element.
-    private struct Element {
+    private struct Element: Equatable {
         let key: String
         let name: FeedName
         let attributes: [String: String]
@@ -16,9 +16,9 @@ final class FeedBuilder {
         /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
         var forwardsText = false
 
-        init(key: String, attributes: [String: String], base: URL?, language: String?) {
+        init(key: String, name: FeedName? = nil, attributes: [String: String], base: URL?, language: String?) {
             self.key = key
-            self.name = FeedName(key: key)
+            self.name = name ?? FeedName(key: key)
             self.attributes = attributes
             self.base = base
             self.language = language
@@ -78,7 +78,8 @@ final class FeedBuilder {
         if firstError == nil, rejection == nil { firstError = (line, column, problem) }
     }
 
-    func startElement(name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String]) {
+    func startElement(_ element: ElementName, attributes: [String: String]) {
+        let name = element.local
         // The parent's fields are read in place: `stack.last` would copy the whole element.
         let parentIndex = stack.indices.last
         let parentBase = parentIndex.map { stack[$0].base } ?? nil
@@ -103,17 +104,18 @@ final class FeedBuilder {
             stack.append(Element(key: name, attributes: attributes, base: parentBase, language: parentLanguage))
             return
         }
-        let key = FeedKey.make(namespace: namespaceURI ?? "", name: name, qualifiedName: qualifiedName ?? name)
+        let key = element.key
         // Most elements have no attributes: then no lookup (each would hash the name).
         let base = attributes.isEmpty ? parentBase ?? documentURL
             : FeedKey.base(attributes["xml:base"], parent: parentBase ?? documentURL)
         var language = parentLanguage
         if !attributes.isEmpty, let lang = attributes["xml:lang"] ?? attributes["lang"] { language = lang.isEmpty ? nil : lang }
-        if stack.isEmpty, !start(root: key, qualifiedName: qualifiedName ?? name, namespace: namespaceURI ?? "",
+        if stack.isEmpty, !start(root: key, qualifiedName: element.qualified, namespace: element.namespaceURI,
                                  attributes: attributes, language: language) {
             return
         }
-        var element = Element(key: key, attributes: attributes, base: base, language: language)
+        let namespaceURI = element.namespaceURI
+        var element = Element(key: key, name: element.name, attributes: attributes, base: base, language: language)
         defer { stack.append(element) }
         if ignoredDepth != nil { return }
         switch element.name {
@@ -388,6 +390,58 @@ final class FeedBuilder {
         if !isAtom, !isHTML, LooksLikeHTML.check(value) { isHTML = true }
         if isHTML { value = HTMLSanitizer.sanitize(value, baseURL: element.base) }
         return FeedText(value, isHTML: isHTML)
+    }
+}
+
+// MARK: - Pieces of one document
+
+/// `ParallelFeedScan` builds the entries of a large document in pieces: each piece
+/// starts from a copy of the builder as it stood before the first entry and is
+/// accepted only if the piece before it ended in that same state.
+extension FeedBuilder {
+    /// True when the element `startElement` is about to get would open an entry.
+    func wouldOpenEntry(_ element: ElementName) -> Bool {
+        guard !stack.isEmpty, !isInEntry, ignoredDepth == nil, markupDepth == nil,
+              stack[stack.count - 1].construct == nil else { return false }
+        return element.name == .item || element.name == .entry
+    }
+
+    /// A builder in this one's state, without its entries: it builds the entries of a later piece.
+    func fork() -> FeedBuilder {
+        let copy = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
+        copy.stack = stack
+        copy.rootElement = rootElement
+        copy.rejection = rejection
+        copy.firstError = firstError
+        copy.feed = feed
+        copy.feed.entries = []
+        copy.recognized = recognized
+        copy.feedHasAlternateLink = feedHasAlternateLink
+        copy.person = person
+        copy.truncatedText = truncatedText
+        return copy
+    }
+
+    /// True when this builder stands between entries exactly as `snapshot` (a `fork()`) did.
+    func isBetweenEntries(like snapshot: FeedBuilder) -> Bool {
+        !isInEntry && ignoredDepth == nil && markupDepth == nil && rejection == nil
+            && feed.format == snapshot.feed.format && stack == snapshot.stack
+    }
+
+    /// True when the feed's own fields are those of `snapshot`: this builder built entries only.
+    func hasFeedFields(of snapshot: FeedBuilder) -> Bool {
+        var own = feed
+        own.entries = []
+        return own == snapshot.feed && feedHasAlternateLink == snapshot.feedHasAlternateLink
+    }
+
+    /// Takes the entries, the first error and the counts of the piece that follows this builder's.
+    func append(piece later: FeedBuilder) {
+        let kept = min(max(0, maxEntries - feed.entries.count), later.feed.entries.count)
+        feed.entries += later.feed.entries.prefix(kept)
+        droppedEntries += later.droppedEntries + later.feed.entries.count - kept
+        if firstError == nil { firstError = later.firstError }
+        if truncatedText == nil { truncatedText = later.truncatedText }
     }
 }
 

@@ -3,21 +3,34 @@ import Foundation
 /// The normalized feed JSON of `tidings parse` (schema: shared/conformance/SCHEMA.md),
 /// written straight from the model: compact, keys sorted, absent fields left out.
 public enum FeedJSON {
-    /// Hands the document, and a newline, to `sink` in pieces of about `pieceBytes`
-    /// (one buffer, reused: a feed of 40 MB of JSON is never held whole).
+    /// Hands the document, and a newline, to `sink` in pieces (a feed of 40 MB of
+    /// JSON is never held whole). Entries are written on every core, `batch` at a
+    /// time each, into one buffer per core that is handed on and reused.
     public static func write(_ feed: ParsedFeed, to sink: ([UInt8]) throws -> Void) rethrows {
         var writer = JSONObjectWriter()
-        writer.reserve(pieceBytes + pieceBytes / 4)
         writer.open()
         writer.bool("bozo", feed.bozo)
         writer.string("bozo_exception", feed.bozoReason)
         writer.string("encoding", feed.encoding)
         writer.key("entries")
         writer.raw("[")
-        for index in feed.entries.indices {
-            if index > 0 { writer.raw(",") }
-            write(feed.entries[index], to: &writer)
-            if writer.output.count >= pieceBytes { try writer.drain(into: sink) }
+        try writer.drain(into: sink)
+        let entries = feed.entries
+        let lanes = max(1, min(ParallelFeedScan.Split.automatic.pieces, (entries.count + batch - 1) / batch))
+        var writers = [JSONObjectWriter](repeating: JSONObjectWriter(), count: lanes)
+        var start = 0
+        while start < entries.count {
+            let round = start
+            Parallel.forEach(&writers, block: 1) { lane, writer in
+                let first = round + lane * batch
+                guard first < entries.count else { return }  // the last round may need fewer lanes
+                for index in first..<min(first + batch, entries.count) {
+                    if index > 0 { writer.raw(",") }
+                    write(entries[index], to: &writer)
+                }
+            }
+            for lane in writers.indices { try writers[lane].drain(into: sink) }
+            start += lanes * batch
         }
         writer.raw("]")
         writer.key("feed")
@@ -38,7 +51,8 @@ public enum FeedJSON {
         try writer.drain(into: sink)
     }
 
-    static let pieceBytes = 1 << 20
+    /// Entries a core writes before its buffer is handed on.
+    static let batch = 256
 
     private static func write(_ entry: FeedEntry, to writer: inout JSONObjectWriter) {
         writer.open()

@@ -22,3 +22,26 @@ enum FeedName: String, CaseIterable {
 
     private static let byKey = Dictionary(uniqueKeysWithValues: allCases.filter { $0 != .other }.map { ($0.rawValue, $0) })
 }
+
+/// An element's name as the scanner resolved it, with the builder's key and
+/// `FeedName` worked out once.
+struct ElementName {
+    let local: String
+    /// "" when there is none (or the prefix is undeclared).
+    let namespaceURI: String
+    let qualified: String
+    /// The prefix is bound to no namespace.
+    let hasUndeclaredPrefix: Bool
+    /// The format-neutral key (`FeedKey.make`).
+    let key: String
+    let name: FeedName
+
+    init(local: String, namespaceURI: String, qualified: String, hasUndeclaredPrefix: Bool) {
+        self.local = local
+        self.namespaceURI = namespaceURI
+        self.qualified = qualified
+        self.hasUndeclaredPrefix = hasUndeclaredPrefix
+        key = FeedKey.make(namespace: namespaceURI, name: local, qualifiedName: qualified)
+        name = FeedName(key: key)
+    }
+}

@@ -12,19 +12,34 @@ public enum FeedParser {
     /// order (`Int.max` keeps all); the rest are counted, not built, and make the feed `bozo`.
     public static func parse(_ data: Data, baseURL: URL?, contentType: String? = nil,
                              maxEntries: Int = ParsedFeed.maxEntries) throws -> ParsedFeed {
-        guard let first = data.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
+        try data.withUnsafeBytes {
+            try parse($0.bindMemory(to: UInt8.self), baseURL: baseURL, contentType: contentType, maxEntries: maxEntries)
+        }
+    }
+
+    /// Parses one document in memory that the caller owns (a mapped file, say): nothing is copied
+    /// unless it must be converted to UTF-8 or repaired.
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, baseURL: URL?, contentType: String? = nil,
+                             maxEntries: Int = ParsedFeed.maxEntries) throws -> ParsedFeed {
+        try parse(bytes, baseURL: baseURL, contentType: contentType, maxEntries: maxEntries, split: .automatic)
+    }
+
+    /// `split` says how a large document is cut up to be scanned on several cores.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, baseURL: URL?, contentType: String?, maxEntries: Int,
+                      split: ParallelFeedScan.Split) throws -> ParsedFeed {
+        guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw FeedParseError.empty
         }
-        if first == 0x7B || (data.starts(with: [0xEF, 0xBB, 0xBF]) && data.dropFirst(3).first(where: { $0 > 0x20 }) == 0x7B) {
-            return try JSONFeedParser.parse(data, baseURL: baseURL, maxEntries: maxEntries)
+        if first == 0x7B || (bytes.starts(with: [0xEF, 0xBB, 0xBF]) && bytes.dropFirst(3).first(where: { $0 > 0x20 }) == 0x7B) {
+            return try JSONFeedParser.parse(Data(buffer: bytes), baseURL: baseURL, maxEntries: maxEntries)
         }
-        let decoded = FeedTextDecoder.decode([UInt8](data), httpCharset: ContentType.charset(contentType), markup: .xml)
+        let decoded = FeedTextDecoder.decode(bytes, httpCharset: ContentType.charset(contentType), markup: .xml)
         var preprocessor = XMLPreprocessor()
-        let xml = preprocessor.process(decoded.utf8)
-
-        let builder = FeedBuilder(documentURL: baseURL, maxEntries: maxEntries)
-        xml.withUnsafeBufferPointer { FeedXMLScanner.scan($0, into: builder) }
-        builder.closeOpenElements()
+        let builder = decoded.withUTF8(of: bytes) { text in
+            let scan = { ParallelFeedScan.scan($0, documentURL: baseURL, maxEntries: maxEntries, split: split).builder }
+            guard let repaired = preprocessor.process(text) else { return scan(text) }
+            return repaired.withUnsafeBufferPointer(scan)
+        }
         if let rejection = builder.rejection { throw rejection }
         let xmlError = builder.firstError
         guard var feed = builder.result() else {

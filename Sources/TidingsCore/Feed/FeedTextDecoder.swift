@@ -17,22 +17,40 @@ enum FeedTextDecoder {
     }
 
     struct Decoded {
-        /// UTF-8 text with any BOM removed. (The XML declaration still names the
-        /// original encoding; `FeedXMLScanner` reads UTF-8 whatever it says.)
-        var utf8: [UInt8]
+        /// The text as UTF-8 when it had to be converted or repaired; nil when the
+        /// input's own bytes from `start` on are valid UTF-8 already (no copy is made).
+        /// (The XML declaration still names the original encoding; `FeedXMLScanner`
+        /// reads UTF-8 whatever it says.)
+        var converted: [UInt8]?
+        /// Where the text starts in the input: after the byte-order mark, if any.
+        var start: Int
         var encoding: String
         /// Why the bytes were not clean, if they were not.
         var problem: String?
+
+        /// Calls `body` with the UTF-8 text of `input` (the bytes this was decoded from).
+        func withUTF8<Result>(of input: UnsafeBufferPointer<UInt8>,
+                              _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+            guard let converted else { return try body(UnsafeBufferPointer(rebasing: input[start...])) }
+            return try converted.withUnsafeBufferPointer(body)
+        }
     }
 
-    static func decode(_ bytes: [UInt8], httpCharset: String?, markup: Markup) -> Decoded {
-        var body = bytes[...]
+    /// The UTF-8 text of `bytes`, BOM removed.
+    static func utf8(_ bytes: [UInt8], httpCharset: String?, markup: Markup) -> [UInt8] {
+        let decoded = bytes.withUnsafeBufferPointer { decode($0, httpCharset: httpCharset, markup: markup) }
+        return decoded.converted ?? (decoded.start == 0 ? bytes : Array(bytes[decoded.start...]))
+    }
+
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, httpCharset: String?, markup: Markup) -> Decoded {
+        var start = 0
         var fromBOM: String?
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { fromBOM = "utf-8"; body = body.dropFirst(3) }
-        else if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { fromBOM = "utf-32be"; body = body.dropFirst(4) }
-        else if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { fromBOM = "utf-32le"; body = body.dropFirst(4) }
-        else if bytes.starts(with: [0xFE, 0xFF]) { fromBOM = "utf-16be"; body = body.dropFirst(2) }
-        else if bytes.starts(with: [0xFF, 0xFE]) { fromBOM = "utf-16le"; body = body.dropFirst(2) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { fromBOM = "utf-8"; start = 3 }
+        else if bytes.starts(with: [0x00, 0x00, 0xFE, 0xFF]) { fromBOM = "utf-32be"; start = 4 }
+        else if bytes.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { fromBOM = "utf-32le"; start = 4 }
+        else if bytes.starts(with: [0xFE, 0xFF]) { fromBOM = "utf-16be"; start = 2 }
+        else if bytes.starts(with: [0xFF, 0xFE]) { fromBOM = "utf-16le"; start = 2 }
+        let body = UnsafeBufferPointer(rebasing: bytes[start...])
 
         let sniffed = sniffWideEncoding(body)
         let declared = sniffed == nil ? (markup == .xml ? declaredEncoding(body) : PageCharset.metaCharset(body)) : nil
@@ -45,43 +63,43 @@ enum FeedTextDecoder {
         let label = fromBOM ?? served ?? sniffed ?? declared
         var encoding = normalized(label ?? "utf-8")
 
-        var utf8: [UInt8]
+        var converted: [UInt8]?
         if encoding == "utf-8" || encoding == "us-ascii" {
-            utf8 = Array(body)
-            let valid = UTF8Validation.isValid(utf8)
-            if !valid, markup == .html, label == nil, let converted = ICONVConverter.convert(body, from: "windows-1252") {
+            if UTF8Validation.isValid(body) {
+                converted = nil
+            } else if markup == .html, label == nil, let windows = ICONVConverter.convert(body, from: "windows-1252") {
                 // An HTML page that declares nothing and is not UTF-8: windows-1252, as browsers read it.
                 encoding = "windows-1252"
-                utf8 = converted.utf8
-            } else if !valid {
+                converted = windows.utf8
+            } else {
                 // Commonly windows-1252 mislabelled (or unlabelled) as UTF-8: keep what is valid, repair the rest.
-                utf8 = Array(String(decoding: utf8, as: UTF8.self).utf8)
+                converted = Array(String(decoding: body, as: UTF8.self).utf8)
                 problem = problem ?? "bytes that are not valid \(encoding) were replaced"
             }
-        } else if let converted = ICONVConverter.convert(body, from: encoding) {
-            utf8 = converted.utf8
-            if converted.replaced > 0 { problem = problem ?? "\(converted.replaced) bytes that are not valid \(encoding) were replaced" }
+        } else if let result = ICONVConverter.convert(body, from: encoding) {
+            converted = result.utf8
+            if result.replaced > 0 { problem = problem ?? "\(result.replaced) bytes that are not valid \(encoding) were replaced" }
         } else {
-            utf8 = Array(String(decoding: body, as: UTF8.self).utf8)
+            converted = Array(String(decoding: body, as: UTF8.self).utf8)
             problem = "unknown character encoding \"\(encoding)\"; read as UTF-8"
         }
-        return Decoded(utf8: utf8, encoding: encoding, problem: problem)
+        return Decoded(converted: converted, start: start, encoding: encoding, problem: problem)
     }
 
     /// What the bytes are when an HTTP charset cannot be true of them (a server's
     /// default, not the document's): a wide encoding for bytes without a NUL, or a
     /// single-byte Latin one for valid UTF-8 with multi-byte characters (read as
     /// Latin-1 it would be mojibake: "ZÃ¼rich"). Nil when the charset may be right.
-    private static func contradiction(charset: String, _ body: ArraySlice<UInt8>, sniffed: String?) -> String? {
+    private static func contradiction(charset: String, _ body: UnsafeBufferPointer<UInt8>, sniffed: String?) -> String? {
         if charset.hasPrefix("utf-16") || charset.hasPrefix("utf-32") || charset.hasPrefix("ucs-") {
             return sniffed == nil && !body.prefix(64).contains(0) ? "not \(charset.uppercased())" : nil
         }
         guard ["iso-8859-1", "windows-1252"].contains(charset), body.contains(where: { $0 >= 0x80 }) else { return nil }
-        return UTF8Validation.isValid(Array(body)) ? "UTF-8" : nil
+        return UTF8Validation.isValid(body) ? "UTF-8" : nil
     }
 
     /// UTF-16/32 without a BOM, recognised by how `<?` or `<` is spelled.
-    private static func sniffWideEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
+    private static func sniffWideEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let head = Array(bytes.prefix(4))
         guard head.count == 4 else { return nil }
         switch (head[0], head[1], head[2], head[3]) {
@@ -94,7 +112,7 @@ enum FeedTextDecoder {
     }
 
     /// The `encoding` of an `<?xml ... ?>` declaration at the start, if any.
-    private static func declaredEncoding(_ bytes: ArraySlice<UInt8>) -> String? {
+    private static func declaredEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         let head = String(decoding: bytes.prefix(256), as: UTF8.self)
         let trimmed = head.drop { $0.isWhitespace }
         guard trimmed.hasPrefix("<?xml"), let end = trimmed.range(of: "?>") else { return nil }
@@ -136,7 +154,7 @@ enum ICONVConverter {
         var replaced: Int
     }
 
-    static func convert(_ input: ArraySlice<UInt8>, from encoding: String) -> Result? {
+    static func convert(_ input: UnsafeBufferPointer<UInt8>, from encoding: String) -> Result? {
         let descriptor = iconv_open("UTF-8", encoding)
         guard let descriptor, descriptor != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(descriptor) }
@@ -186,35 +204,53 @@ enum ICONVConverter {
 
 /// Checks UTF-8 without building a String (a large feed is not copied to be checked).
 enum UTF8Validation {
-    static func isValid(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                let byte = buffer[index]
-                if byte < 0x80 {
-                    index = ByteScan.firstNonASCII(in: buffer, from: index + 1, to: count)
-                    continue
-                }
-                let length: Int
-                var minimum: UInt32
-                var scalar: UInt32
-                switch byte {
-                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
-                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
-                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
-                default: return false
-                }
-                guard index + length <= count else { return false }
-                for offset in 1..<length {
-                    let continuation = buffer[index + offset]
-                    guard continuation & 0xC0 == 0x80 else { return false }
-                    scalar = scalar << 6 | UInt32(continuation & 0x3F)
-                }
-                guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return false }
-                index += length
-            }
-            return true
+    /// A buffer of 2 MiB or more is checked on every core, in pieces cut where a
+    /// character starts (no valid sequence then spans two pieces, and an invalid
+    /// one is found in the piece where it starts).
+    static func isValid(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let pieces = buffer.count >= 2 << 20 ? min(8, ProcessInfo.processInfo.activeProcessorCount) : 1
+        var starts = [0]
+        for number in 1..<max(pieces, 1) {
+            var cut = buffer.count / pieces * number
+            while cut < buffer.count, buffer[cut] & 0xC0 == 0x80 { cut += 1 }
+            if cut > starts[starts.count - 1], cut < buffer.count { starts.append(cut) }
         }
+        guard starts.count > 1 else { return isValidPiece(buffer) }
+        var valid = [Bool](repeating: true, count: starts.count)
+        Parallel.forEach(&valid, block: 1) { number, valid in
+            let end = number + 1 < starts.count ? starts[number + 1] : buffer.count
+            valid = isValidPiece(UnsafeBufferPointer(rebasing: buffer[starts[number]..<end]))
+        }
+        return !valid.contains(false)
+    }
+
+    private static func isValidPiece(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = buffer.count
+        while index < count {
+            let byte = buffer[index]
+            if byte < 0x80 {
+                index = ByteScan.firstNonASCII(in: buffer, from: index + 1, to: count)
+                continue
+            }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+            default: return false
+            }
+            guard index + length <= count else { return false }
+            for offset in 1..<length {
+                let continuation = buffer[index + offset]
+                guard continuation & 0xC0 == 0x80 else { return false }
+                scalar = scalar << 6 | UInt32(continuation & 0x3F)
+            }
+            guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return false }
+            index += length
+        }
+        return true
     }
 }

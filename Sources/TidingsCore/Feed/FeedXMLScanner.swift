@@ -9,27 +9,51 @@
 /// names, attributes and text than parsing them.
 struct FeedXMLScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private let builder: FeedBuilder
-    private var index = 0
+    private(set) var builder: FeedBuilder
+    private(set) var index = 0
     /// Open elements: qualified name, local name, and how many namespace bindings they declared.
     private var open: [(qualified: String, local: String, bindings: Int)] = []
     /// In-scope namespace bindings, innermost last ("" is the default namespace).
     private var namespaces: [(prefix: String, uri: String)] = [("xml", "http://www.w3.org/XML/1998/namespace")]
     private var rootClosed = false
+    /// Element names resolved under the namespace bindings in scope (emptied when they change):
+    /// a feed uses a dozen names over and over, and resolving one costs several hashes.
+    private var resolvedNames: [ElementName] = []
+    /// Set by `run(to:stoppingBeforeEntry:)` when it stopped before an entry: that entry's qualified name.
+    private(set) var entryTag: String?
+    private var stopsBeforeEntry = false
 
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into builder: FeedBuilder) {
-        var scanner = FeedXMLScanner(bytes: bytes, builder: builder)
-        scanner.run()
-    }
-
-    private init(bytes: UnsafeBufferPointer<UInt8>, builder: FeedBuilder) {
+    init(bytes: UnsafeBufferPointer<UInt8>, builder: FeedBuilder) {
         self.bytes = bytes
         self.builder = builder
     }
 
-    private mutating func run() {
+    /// A scanner that goes on from this one's place and state at byte `index`, into `builder`.
+    func resumed(at index: Int, into builder: FeedBuilder) -> FeedXMLScanner {
+        var copy = self
+        copy.index = index
+        copy.stopsBeforeEntry = false
+        copy.entryTag = nil
+        copy.builder = builder
+        return copy
+    }
+
+    /// True when both stand inside the same elements with the same namespaces in scope.
+    func isInSameContext(as other: FeedXMLScanner) -> Bool {
+        rootClosed == other.rootClosed
+            && open.elementsEqual(other.open) { $0 == $1 }
+            && namespaces.elementsEqual(other.namespaces) { $0 == $1 }
+    }
+
+    /// Scans up to byte `limit` (a token that starts before it is read whole), or until just
+    /// before the start tag of the document's first entry when `stoppingBeforeEntry`.
+    /// Only a scan that reaches the end of the document reports elements left open.
+    mutating func run(to limit: Int, stoppingBeforeEntry: Bool = false) {
+        stopsBeforeEntry = stoppingBeforeEntry
+        entryTag = nil
         let count = bytes.count
-        while index < count, !builder.shouldStop {
+        let limit = min(limit, count)
+        while index < limit, !builder.shouldStop, entryTag == nil {
             if bytes[index] != 0x3C {
                 text()
                 continue
@@ -57,7 +81,7 @@ struct FeedXMLScanner {
                 }
             }
         }
-        if !open.isEmpty, !builder.shouldStop { fail(.truncated, at: count) }
+        if limit == count, index >= count, !open.isEmpty, !builder.shouldStop { fail(.truncated, at: count) }
     }
 
     // MARK: Markup
@@ -128,20 +152,26 @@ struct FeedXMLScanner {
                 fail(.duplicateAttribute, at: index)
             }
         }
-        let (prefix, local) = split(qualified)
-        let uri = namespace(for: prefix)
-        if uri == nil, !prefix.isEmpty { fail(.undeclaredPrefix, at: index) }
+        if bindings > 0 { resolvedNames.removeAll() }
+        let element = resolve(qualified)
+        if stopsBeforeEntry, builder.wouldOpenEntry(element) {
+            unbind(bindings)
+            index = tagStart
+            entryTag = qualified
+            return
+        }
+        if element.hasUndeclaredPrefix { fail(.undeclaredPrefix, at: index) }
         for key in attributes.keys where key.utf8.contains(0x3A) {
             let attributePrefix = split(key).prefix
             if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(.undeclaredPrefix, at: index) }
         }
-        builder.startElement(name: local, namespaceURI: uri ?? "", qualifiedName: qualified, attributes: attributes)
+        builder.startElement(element, attributes: attributes)
         if selfClosing {
-            builder.endElement(name: local)
-            namespaces.removeLast(bindings)
+            builder.endElement(name: element.local)
+            unbind(bindings)
             if open.isEmpty { rootClosed = true }
         } else {
-            open.append((qualified, local, bindings))
+            open.append((qualified, element.local, bindings))
         }
     }
 
@@ -159,7 +189,7 @@ struct FeedXMLScanner {
         while open.count > position {
             let element = open.removeLast()
             builder.endElement(name: element.local)
-            namespaces.removeLast(element.bindings)
+            unbind(element.bindings)
         }
         if open.isEmpty { rootClosed = true }
     }
@@ -243,6 +273,25 @@ struct FeedXMLScanner {
         // By bytes: a Character search would run grapheme breaking on every name.
         guard let colon = qualified.utf8.firstIndex(of: 0x3A) else { return ("", qualified) }
         return (String(qualified[..<colon]), String(qualified[qualified.utf8.index(after: colon)...]))
+    }
+
+    /// The element name `qualified` stands for here.
+    private mutating func resolve(_ qualified: String) -> ElementName {
+        if let known = resolvedNames.first(where: { $0.qualified == qualified }) { return known }
+        let (prefix, local) = split(qualified)
+        let uri = namespace(for: prefix)
+        let element = ElementName(local: local, namespaceURI: uri ?? "", qualified: qualified,
+                                  hasUndeclaredPrefix: uri == nil && !prefix.isEmpty)
+        if resolvedNames.count == 32 { resolvedNames.removeLast() }
+        resolvedNames.append(element)
+        return element
+    }
+
+    /// Drops the namespace bindings an element declared.
+    private mutating func unbind(_ bindings: Int) {
+        guard bindings > 0 else { return }
+        namespaces.removeLast(bindings)
+        resolvedNames.removeAll()
     }
 
     /// The namespace bound to `prefix` ("" for the default namespace), innermost first.

@@ -18,10 +18,10 @@ struct XMLPreprocessor {
     private var expandedBytes = 0
     static let maxExpandedBytes = 1 << 20
 
-    /// Returns the repaired bytes: the input array itself when nothing needed repair
-    /// (most feeds), otherwise a copy made at the first repair.
-    mutating func process(_ input: [UInt8]) -> [UInt8] {
-        guard needsWork(input) else { return input }
+    /// Returns the repaired bytes (a copy made at the first repair), or nil when
+    /// nothing needed repair (most feeds): then the input is the document.
+    mutating func process(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard needsWork(input) else { return nil }
         var copy = LazyCopy(input: input)
         let count = input.count
         // Junk before the first '<' (whitespace there is harmless).
@@ -30,32 +30,28 @@ struct XMLPreprocessor {
             note("content before the first tag was dropped")
             copy.replace(0, upTo: firstTag, with: input[..<firstTag].filter { $0 == 0x0A })  // keep line numbers
         }
-        input.withUnsafeBufferPointer { buffer in
-            var index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: buffer, from: firstTag, to: count)
-            while index < count {
-                let byte = buffer[index]
-                if byte == 0x3C {  // '<'
-                    index = skipSpecial(buffer, at: index, copy: &copy) ?? index + 1
-                } else if byte == 0x26 {  // '&'
-                    index = XMLPreprocessor.wellFormedReferenceEnd(buffer, at: index)
-                        ?? reference(input, at: index, copy: &copy)
-                } else {
-                    note("a control character that XML does not allow was dropped")
-                    copy.replace(index, upTo: index + 1, with: [])
-                    index += 1
-                }
-                index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: buffer, from: index, to: count)
+        var index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: input, from: firstTag, to: count)
+        while index < count {
+            let byte = input[index]
+            if byte == 0x3C {  // '<'
+                index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
+            } else if byte == 0x26 {  // '&'
+                index = XMLPreprocessor.wellFormedReferenceEnd(input, at: index)
+                    ?? reference(input, at: index, copy: &copy)
+            } else {
+                note("a control character that XML does not allow was dropped")
+                copy.replace(index, upTo: index + 1, with: [])
+                index += 1
             }
+            index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: input, from: index, to: count)
         }
         return copy.finish()
     }
 
-    private func needsWork(_ input: [UInt8]) -> Bool {
+    private func needsWork(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = input.first, first != 0x3C { return true }
-        let found = input.withUnsafeBufferPointer { buffer in
-            // `&` twice: a reference or a forbidden control is what needs work here.
-            ByteScan.first(0x26, or: 0x26, orForbiddenControlIn: buffer, from: 0, to: buffer.count) < buffer.count
-        }
+        // `&` twice: a reference or a forbidden control is what needs work here.
+        let found = ByteScan.first(0x26, or: 0x26, orForbiddenControlIn: input, from: 0, to: input.count) < input.count
         // A DOCTYPE needs removing even without references.
         return found || (input.count > 9 && containsDoctype(input))
     }
@@ -68,8 +64,8 @@ struct XMLPreprocessor {
         return upperCaseX ? nil : start + length
     }
 
-    private func containsDoctype(_ input: [UInt8]) -> Bool {
-        input.withUnsafeBufferPointer { ByteScan.find("<!DOCTYPE", in: UnsafeBufferPointer(rebasing: $0.prefix(4096)), from: 0) != nil }
+    private func containsDoctype(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        ByteScan.find("<!DOCTYPE", in: UnsafeBufferPointer(rebasing: input.prefix(4096)), from: 0) != nil
     }
 
     private mutating func note(_ text: String) {
@@ -150,7 +146,7 @@ struct XMLPreprocessor {
 
     /// Handles the reference at `start` ('&'); returns the index after it.
     /// XML's own references stay as they are; everything else is repaired.
-    private mutating func reference(_ input: [UInt8], at start: Int, copy: inout LazyCopy) -> Int {
+    private mutating func reference(_ input: UnsafeBufferPointer<UInt8>, at start: Int, copy: inout LazyCopy) -> Int {
         var index = start + 1
         var name = [UInt8]()
         while index < input.count, name.count < 40 {
@@ -214,39 +210,5 @@ struct XMLPreprocessor {
         let digits = text.dropFirst()
         if digits.hasPrefix("x") || digits.hasPrefix("X") { return UInt32(digits.dropFirst(), radix: 16) }
         return UInt32(digits, radix: 10)
-    }
-}
-
-/// A copy of a byte array that is only made when the first change is: until
-/// then the input itself is the result. Changes must come in increasing order.
-struct LazyCopy {
-    let input: [UInt8]
-    private var output: [UInt8]?
-    /// `input[..<kept]` is accounted for in the result.
-    private var kept = 0
-
-    init(input: [UInt8]) {
-        self.input = input
-    }
-
-    /// Replaces `input[start..<end]` with `replacement`.
-    mutating func replace(_ start: Int, upTo end: Int, with replacement: some Collection<UInt8>) {
-        if output == nil {
-            output = [UInt8]()
-            output!.reserveCapacity(input.count + input.count / 32 + 64)
-            output!.append(contentsOf: input[..<start])
-        } else {
-            output!.append(contentsOf: input[kept..<start])
-        }
-        output!.append(contentsOf: replacement)
-        kept = end
-    }
-
-    /// The result: the input if nothing was replaced.
-    mutating func finish() -> [UInt8] {
-        guard var result = output else { return input }
-        result.append(contentsOf: input[kept...])
-        output = nil
-        return result
     }
 }

@@ -2,10 +2,10 @@ import Foundation
 
 /// Runs a body over every element of an array on all cores, in blocks handed out as
 /// threads come free (a core busy with other work then simply takes fewer blocks).
+/// `block` elements go to a thread at a time: 1 when each element is a large piece of work.
 enum Parallel {
-    static func forEach<Element>(_ elements: inout [Element], _ body: (Int, inout Element) -> Void) {
+    static func forEach<Element>(_ elements: inout [Element], block: Int = 32, _ body: (Int, inout Element) -> Void) {
         let count = elements.count
-        let block = 32
         let blocks = (count + block - 1) / block
         elements.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let shared = buffer

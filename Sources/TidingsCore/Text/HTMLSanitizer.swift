@@ -18,15 +18,21 @@ public struct HTMLSanitizer {
 
     public func sanitize(_ html: String) -> String {
         var html = html
-        return html.withUTF8(sanitize)
+        guard let changed = html.withUTF8(changes) else { return html }  // already safe as written: no copy
+        return String(decoding: changed, as: UTF8.self)
     }
 
-    private func sanitize(_ html: UnsafeBufferPointer<UInt8>) -> String {
+    /// The sanitized bytes, or nil when they are `html` as written (most feed HTML).
+    /// Each token is written anew only where that differs from how it was written.
+    private func changes(_ html: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var tokenizer = HTMLTokenizer(html)
-        var output = [UInt8]()
-        output.reserveCapacity(html.count)
+        var copy = LazyCopy(input: html)
+        var tag: [UInt8] = []
         var skipping: (name: String, depth: Int)?
-        while let token = tokenizer.next() {
+        while true {
+            let start = tokenizer.position
+            guard let token = tokenizer.next() else { break }
+            let end = tokenizer.position
             if var skip = skipping {
                 switch token {
                 case .startTag(let name, _, let selfClosing) where name == skip.name && !selfClosing:
@@ -38,65 +44,68 @@ public struct HTMLSanitizer {
                 default:
                     break
                 }
+                copy.replace(start, upTo: end, with: EmptyCollection())
                 continue
             }
+            tag.removeAll(keepingCapacity: true)
             switch token {
             case .text(let bytes):
-                appendText(bytes, to: &output)
-            case .rawText(let bytes):
-                output.append(contentsOf: bytes)
+                escapeText(bytes, at: start, in: &copy)
+                continue
+            case .rawText:
+                continue
             case .startTag(let name, let attributes, let selfClosing):
                 let rule = HTMLPolicy.rule(for: name)
-                if rule.isRemovedWithContent {
-                    if !selfClosing, !rule.isVoid { skipping = (name, 1) }
-                    continue
-                }
-                guard rule.isAllowed else { continue }
-                output.append(0x3C)
-                output.append(contentsOf: name.utf8)
-                // Sorted by name, as the Universal Feed Parser does: stable output for equal input.
-                // Of repeated attributes the first written counts (ties keep document order).
-                let sorted = attributes.count < 2 ? attributes
-                    : attributes.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
-                for (position, (attribute, value)) in sorted.enumerated() where position == 0 || sorted[position - 1].0 != attribute {
-                    guard let safe = sanitizedAttribute(attribute, value: value, element: name) else { continue }
-                    output.append(0x20)
-                    output.append(contentsOf: attribute.utf8)
-                    output.append(0x3D)
-                    output.append(0x22)
-                    output.append(contentsOf: safe.utf8)
-                    output.append(0x22)
-                }
-                output.append(contentsOf: rule.isVoid ? " />".utf8 : ">".utf8)
+                if rule.isRemovedWithContent, !selfClosing, !rule.isVoid { skipping = (name, 1) }
+                if rule.isAllowed, !rule.isRemovedWithContent { write(name, attributes, isVoid: rule.isVoid, to: &tag) }
             case .endTag(let name):
                 let rule = HTMLPolicy.rule(for: name)
-                guard rule.isAllowed, !rule.isVoid else { continue }
-                output.append(0x3C)
-                output.append(0x2F)
-                output.append(contentsOf: name.utf8)
-                output.append(0x3E)
+                if rule.isAllowed, !rule.isVoid {
+                    tag.append(0x3C)
+                    tag.append(0x2F)
+                    tag.append(contentsOf: name.utf8)
+                    tag.append(0x3E)
+                }
             case .comment:
-                continue
+                break
             }
+            if !html[start..<end].elementsEqual(tag) { copy.replace(start, upTo: end, with: tag) }
         }
-        return String(decoding: output, as: UTF8.self)
+        return copy.finish()
     }
 
-    /// Text as written, except that a `<` is escaped and `&` that starts no known
-    /// reference becomes `&amp;`.
-    private func appendText(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-        var runStart = 0
-        var index = ByteScan.first(0x3C, or: 0x26, in: bytes, from: 0, to: bytes.count)
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x3C || !HTMLSanitizer.startsKnownReference(bytes, at: index) {
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                output.append(contentsOf: byte == 0x3C ? "&lt;".utf8 : "&amp;".utf8)
-                runStart = index + 1
-            }
-            index = ByteScan.first(0x3C, or: 0x26, in: bytes, from: index + 1, to: bytes.count)
+    /// A start tag as the sanitizer writes it: lower case, safe attributes only, values in double quotes.
+    private func write(_ name: String, _ attributes: [(String, String)], isVoid: Bool, to tag: inout [UInt8]) {
+        tag.append(0x3C)
+        tag.append(contentsOf: name.utf8)
+        // Sorted by name, as the Universal Feed Parser does: stable output for equal input.
+        // Of repeated attributes the first written counts (ties keep document order).
+        let sorted = attributes.count < 2 ? attributes
+            : attributes.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+        for (position, (attribute, value)) in sorted.enumerated() where position == 0 || sorted[position - 1].0 != attribute {
+            guard let safe = sanitizedAttribute(attribute, value: value, element: name) else { continue }
+            tag.append(0x20)
+            tag.append(contentsOf: attribute.utf8)
+            tag.append(0x3D)
+            tag.append(0x22)
+            tag.append(contentsOf: safe.utf8)
+            tag.append(0x22)
         }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        tag.append(contentsOf: isVoid ? " />".utf8 : ">".utf8)
+    }
+
+    /// Text stays as written, except that a `<` is escaped and a `&` that starts no known
+    /// reference becomes `&amp;`. `text` begins at byte `offset` of the input.
+    private func escapeText(_ text: UnsafeBufferPointer<UInt8>, at offset: Int, in copy: inout LazyCopy) {
+        var index = ByteScan.first(0x3C, or: 0x26, in: text, from: 0, to: text.count)
+        while index < text.count {
+            if text[index] == 0x3C {
+                copy.replace(offset + index, upTo: offset + index + 1, with: "&lt;".utf8)
+            } else if !HTMLSanitizer.startsKnownReference(text, at: index) {
+                copy.replace(offset + index, upTo: offset + index + 1, with: "&amp;".utf8)
+            }
+            index = ByteScan.first(0x3C, or: 0x26, in: text, from: index + 1, to: text.count)
+        }
     }
 
     /// The attribute's value ready to write between double quotes, or nil to drop it.

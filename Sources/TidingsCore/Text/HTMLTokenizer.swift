@@ -14,6 +14,8 @@ struct HTMLTokenizer {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Where the next token starts (after `next()`, where the token it gave ends).
+    var position: Int { index }
 
     /// Tokens are valid as long as `bytes` is.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
