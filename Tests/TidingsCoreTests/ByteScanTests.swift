@@ -52,6 +52,33 @@ struct ByteScanTests {
         }
     }
 
+    @Test("what the XML preprocessor stops at: references, forbidden controls, and only the tags that start with <! or <?")
+    func preprocessorStops() {
+        let snippets: [[UInt8]] = ["<!", "<?", "<", "<a", "&", "\u{01}", "\t", "!", "?<"].map { Array($0.utf8) }
+        for length in 0...70 {
+            for position in 0..<max(length, 1) {
+                for snippet in snippets {
+                    var bytes = [UInt8](repeating: 0x61, count: length)
+                    for (offset, byte) in snippet.enumerated() where position + offset < length { bytes[position + offset] = byte }
+                    let naive: (Int) -> Bool = { index in
+                        let byte = bytes[index]
+                        if byte == 0x26 || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) { return true }
+                        return byte == 0x3C && index + 1 < bytes.count && (bytes[index + 1] == 0x21 || bytes[index + 1] == 0x3F)
+                    }
+                    bytes.withUnsafeBufferPointer { buffer in
+                        for start in [0, 1, 15, 16, 17, 31, 32, 33] where start <= length {
+                            for end in Set([length, max(start, length - 1), min(length, start + 16), min(length, start + 32)]) where end >= start {
+                                let expected = (start..<end).first(where: naive) ?? end
+                                let found = ByteScan.firstReferenceControlOrDeclaration(in: buffer, from: start, to: end)
+                                #expect(found == expected, "\(bytes) from \(start) to \(end)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test("non-ASCII bytes and bytes JSON escapes")
     func classes() {
         check([0x7F, 0xC3], naive: { $0 >= 0x80 }) { ByteScan.firstNonASCII(in: $0, from: $1, to: $2) }

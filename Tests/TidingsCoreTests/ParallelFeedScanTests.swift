@@ -99,7 +99,8 @@ struct ParallelFeedScanTests {
     @Test("a cut that falls inside CDATA in an entry or a comment between entries is caught and the feed is read whole",
           arguments: [true, false])
     func cutInsideMarkup(inCDATA: Bool) {
-        let hidden = String(repeating: "<item> not an item ", count: 400)
+        // The preprocessor leaves `&` and `&nbsp;` alone in CDATA and comments, and repairs them elsewhere.
+        let hidden = String(repeating: "<item> not an item & not&nbsp;text ", count: 400)
         let feed = ParallelFeedScanTests.rss(items: 3) { number in
             switch (number, inCDATA) {
             case (1, true): "<item><title>1</title><description><![CDATA[\(hidden)]]></description></item>\n"

@@ -15,22 +15,23 @@ public enum FeedJSON {
         writer.key("entries")
         writer.raw("[")
         try writer.drain(into: sink)
-        let entries = feed.entries
-        let lanes = max(1, min(ParallelFeedScan.Split.automatic.pieces, (entries.count + batch - 1) / batch))
+        let lanes = max(1, min(ParallelFeedScan.Split.automatic.pieces, (feed.entries.count + batch - 1) / batch))
         var writers = [JSONObjectWriter](repeating: JSONObjectWriter(), count: lanes)
-        var start = 0
-        while start < entries.count {
-            let round = start
-            Parallel.forEach(&writers, block: 1) { lane, writer in
-                let first = round + lane * batch
-                guard first < entries.count else { return }  // the last round may need fewer lanes
-                for index in first..<min(first + batch, entries.count) {
-                    if index > 0 { writer.raw(",") }
-                    write(entries[index], to: &writer)
+        try feed.entries.withUnsafeBufferPointer { entries in
+            var start = 0
+            while start < entries.count {
+                let round = start
+                Parallel.forEach(&writers, block: 1) { lane, writer in
+                    let first = round + lane * batch
+                    guard first < entries.count else { return }  // the last round may need fewer lanes
+                    for index in first..<min(first + batch, entries.count) {
+                        if index > 0 { writer.raw(",") }
+                        write(entries[index], to: &writer)
+                    }
                 }
+                for lane in writers.indices { try writers[lane].drain(into: sink) }
+                start += lanes * batch
             }
-            for lane in writers.indices { try writers[lane].drain(into: sink) }
-            start += lanes * batch
         }
         writer.raw("]")
         writer.key("feed")
@@ -104,18 +105,28 @@ struct JSONObjectWriter {
     }
 
     mutating func raw(_ text: StaticString) {
-        let pointer = text.utf8Start
-        for offset in 0..<text.utf8CodeUnitCount { output.append(pointer[offset]) }
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         needsComma = text.utf8Start.pointee != 0x5B  // after "[" no comma is due
     }
 
-    /// Keys are literals that need no escaping: written as they are.
+    /// Keys are literals that need no escaping: written as they are, with the comma
+    /// before and the colon after, in one append (each append checks the buffer).
     mutating func key(_ name: StaticString) {
-        if needsComma { output.append(0x2C) }
-        output.append(0x22)
-        output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        output.append(0x22)
-        output.append(0x3A)
+        let count = name.utf8CodeUnitCount
+        let comma = needsComma
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + 4) { buffer in
+            var length = 0
+            if comma {
+                buffer[0] = 0x2C
+                length = 1
+            }
+            buffer[length] = 0x22
+            (buffer.baseAddress! + length + 1).initialize(from: name.utf8Start, count: count)
+            length += count + 1
+            buffer[length] = 0x22
+            buffer[length + 1] = 0x3A
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<(length + 2)]))
+        }
         needsComma = false
     }
 

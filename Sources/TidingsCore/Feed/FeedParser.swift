@@ -37,7 +37,7 @@ public enum FeedParser {
         var preprocessor = XMLPreprocessor()
         let builder = decoded.withUTF8(of: bytes) { text in
             let scan = { ParallelFeedScan.scan($0, documentURL: baseURL, maxEntries: maxEntries, split: split).builder }
-            guard let repaired = preprocessor.process(text) else { return scan(text) }
+            guard let repaired = preprocessor.process(text, split: split) else { return scan(text) }
             return repaired.withUnsafeBufferPointer(scan)
         }
         if let rejection = builder.rejection { throw rejection }

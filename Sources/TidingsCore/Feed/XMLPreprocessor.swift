@@ -19,8 +19,13 @@ struct XMLPreprocessor {
     static let maxExpandedBytes = 1 << 20
 
     /// Returns the repaired bytes (a copy made at the first repair), or nil when
-    /// nothing needed repair (most feeds): then the input is the document.
-    mutating func process(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    /// nothing needed repair (most feeds): then the input is the document. A large
+    /// document is repaired in pieces on every core, cut at the `<` of an ordinary
+    /// tag, as `split` says; a piece is kept only if the one before it ended exactly
+    /// there (no comment, CDATA section or DOCTYPE ran across the cut) and defined
+    /// no entities, otherwise the whole document is repaired in one piece.
+    mutating func process(_ input: UnsafeBufferPointer<UInt8>,
+                          split: ParallelFeedScan.Split = .automatic) -> [UInt8]? {
         guard needsWork(input) else { return nil }
         var copy = LazyCopy(input: input)
         let count = input.count
@@ -30,8 +35,72 @@ struct XMLPreprocessor {
             note("content before the first tag was dropped")
             copy.replace(0, upTo: firstTag, with: input[..<firstTag].filter { $0 == 0x0A })  // keep line numbers
         }
-        var index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: input, from: firstTag, to: count)
-        while index < count {
+        let cuts = XMLPreprocessor.cuts(input, after: firstTag, split: split)
+        guard !cuts.isEmpty else {
+            repair(input, from: firstTag, to: count, copy: &copy)
+            return copy.finish()
+        }
+        let starts = [0] + cuts
+        var pieces = starts.indices.map { number in
+            Piece(repairer: number == 0 ? self : XMLPreprocessor(),
+                  copy: number == 0 ? copy : LazyCopy(input: input, from: starts[number]),
+                  range: starts[number]..<(number + 1 < starts.count ? starts[number + 1] : count))
+        }
+        Parallel.forEach(&pieces, block: 1) { number, piece in
+            piece.end = piece.repairer.repair(input, from: number == 0 ? firstTag : piece.range.lowerBound,
+                                              to: piece.range.upperBound, copy: &piece.copy)
+        }
+        guard pieces.allSatisfy({ $0.end == $0.range.upperBound && $0.repairer.entities.isEmpty }) else {
+            var whole = XMLPreprocessor()
+            let repaired = whole.process(input, split: .none)
+            self = whole
+            return repaired
+        }
+        problem = pieces.lazy.compactMap(\.repairer.problem).first
+        let outputs = pieces.indices.map { pieces[$0].copy.finish(upTo: pieces[$0].range.upperBound) }
+        guard outputs.contains(where: { $0 != nil }) else { return nil }
+        var repaired = [UInt8]()
+        repaired.reserveCapacity(count + count / 32)
+        for (piece, output) in zip(pieces, outputs) {
+            if let output { repaired += output } else { repaired += input[piece.range] }
+        }
+        return repaired
+    }
+
+    private struct Piece {
+        var repairer: XMLPreprocessor
+        var copy: LazyCopy
+        let range: Range<Int>
+        /// Where the repair stopped: past the range when something ran across its end.
+        var end = 0
+    }
+
+    /// Where to cut a large document: the `<` of an ordinary tag (not `<!` or `<?`) near
+    /// each even share after `start`; none for a small one.
+    private static func cuts(_ input: UnsafeBufferPointer<UInt8>, after start: Int, split: ParallelFeedScan.Split) -> [Int] {
+        let pieces = min(split.pieces, input.count / max(1, split.minimumPieceBytes))
+        guard pieces > 1 else { return [] }
+        var cuts: [Int] = []
+        for number in 1..<pieces {
+            var cursor = max(start + (input.count - start) / pieces * number, (cuts.last ?? start) + 1)
+            while true {
+                cursor = ByteScan.first(0x3C, in: input, from: cursor, to: input.count)
+                guard cursor + 1 < input.count else { return cuts }
+                if input[cursor + 1] != 0x21, input[cursor + 1] != 0x3F { break }
+                cursor += 1
+            }
+            cuts.append(cursor)
+        }
+        return cuts
+    }
+
+    /// Repairs `input[start..<limit]`; returns where it stopped (beyond `limit` when a
+    /// comment, CDATA section or DOCTYPE that began before `limit` ends after it).
+    @discardableResult
+    private mutating func repair(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to limit: Int,
+                                 copy: inout LazyCopy) -> Int {
+        var index = ByteScan.firstReferenceControlOrDeclaration(in: input, from: start, to: limit)
+        while index < limit {
             let byte = input[index]
             if byte == 0x3C {  // '<'
                 index = skipSpecial(input, at: index, copy: &copy) ?? index + 1
@@ -43,9 +112,9 @@ struct XMLPreprocessor {
                 copy.replace(index, upTo: index + 1, with: [])
                 index += 1
             }
-            index = ByteScan.first(0x3C, or: 0x26, orForbiddenControlIn: input, from: index, to: count)
+            if index < limit { index = ByteScan.firstReferenceControlOrDeclaration(in: input, from: index, to: limit) }
         }
-        return copy.finish()
+        return index
     }
 
     private func needsWork(_ input: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -6,10 +6,13 @@ import Glibc
 enum ByteScan {
     private typealias Block = SIMD16<UInt8>
 
-    /// The first index in `start..<end` holding `byte`, else `end`.
+    /// The first index in `start..<end` holding `byte`, else `end` (glibc's `memchr`,
+    /// which reads 32 or 64 bytes at a time).
     @inline(__always)
     static func first(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
-        first(in: bytes, from: start, to: end, block: { $0 .== Block(repeating: byte) }, byte: { $0 == byte })
+        guard start < end, let base = bytes.baseAddress else { return max(start, end) }
+        guard let found = memchr(base + start, Int32(byte), end - start) else { return end }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 
     /// The first index in `start..<end` holding `a` or `b`, else `end`.
@@ -41,6 +44,34 @@ enum ByteScan {
                   return control .| (block .== Block(repeating: a)) .| (block .== Block(repeating: b))
               },
               byte: { $0 == a || $0 == b || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) })
+    }
+
+    /// The first index in `start..<end` holding `&`, a character XML forbids, or the `<`
+    /// of `<!` or `<?` (a comment, CDATA section, declaration or processing instruction),
+    /// else `end`: what `XMLPreprocessor` looks at, passing over ordinary tags.
+    @inline(__always)
+    static func firstReferenceControlOrDeclaration(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
+        guard let base = bytes.baseAddress else { return end }
+        let count = bytes.count
+        var index = start
+        // The byte after each one is needed too: blocks stop one short of the buffer's end.
+        while index + 17 <= min(end + 1, count) {
+            let block = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
+            let next = UnsafeRawPointer(base + index + 1).loadUnaligned(as: Block.self)
+            let control = (block .< Block(repeating: 0x20)) .& (block .!= Block(repeating: 0x09))
+                .& (block .!= Block(repeating: 0x0A)) .& (block .!= Block(repeating: 0x0D))
+            let declaration = (block .== Block(repeating: 0x3C))
+                .& ((next .== Block(repeating: 0x21)) .| (next .== Block(repeating: 0x3F)))
+            if any(control .| declaration .| (block .== Block(repeating: 0x26))) { break }
+            index += 16
+        }
+        while index < end {
+            let byte = base[index]
+            if byte == 0x26 || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) { break }
+            if byte == 0x3C, index + 1 < count, base[index + 1] == 0x21 || base[index + 1] == 0x3F { break }
+            index += 1
+        }
+        return min(index, end)
     }
 
     /// The first index in `start..<end` whose byte is not ASCII, else `end`.
@@ -80,6 +111,13 @@ enum ByteScan {
                               block matches: (Block) -> SIMDMask<SIMD16<Int8>>, byte: (UInt8) -> Bool) -> Int {
         guard let base = bytes.baseAddress else { return end }
         var index = start
+        // Two blocks a round: one reduction of the mask for 32 bytes.
+        while index + 32 <= end {
+            let low = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
+            let high = UnsafeRawPointer(base + index + 16).loadUnaligned(as: Block.self)
+            if any(matches(low) .| matches(high)) { break }
+            index += 32
+        }
         while index + 16 <= end {
             let block = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
             if any(matches(block)) { break }
