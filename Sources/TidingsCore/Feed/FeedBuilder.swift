@@ -435,11 +435,12 @@ extension FeedBuilder {
         return own == snapshot.feed && feedHasAlternateLink == snapshot.feedHasAlternateLink
     }
 
-    /// Takes the entries, the first error and the counts of the piece that follows this builder's.
+    /// Takes the entries (moved, not copied), the first error and the counts of the piece
+    /// that follows this builder's.
     func append(piece later: FeedBuilder) {
         let kept = min(max(0, maxEntries - feed.entries.count), later.feed.entries.count)
-        feed.entries += later.feed.entries.prefix(kept)
         droppedEntries += later.droppedEntries + later.feed.entries.count - kept
+        feed.entries.appendMoving(kept, from: &later.feed.entries, leaving: FeedEntry())
         if firstError == nil { firstError = later.firstError }
         if truncatedText == nil { truncatedText = later.truncatedText }
     }

@@ -46,6 +46,23 @@ enum HTMLPolicy {
 
     static func rule(for name: String) -> ElementRule { rules[name] ?? ElementRule() }
 
+    /// The rule for a name of up to 8 lower-case ASCII bytes packed big-end first into a
+    /// word (`"em"` is `0x656D`), found without making a string or hashing one.
+    static func rule(packedName: UInt64) -> ElementRule? {
+        var low = 0
+        var high = packedRules.count
+        while low < high {
+            let middle = (low + high) / 2
+            if packedRules[middle].name < packedName { low = middle + 1 } else { high = middle }
+        }
+        return low < packedRules.count && packedRules[low].name == packedName ? packedRules[low].rule : nil
+    }
+
+    private static let packedRules: [(name: UInt64, rule: ElementRule)] = rules.compactMap { name, rule in
+        guard name.utf8.count <= 8 else { return nil }
+        return (name.utf8.reduce(0) { $0 << 8 | UInt64($1) }, rule)
+    }.sorted { $0.name < $1.name }
+
     private static let rules: [String: ElementRule] = {
         var rules: [String: ElementRule] = [:]
         for name in allowedElements { rules[name, default: ElementRule()].isAllowed = true }

@@ -31,6 +31,10 @@ public struct HTMLSanitizer {
         var skipping: (name: String, depth: Int)?
         while true {
             let start = tokenizer.position
+            if skipping == nil, let end = HTMLSanitizer.plainAllowedTagEnd(html, at: start) {
+                tokenizer.skip(to: end)  // `<p>`, `</em>`: kept as written, without a token
+                continue
+            }
             guard let token = tokenizer.next() else { break }
             let end = tokenizer.position
             if var skip = skipping {
@@ -72,6 +76,26 @@ public struct HTMLSanitizer {
             if !html[start..<end].elementsEqual(tag) { copy.replace(start, upTo: end, with: tag) }
         }
         return copy.finish()
+    }
+
+    /// The end of the tag at `start` when it is written exactly as the sanitizer would
+    /// write it and needs no token: `<name>` or `</name>`, in lower case, without
+    /// attributes, of an allowed element that is not void (void ones are written `<br />`).
+    private static func plainAllowedTagEnd(_ html: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        guard start + 2 < html.count, html[start] == 0x3C else { return nil }
+        let nameStart = html[start + 1] == 0x2F ? start + 2 : start + 1
+        var cursor = nameStart
+        var packed: UInt64 = 0
+        while cursor < html.count, cursor - nameStart < 8 {
+            let byte = html[cursor]
+            guard (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39 && cursor > nameStart) else { break }
+            packed = packed << 8 | UInt64(byte)
+            cursor += 1
+        }
+        guard cursor > nameStart, cursor < html.count, html[cursor] == 0x3E,
+              let rule = HTMLPolicy.rule(packedName: packed), rule.isAllowed, !rule.isVoid, !rule.isRemovedWithContent
+        else { return nil }
+        return cursor + 1
     }
 
     /// A start tag as the sanitizer writes it: lower case, safe attributes only, values in double quotes.

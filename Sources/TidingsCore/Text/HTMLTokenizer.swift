@@ -17,6 +17,9 @@ struct HTMLTokenizer {
     /// Where the next token starts (after `next()`, where the token it gave ends).
     var position: Int { index }
 
+    /// Goes on from `position` (the end of something the caller read itself).
+    mutating func skip(to position: Int) { index = position }
+
     /// Tokens are valid as long as `bytes` is.
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
