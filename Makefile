@@ -210,7 +210,7 @@ bench-deps: deps
 ## Benchmarks, peers side by side on the same input in the same run.
 bench: release bench-deps
 	@test -f $(BENCH_FEED) || python3 bench/gen_large_feed.py $(BENCH_FEED) --items 25000
-	$(BENCH_VENV)/bin/python bench/parse_bench.py --tidings $(RELEASE_BIN)/tidings --feed $(BENCH_FEED) --runs 3
+	$(BENCH_VENV)/bin/python bench/parse_bench.py --tidings $(RELEASE_BIN)/tidings --feed $(BENCH_FEED) --runs 5
 	@test -f $(BENCH_CORPUS).jsonl || python3 $(SHARED)/bench/gen_corpus.py --docs 100000 --seed 1 --out $(BENCH_CORPUS)
 	$(BENCH_VENV)/bin/python bench/dedup_bench.py --tidings $(RELEASE_BIN)/tidings --corpus $(BENCH_CORPUS) \
 	  --scorer $(SHARED)/bench/score_dedup.py --work $(BENCH_DIR)
