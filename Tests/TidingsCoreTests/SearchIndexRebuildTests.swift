@@ -66,6 +66,39 @@ struct SearchIndexRebuildTests {
         }
     }
 
+    @Test("articles stored through SQL and never indexed can be changed and deleted while a rebuild is pending")
+    func unindexedArticlesDuringRebuild() async throws {
+        try earlyStore(articles: 10, at: path)
+        let store = try Store.open(path: path)
+        _ = try await store.pool.write { try SearchIndexRebuild.step($0, batch: 4) }  // copied through 4 of 10
+        try await store.pool.write { db in
+            // Ids 20 and 21: past the copy range, in neither index (no refresh stored them).
+            try db.execute(sql: """
+                INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                VALUES (20, 'wire', 'guid:20', 'Unindexed', 'aksu bridge', 'h', '2026-01-01'),
+                       (21, 'wire', 'guid:21', 'Unindexed too', 'altai pass', 'h', '2026-01-01')
+                """)
+        }
+        try await store.pool.write { db in
+            try db.execute(sql: "DELETE FROM articles WHERE id = 20")
+            try db.execute(sql: "UPDATE articles SET text = 'altai snow' WHERE id = 21")  // indexed by its new text now
+            try db.execute(sql: "UPDATE articles SET text = 'aral shore' WHERE id = 2")  // copied already: changed there
+            try db.execute(sql: "DELETE FROM articles WHERE id = 3")
+        }
+        _ = try await store.rebuildSearchIndex(budget: 60, batch: 4)
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO articles_search (articles_search, rank) VALUES ('integrity-check', 1)")
+        }
+        let hits = try await store.pool.read { db in
+            try ["aksu", "snow", "pass", "shore", "aral*"].map { try self.found($0, in: db) }
+        }
+        let truth = try await store.pool.read { db in
+            try ["aksu", "snow", "pass", "shore", "aral"].map { try self.expected($0, in: db) }
+        }
+        #expect(hits == truth)
+        #expect(hits[1] == [21] && hits[3] == [2])
+    }
+
     @Test("an upgraded store copies its articles in batches while writes go on, then the new index takes over, exact and with 4-letter prefixes")
     func rebuildsWhileWritten() async throws {
         try earlyStore(articles: 10, at: path)

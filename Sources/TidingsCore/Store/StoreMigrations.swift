@@ -385,6 +385,31 @@ enum StoreMigrations {
                 END;
                 """)
         }
+        migrator.register("v19-search-rebuild-guarded") { db in
+            // v18's guard, for the new index of a rebuild still pending: an article stored through
+            // SQL after it was copied up to is in neither copy range nor the new index, and telling
+            // FTS5 to delete it there corrupted the index. A change still re-indexes it only where
+            // the rebuild will not copy it later (that would index it twice).
+            guard try db.tableExists("search_rebuild") else { return }
+            try db.execute(sql: """
+                DROP TRIGGER articles_search_next_delete;
+                DROP TRIGGER articles_search_next_update;
+                CREATE TRIGGER articles_search_next_delete AFTER DELETE ON articles BEGIN
+                    INSERT INTO articles_search_next (articles_search_next, rowid, title, text)
+                        SELECT 'delete', old.id, old.title, old.text
+                        WHERE EXISTS (SELECT 1 FROM articles_search_next_docsize WHERE id = old.id);
+                END;
+                CREATE TRIGGER articles_search_next_update AFTER UPDATE OF title, text ON articles
+                    WHEN (old.title IS NOT new.title OR old.text IS NOT new.text)
+                     AND (old.id > (SELECT copy_until FROM search_rebuild)
+                          OR old.id <= (SELECT copied_through FROM search_rebuild)) BEGIN
+                    INSERT INTO articles_search_next (articles_search_next, rowid, title, text)
+                        SELECT 'delete', old.id, old.title, old.text
+                        WHERE EXISTS (SELECT 1 FROM articles_search_next_docsize WHERE id = old.id);
+                    INSERT INTO articles_search_next (rowid, title, text) VALUES (new.id, new.title, new.text);
+                END;
+                """)
+        }
         return migrator
     }
 }
