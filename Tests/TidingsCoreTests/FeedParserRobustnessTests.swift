@@ -32,16 +32,22 @@ struct FeedParserRobustnessTests {
     /// Rounds to run: 3,000 by default, `TIDINGS_FUZZ_ROUNDS` for a longer hunt.
     static let rounds = ProcessInfo.processInfo.environment["TIDINGS_FUZZ_ROUNDS"].flatMap(Int.init) ?? 3000
 
-    @Test("seeded mutations of the fixtures, demo feeds and conformance files parse or fail cleanly")
-    func mutationsNeverTrap() throws {
-        var inputs: [[UInt8]] = []
+    /// The fixtures, the demo feeds and the conformance files whose names end in one of `suffixes`.
+    static func sampleDocuments(_ suffixes: [String]) throws -> [[UInt8]] {
+        var documents: [[UInt8]] = []
         for folder in ["Tests/TidingsCoreTests/Fixtures", "config/demo", "../shared/conformance/feedparser-public"] {
             let url = TestPaths.repositoryRoot.appendingPathComponent(folder)
             guard let walker = FileManager.default.enumerator(atPath: url.path) else { continue }
-            for case let name as String in walker where name.hasSuffix(".xml") || name.hasSuffix(".json") {
-                inputs.append([UInt8](try Data(contentsOf: url.appendingPathComponent(name))))
+            for case let name as String in walker where suffixes.contains(where: name.hasSuffix) {
+                documents.append([UInt8](try Data(contentsOf: url.appendingPathComponent(name))))
             }
         }
+        return documents
+    }
+
+    @Test("seeded mutations of the fixtures, demo feeds and conformance files parse or fail cleanly")
+    func mutationsNeverTrap() throws {
+        let inputs = try FeedParserRobustnessTests.sampleDocuments([".xml", ".json"])
         let rounds = FeedParserRobustnessTests.rounds
         var random = Seeded(state: UInt64(ProcessInfo.processInfo.environment["TIDINGS_FUZZ_SEED"].flatMap(Int.init) ?? 20_261_124))
         var parsed = 0

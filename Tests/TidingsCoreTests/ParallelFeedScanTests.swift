@@ -1,6 +1,5 @@
 import Foundation
 import Testing
-import TidingsTestSupport
 @testable import TidingsCore
 
 /// A large document is scanned in pieces on several cores; the result must be
@@ -160,14 +159,7 @@ struct ParallelFeedScanTests {
 
     @Test("every fixture, demo and conformance document, and damaged copies of them, parse alike in pieces")
     func everyDocument() throws {
-        var documents: [[UInt8]] = []
-        for folder in ["Tests/TidingsCoreTests/Fixtures", "config/demo", "../shared/conformance/feedparser-public"] {
-            let url = TestPaths.repositoryRoot.appendingPathComponent(folder)
-            guard let walker = FileManager.default.enumerator(atPath: url.path) else { continue }
-            for case let name as String in walker where name.hasSuffix(".xml") {
-                documents.append([UInt8](try Data(contentsOf: url.appendingPathComponent(name))))
-            }
-        }
+        let documents = try FeedParserRobustnessTests.sampleDocuments([".xml"])
         #expect(documents.count > 300)
         var random = FeedParserRobustnessTests.Seeded(state: 20_261_203)
         let damaged = (0..<1500).map { FeedParserRobustnessTests.mutate(documents[$0 % documents.count], &random) }
