@@ -13,7 +13,13 @@ enum Parallel {
                 nonisolated(unsafe) let body = body
                 DispatchQueue.concurrentPerform(iterations: blocks) { blockIndex in
                     for position in (blockIndex * block)..<min(count, (blockIndex + 1) * block) {
-                        body(position, &shared[position])
+                        // Worked on in a local, moved out and back: neighbours in the array share
+                        // cache lines, and two cores writing one line take turns at it (a parser
+                        // piece's state is written at every token).
+                        let slot = shared.baseAddress! + position
+                        var element = slot.move()
+                        body(position, &element)
+                        slot.initialize(to: element)
                     }
                 }
             }
