@@ -15,7 +15,7 @@ struct ParallelFeedScanTests {
     }
 
     /// The parse with `split`, or the error it threw, in words.
-    static func parse(_ bytes: [UInt8], split: ParallelFeedScan.Split, maxEntries: Int = .max) -> Outcome {
+    static func parse(_ bytes: [UInt8], split: Parallel.Split, maxEntries: Int = .max) -> Outcome {
         do {
             return .success(try bytes.withUnsafeBufferPointer {
                 try FeedParser.parse($0, baseURL: base, contentType: nil, maxEntries: maxEntries, split: split)
@@ -26,8 +26,10 @@ struct ParallelFeedScanTests {
     }
 
     /// How many pieces the scan kept for `text`, cut as small as it may be.
-    static func piecesKept(_ text: String, pieces: Int) -> Int {
-        Array(text.utf8).withUnsafeBufferPointer {
+    static func piecesKept(_ text: String, pieces: Int) -> Int { piecesKept(Array(text.utf8), pieces: pieces) }
+
+    static func piecesKept(_ bytes: [UInt8], pieces: Int) -> Int {
+        bytes.withUnsafeBufferPointer {
             ParallelFeedScan.scan($0, documentURL: base, maxEntries: .max,
                                   split: .init(pieces: pieces, minimumPieceBytes: 1)).pieces
         }
@@ -54,6 +56,17 @@ struct ParallelFeedScanTests {
         <description>A feed cut into pieces</description>
 
         """ + (0..<items).map(item).joined() + after + "</channel></rss>\n"
+    }
+
+    @Test("cuts fall at the first boundary after each even share, in order, inside the buffer, and not at all in a small one")
+    func evenCuts() {
+        let split = Parallel.Split(pieces: 4, minimumPieceBytes: 10)
+        #expect(split.cuts(1000, after: 100) { $0 } == [325, 550, 775])
+        #expect(split.cuts(1000, after: 100) { ($0 / 100 + 1) * 100 } == [400, 600, 800])
+        #expect(split.cuts(1000, after: 100) { $0 < 500 ? 990 : nil } == [990], "no boundary left: fewer pieces")
+        #expect(split.cuts(1000, after: 0) { _ in 10 }.isEmpty, "a boundary before its share ends the cutting")
+        #expect(split.cuts(39, after: 0) { $0 } == [13, 26], "pieces of at least 10 bytes: 3")
+        #expect(split.cuts(19, after: 0) { $0 }.isEmpty)
     }
 
     @Test("a large RSS feed is built in as many pieces as asked, with the one-piece result")
@@ -178,11 +191,7 @@ struct ParallelFeedScanTests {
             }
             #expect(ParallelFeedScanTests.parse(document, split: .init(pieces: 3, minimumPieceBytes: 1), maxEntries: 1)
                     == ParallelFeedScanTests.parse(document, split: .none, maxEntries: 1))
-            let kept = document.withUnsafeBufferPointer {
-                ParallelFeedScan.scan($0, documentURL: ParallelFeedScanTests.base, maxEntries: .max,
-                                      split: .init(pieces: 2, minimumPieceBytes: 1)).pieces
-            }
-            if kept > 1 { cutUp += 1 }
+            if ParallelFeedScanTests.piecesKept(document, pieces: 2) > 1 { cutUp += 1 }
         }
         // Most conformance documents hold a single entry; every sound one with more is cut.
         #expect(cleanWithEntries > 3 && cutUp >= cleanWithEntries,

@@ -15,7 +15,7 @@ public enum FeedJSON {
         writer.key("entries")
         writer.raw("[")
         try writer.drain(into: sink)
-        let lanes = max(1, min(ParallelFeedScan.Split.automatic.pieces, (feed.entries.count + batch - 1) / batch))
+        let lanes = max(1, min(Parallel.cores, (feed.entries.count + batch - 1) / batch))
         var writers = [JSONObjectWriter](repeating: JSONObjectWriter(), count: lanes)
         try feed.entries.withUnsafeBufferPointer { entries in
             var start = 0

@@ -26,7 +26,7 @@ public enum FeedParser {
 
     /// `split` says how a large document is cut up to be scanned on several cores.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, baseURL: URL?, contentType: String?, maxEntries: Int,
-                      split: ParallelFeedScan.Split) throws -> ParsedFeed {
+                      split: Parallel.Split) throws -> ParsedFeed {
         guard let first = bytes.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
             throw FeedParseError.empty
         }

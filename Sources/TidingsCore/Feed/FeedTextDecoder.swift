@@ -208,12 +208,10 @@ enum UTF8Validation {
     /// character starts (no valid sequence then spans two pieces, and an invalid
     /// one is found in the piece where it starts).
     static func isValid(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
-        let pieces = buffer.count >= 2 << 20 ? min(8, ProcessInfo.processInfo.activeProcessorCount) : 1
-        var starts = [0]
-        for number in 1..<max(pieces, 1) {
-            var cut = buffer.count / pieces * number
+        let starts = [0] + Parallel.Split.automatic.cuts(buffer.count, after: 0) { share in
+            var cut = share
             while cut < buffer.count, buffer[cut] & 0xC0 == 0x80 { cut += 1 }
-            if cut > starts[starts.count - 1], cut < buffer.count { starts.append(cut) }
+            return cut
         }
         guard starts.count > 1 else { return isValidPiece(buffer) }
         var valid = [Bool](repeating: true, count: starts.count)

@@ -11,29 +11,18 @@ import Foundation
 /// own fields. Any piece that fails this makes the whole document be scanned
 /// again in one piece, so the result is always the one-piece result.
 enum ParallelFeedScan {
-    /// How a document is split: at most `pieces`, none smaller than `minimumPieceBytes`.
-    struct Split {
-        var pieces: Int
-        var minimumPieceBytes: Int
-
-        /// One piece per core, for documents of 2 MiB and more.
-        static let automatic = Split(pieces: min(8, ProcessInfo.processInfo.activeProcessorCount),
-                                     minimumPieceBytes: 1 << 20)
-        static let none = Split(pieces: 1, minimumPieceBytes: .max)
-    }
-
     /// Scans `bytes` into a builder, its open elements closed at the end, and says in how
     /// many pieces it was scanned in the end (1 when the pieces had to be given up).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, documentURL: URL?, maxEntries: Int,
-                     split: Split = .automatic) -> (builder: FeedBuilder, pieces: Int) {
+                     split: Parallel.Split = .automatic) -> (builder: FeedBuilder, pieces: Int) {
         let builder = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
-        let wanted = min(split.pieces, bytes.count / max(1, split.minimumPieceBytes))
-        guard wanted > 1 else { return whole(FeedXMLScanner(bytes: bytes, builder: builder)) }
+        guard split.pieces(for: bytes.count) > 1 else { return whole(FeedXMLScanner(bytes: bytes, builder: builder)) }
 
         var head = FeedXMLScanner(bytes: bytes, builder: builder)
         head.run(to: bytes.count, stoppingBeforeEntry: true)
         guard let entryTag = head.entryTag else { return whole(head) }
-        let starts = [head.index] + cuts(bytes, before: entryTag, from: head.index, pieces: wanted)
+        let tag = Array("<\(entryTag)".utf8)
+        let starts = [head.index] + split.cuts(bytes.count, after: head.index) { entryStart(tag, in: bytes, from: $0) }
         guard starts.count > 1 else { return whole(head) }
 
         let snapshot = builder.fork()
@@ -70,25 +59,18 @@ enum ParallelFeedScan {
         return (scanner.builder, 1)
     }
 
-    /// Up to `pieces - 1` offsets after `start`, spread evenly, each the `<` of a start tag named `entryTag`.
-    private static func cuts(_ bytes: UnsafeBufferPointer<UInt8>, before entryTag: String, from start: Int,
-                             pieces: Int) -> [Int] {
-        let tag = Array("<\(entryTag)".utf8)
-        var cuts: [Int] = []
-        for number in 1..<pieces {
-            var cursor = max(start + (bytes.count - start) / pieces * number, (cuts.last ?? start) + 1)
-            while cursor < bytes.count {
-                cursor = ByteScan.first(tag[0], in: bytes, from: cursor, to: bytes.count)
-                guard cursor + tag.count < bytes.count else { return cuts }
-                let next = bytes[cursor + tag.count]
-                if bytes[cursor..<cursor + tag.count].elementsEqual(tag),
-                   next == 0x20 || next == 0x3E || next == 0x2F || next == 0x0A || next == 0x09 || next == 0x0D {
-                    cuts.append(cursor)
-                    break
-                }
-                cursor += 1
+    /// The first `<` at or after `start` of a start tag written `tag` (`<item`, `<atom:entry`).
+    private static func entryStart(_ tag: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var cursor = start
+        while true {
+            cursor = ByteScan.first(tag[0], in: bytes, from: cursor, to: bytes.count)
+            guard cursor + tag.count < bytes.count else { return nil }
+            let next = bytes[cursor + tag.count]
+            if bytes[cursor..<cursor + tag.count].elementsEqual(tag),
+               next == 0x20 || next == 0x3E || next == 0x2F || next == 0x0A || next == 0x09 || next == 0x0D {
+                return cursor
             }
+            cursor += 1
         }
-        return cuts
     }
 }

@@ -25,44 +25,43 @@ struct XMLPreprocessor {
     /// there (no comment, CDATA section or DOCTYPE ran across the cut) and defined
     /// no entities, otherwise the whole document is repaired in one piece.
     mutating func process(_ input: UnsafeBufferPointer<UInt8>,
-                          split: ParallelFeedScan.Split = .automatic) -> [UInt8]? {
+                          split: Parallel.Split = .automatic) -> [UInt8]? {
         guard needsWork(input) else { return nil }
-        var copy = LazyCopy(input: input)
         let count = input.count
-        // Junk before the first '<' (whitespace there is harmless).
         let firstTag = input.firstIndex(of: 0x3C) ?? count
+        let starts = [0] + split.cuts(count, after: firstTag) { XMLPreprocessor.ordinaryTag(in: input, from: $0) }
+        let ranges = starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : count) }
+        var copy = LazyCopy(input: input, range: ranges[0])
+        // Junk before the first '<' (whitespace there is harmless).
         if input[..<firstTag].contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
             note("content before the first tag was dropped")
             copy.replace(0, upTo: firstTag, with: input[..<firstTag].filter { $0 == 0x0A })  // keep line numbers
         }
-        let cuts = XMLPreprocessor.cuts(input, after: firstTag, split: split)
-        guard !cuts.isEmpty else {
+        guard ranges.count > 1 else {
             repair(input, from: firstTag, to: count, copy: &copy)
             return copy.finish()
         }
-        let starts = [0] + cuts
-        var pieces = starts.indices.map { number in
+        var pieces = ranges.indices.map { number in
             Piece(repairer: number == 0 ? self : XMLPreprocessor(),
-                  copy: number == 0 ? copy : LazyCopy(input: input, from: starts[number]),
-                  range: starts[number]..<(number + 1 < starts.count ? starts[number + 1] : count))
+                  copy: number == 0 ? copy : LazyCopy(input: input, range: ranges[number]))
         }
         Parallel.forEach(&pieces, block: 1) { number, piece in
-            piece.end = piece.repairer.repair(input, from: number == 0 ? firstTag : piece.range.lowerBound,
-                                              to: piece.range.upperBound, copy: &piece.copy)
+            piece.end = piece.repairer.repair(input, from: number == 0 ? firstTag : piece.copy.range.lowerBound,
+                                              to: piece.copy.range.upperBound, copy: &piece.copy)
         }
-        guard pieces.allSatisfy({ $0.end == $0.range.upperBound && $0.repairer.entities.isEmpty }) else {
+        guard pieces.allSatisfy({ $0.end == $0.copy.range.upperBound && $0.repairer.entities.isEmpty }) else {
             var whole = XMLPreprocessor()
             let repaired = whole.process(input, split: .none)
             self = whole
             return repaired
         }
         problem = pieces.lazy.compactMap(\.repairer.problem).first
-        let outputs = pieces.indices.map { pieces[$0].copy.finish(upTo: pieces[$0].range.upperBound) }
+        let outputs = pieces.indices.map { pieces[$0].copy.finish() }
         guard outputs.contains(where: { $0 != nil }) else { return nil }
         var repaired = [UInt8]()
         repaired.reserveCapacity(count + count / 32)
         for (piece, output) in zip(pieces, outputs) {
-            if let output { repaired += output } else { repaired += input[piece.range] }
+            if let output { repaired += output } else { repaired += input[piece.copy.range] }
         }
         return repaired
     }
@@ -70,28 +69,19 @@ struct XMLPreprocessor {
     private struct Piece {
         var repairer: XMLPreprocessor
         var copy: LazyCopy
-        let range: Range<Int>
         /// Where the repair stopped: past the range when something ran across its end.
         var end = 0
     }
 
-    /// Where to cut a large document: the `<` of an ordinary tag (not `<!` or `<?`) near
-    /// each even share after `start`; none for a small one.
-    private static func cuts(_ input: UnsafeBufferPointer<UInt8>, after start: Int, split: ParallelFeedScan.Split) -> [Int] {
-        let pieces = min(split.pieces, input.count / max(1, split.minimumPieceBytes))
-        guard pieces > 1 else { return [] }
-        var cuts: [Int] = []
-        for number in 1..<pieces {
-            var cursor = max(start + (input.count - start) / pieces * number, (cuts.last ?? start) + 1)
-            while true {
-                cursor = ByteScan.first(0x3C, in: input, from: cursor, to: input.count)
-                guard cursor + 1 < input.count else { return cuts }
-                if input[cursor + 1] != 0x21, input[cursor + 1] != 0x3F { break }
-                cursor += 1
-            }
-            cuts.append(cursor)
+    /// The first `<` at or after `start` of an ordinary tag (not `<!` or `<?`): a place to cut.
+    private static func ordinaryTag(in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var cursor = start
+        while true {
+            cursor = ByteScan.first(0x3C, in: input, from: cursor, to: input.count)
+            guard cursor + 1 < input.count else { return nil }
+            if input[cursor + 1] != 0x21, input[cursor + 1] != 0x3F { return cursor }
+            cursor += 1
         }
-        return cuts
     }
 
     /// Repairs `input[start..<limit]`; returns where it stopped (beyond `limit` when a

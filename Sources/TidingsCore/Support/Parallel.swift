@@ -26,3 +26,37 @@ enum Parallel {
         }
     }
 }
+
+extension Parallel {
+    /// The cores work is spread over (at most 8).
+    static let cores = min(8, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// How a large buffer is cut up to be worked on by several cores: at most
+    /// `pieces` pieces, none smaller than `minimumPieceBytes`.
+    struct Split: Sendable {
+        var pieces: Int
+        var minimumPieceBytes: Int
+
+        /// One piece per core, for buffers of 2 MiB and more.
+        static let automatic = Split(pieces: cores, minimumPieceBytes: 1 << 20)
+        static let none = Split(pieces: 1, minimumPieceBytes: .max)
+
+        /// How many pieces a buffer of `count` bytes is cut into.
+        func pieces(for count: Int) -> Int { min(pieces, count / max(1, minimumPieceBytes)) }
+
+        /// Where to cut `count` bytes after `start` into even pieces: each cut is
+        /// `boundary(at:)` of an even share (the first place at or after it where a
+        /// piece may start, or nil when there is none). Increasing; empty for a small buffer.
+        func cuts(_ count: Int, after start: Int, boundary: (_ at: Int) -> Int?) -> [Int] {
+            let pieces = pieces(for: count)
+            guard pieces > 1 else { return [] }
+            var cuts: [Int] = []
+            for number in 1..<pieces {
+                let share = max(start + (count - start) / pieces * number, (cuts.last ?? start) + 1)
+                guard share < count, let cut = boundary(share), cut >= share, cut < count else { break }
+                cuts.append(cut)
+            }
+            return cuts
+        }
+    }
+}
