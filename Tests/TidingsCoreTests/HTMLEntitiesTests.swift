@@ -10,6 +10,8 @@ struct HTMLEntitiesTests {
         #expect(HTMLEntityTable.legacyNames.isSubset(of: Set(HTMLEntityTable.byName.keys)))
         #expect(HTMLEntityTable.byName["lang"] == "\u{2329}")
         #expect(HTMLEntityTable.byName["NotEqualTilde"] == "\u{2242}\u{338}")
+        #expect(HTMLEntityTable.byName["Afr"] == "\u{1D504}" && HTMLEntityTable.byName["fjlig"] == "fj")
+        #expect(HTMLEntityTable.byName["nbsp"] == "\u{A0}" && HTMLEntityTable.byName["AMP"] == "&")
         #expect(HTMLEntityTable.legacyNames.contains("copy"))
         #expect(!HTMLEntityTable.legacyNames.contains("mdash"))
     }

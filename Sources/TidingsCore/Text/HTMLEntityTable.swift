@@ -8,24 +8,35 @@ enum HTMLEntityTable {
     /// Names that are also recognised without the closing `;` (e.g. `&amp`, `&copy`).
     static var legacyNames: Set<String> { parsed.legacyNames }
 
+    /// Read byte by byte: splitting the table as Characters (grapheme breaking) took
+    /// 30 million instructions, a tenth of parsing a large feed's first piece.
     private static let parsed: (byName: [String: String], legacyNames: Set<String>) = {
         var byName: [String: String] = [:]
-        byName.reserveCapacity(2200)
+        byName.reserveCapacity(2300)
         var legacyNames = Set<String>()
-        for entry in rawTable.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let parts = entry.split(separator: ":")
-            guard parts.count == 2 else { continue }
-            var name = String(parts[0])
-            if name.hasSuffix("*") {
-                name.removeLast()
-                legacyNames.insert(name)
+        let bytes = Array(rawTable.utf8)
+        var index = 0
+        while index < bytes.count {
+            // One `name[*]:HEX[,HEX]` entry, up to a space or a line end.
+            let start = index
+            while index < bytes.count, bytes[index] != 0x20, bytes[index] != 0x0A { index += 1 }
+            let entry = bytes[start..<index]
+            index += 1
+            guard let colon = entry.firstIndex(of: 0x3A) else { continue }
+            let isLegacy = colon > start && bytes[colon - 1] == 0x2A
+            let name = String(decoding: bytes[start..<(isLegacy ? colon - 1 : colon)], as: UTF8.self)
+            if isLegacy { legacyNames.insert(name) }
+            var text = String.UnicodeScalarView()
+            for hex in bytes[(colon + 1)..<entry.endIndex].split(separator: 0x2C) {
+                let value = hex.reduce(UInt32(0)) { $0 << 4 | UInt32(hexDigit($1)) }
+                if let scalar = Unicode.Scalar(value) { text.append(scalar) }
             }
-            var text = ""
-            for hex in parts[1].split(separator: ",") {
-                if let value = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(value) { text.unicodeScalars.append(scalar) }
-            }
-            byName[name] = text
+            byName[name] = String(text)
         }
         return (byName, legacyNames)
     }()
+
+    private static func hexDigit(_ byte: UInt8) -> UInt8 {
+        byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10
+    }
 }
