@@ -2,7 +2,7 @@ import Foundation
 
 /// Assembles a `ParsedFeed` from XML events (start, characters, end, error),
 /// the way the Universal Feed Parser reads feeds.
-final class FeedBuilder {
+struct FeedBuilder {
     /// One open element.
     private struct Element: Equatable {
         let key: String
@@ -57,7 +57,7 @@ final class FeedBuilder {
     func result() -> ParsedFeed? { recognized ? feed : nil }
 
     /// Closes what a truncated document left open, so its last entry is not lost.
-    func closeOpenElements() {
+    mutating func closeOpenElements() {
         while let open = stack.last { endElement(name: open.key) }
     }
 
@@ -74,11 +74,11 @@ final class FeedBuilder {
     // MARK: Events
 
     /// A well-formedness error; only the first is kept.
-    func error(line: Int, column: Int, problem: XMLProblem) {
+    mutating func error(line: Int, column: Int, problem: XMLProblem) {
         if firstError == nil, rejection == nil { firstError = (line, column, problem) }
     }
 
-    func startElement(_ element: ElementName, attributes: [String: String]) {
+    mutating func startElement(_ element: ElementName, attributes: [String: String]) {
         let name = element.local
         // The parent's fields are read in place: `stack.last` would copy the whole element.
         let parentIndex = stack.indices.last
@@ -156,13 +156,13 @@ final class FeedBuilder {
     }
 
     /// Keeps each linked file once, however many elements name it.
-    private func addEnclosure(_ enclosure: FeedEnclosure) {
+    private mutating func addEnclosure(_ enclosure: FeedEnclosure) {
         guard entry?.enclosures.contains(where: { $0.href == enclosure.href }) == false else { return }
         entry?.enclosures.append(enclosure)
     }
 
     /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
-    private func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
+    private mutating func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
                        language: String?) -> Bool {
         rootElement = qualifiedName
         guard let format = FeedKey.format(root: key, namespace: namespace, attributes: attributes) else {
@@ -185,7 +185,7 @@ final class FeedBuilder {
     }
 
     /// Text, entities already decoded (CDATA included).
-    func characters(_ string: String) {
+    mutating func characters(_ string: String) {
         if ignoredDepth != nil { return }
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
     }
@@ -197,7 +197,7 @@ final class FeedBuilder {
         return index >= 0 ? index : nil
     }
 
-    private func append(_ text: String) {
+    private mutating func append(_ text: String) {
         guard let index = textOwner else { return }
         let room = FeedBuilder.maxTextBytes - stack[index].text.utf8.count
         guard text.utf8.count <= room else {
@@ -216,7 +216,7 @@ final class FeedBuilder {
     /// Entries past `maxEntries`, counted and not built.
     private(set) var droppedEntries = 0
 
-    func endElement(name: String) {
+    mutating func endElement(name: String) {
         guard let element = stack.popLast() else { return }
         if element.forwardsText { return }
         if let depth = markupDepth {
@@ -251,47 +251,46 @@ final class FeedBuilder {
 
     // MARK: Fields
 
-    private func assignEntryField(_ element: Element) {
+    /// Sets the open entry's field from `element`. Each value is made before `entry!` is
+    /// written, so the entry is changed in place: never copied or moved per field.
+    private mutating func assignEntryField(_ element: Element) {
         guard isInEntry else { return }
-        assign(element, to: &entry!)  // in place: no copy of the entry per field
-    }
-
-    private func assign(_ element: Element, to current: inout FeedEntry) {
         let trimmed = element.text.trimmedWhitespace
         switch element.name {
         case .title, .dcTitle:
-            if current.title == nil || element.name == .title { current.title = text(of: element) }
+            if entry!.title == nil || element.name == .title { entry!.title = text(of: element) }
         case .link where element.attributes["href"] == nil:
             let rel = element.attributes["rel"]?.lowercased() ?? "alternate"
-            if !trimmed.isEmpty, rel == "alternate" { current.link = FeedKey.resolve(trimmed, base: element.base) }
+            if !trimmed.isEmpty, rel == "alternate" { entry!.link = FeedKey.resolve(trimmed, base: element.base) }
         case .guid:
             if !trimmed.isEmpty {
-                current.id = trimmed
+                entry!.id = trimmed
                 entryGuidIsLink = (element.attributes["isPermaLink"] ?? "true").lowercased() != "false"
             }
         case .id, .dcIdentifier:
-            if !trimmed.isEmpty { current.id = trimmed }
+            if !trimmed.isEmpty { entry!.id = trimmed }
         case .description, .summary, .dcDescription:
             // The second of description/summary is the fuller text (feedparser's rule).
-            if current.summary == nil {
-                current.summary = text(of: element)
-            } else if current.content == nil, element.name != .dcDescription {
-                current.content = text(of: element)
+            if entry!.summary == nil {
+                entry!.summary = text(of: element)
+            } else if entry!.content == nil, element.name != .dcDescription {
+                entry!.content = text(of: element)
             }
         case .itunesSummary:
-            if current.summary == nil { current.summary = text(of: element) }
+            if entry!.summary == nil { entry!.summary = text(of: element) }
         case .content, .contentEncoded, .xhtmlBody, .body, .fullitem:
-            current.content = text(of: element)
+            entry!.content = text(of: element)
         case .author:
-            if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { current.author = display }
+            if let display = person.display ?? (trimmed.isEmpty ? nil : trimmed) { entry!.author = display }
         case .dcCreator, .itunesAuthor, .dcAuthor:
-            if current.author == nil, !trimmed.isEmpty { current.author = trimmed }
+            if entry!.author == nil, !trimmed.isEmpty { entry!.author = trimmed }
         case .pubDate, .published, .issued, .dctermsIssued, .dctermsCreated, .created:
-            if current.published == nil { current.published = FeedDate.parse(trimmed) }
+            if entry!.published == nil { entry!.published = FeedDate.parse(trimmed) }
         case .updated, .modified, .dcDate, .dctermsModified:
-            if current.updated == nil { current.updated = FeedDate.parse(trimmed) }
+            if entry!.updated == nil { entry!.updated = FeedDate.parse(trimmed) }
         case .category, .dcSubject, .tags, .itunesKeywords:
-            current.tags += tags(element, trimmed: trimmed)
+            let tags = tags(element, trimmed: trimmed)
+            entry!.tags += tags
         default:
             break
         }
@@ -312,7 +311,7 @@ final class FeedBuilder {
         }
     }
 
-    private func assignFeedField(_ element: Element) {
+    private mutating func assignFeedField(_ element: Element) {
         let trimmed = element.text.trimmedWhitespace
         switch element.name {
         case .title, .dcTitle:
@@ -345,7 +344,7 @@ final class FeedBuilder {
     }
 
     /// An Atom-style `<link href rel type>`: the alternate link, or an enclosure.
-    private func takeLink(_ attributes: [String: String], base: URL?) {
+    private mutating func takeLink(_ attributes: [String: String], base: URL?) {
         let rel = (attributes["rel"] ?? "alternate").lowercased()
         let href = FeedKey.resolve(attributes["href"] ?? "", base: base)
         let type = attributes["type"]?.lowercased()
@@ -368,7 +367,7 @@ final class FeedBuilder {
         }
     }
 
-    private func finishEntry() {
+    private mutating func finishEntry() {
         guard var finished = entry.take() else { return }  // moved out, not copied
         entryDepth = 0
         if finished.summary == nil, let content = finished.content { finished.summary = content }
@@ -408,7 +407,7 @@ extension FeedBuilder {
 
     /// A builder in this one's state, without its entries: it builds the entries of a later piece.
     func fork() -> FeedBuilder {
-        let copy = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
+        var copy = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
         copy.stack = stack
         copy.rootElement = rootElement
         copy.rejection = rejection
@@ -437,7 +436,7 @@ extension FeedBuilder {
 
     /// Takes the entries (moved, not copied), the first error and the counts of the piece
     /// that follows this builder's.
-    func append(piece later: FeedBuilder) {
+    mutating func append(piece later: inout FeedBuilder) {
         let kept = min(max(0, maxEntries - feed.entries.count), later.feed.entries.count)
         droppedEntries += later.droppedEntries + later.feed.entries.count - kept
         feed.entries.appendMoving(kept, from: &later.feed.entries, leaving: FeedEntry())

@@ -45,3 +45,39 @@ struct ElementName {
         name = FeedName(key: key)
     }
 }
+
+/// An XML name's bytes, compared without making a String: a name of up to 16
+/// bytes (nearly every one) is its two words; a longer one also keeps its text.
+struct NameBytes: Equatable {
+    private let first: UInt64
+    private let second: UInt64
+    private let long: String?
+
+    /// The name at `range` of `bytes`.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        let count = range.count
+        if count > 16 {
+            long = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        } else {
+            long = nil
+        }
+        guard let base = bytes.baseAddress, range.lowerBound + 16 <= bytes.count else {
+            // Near the end of the document: byte by byte (little-endian order, as the loads below).
+            var words: (UInt64, UInt64) = (0, 0)
+            for (offset, index) in range.prefix(16).enumerated() {
+                if offset < 8 {
+                    words.0 |= UInt64(bytes[index]) << (offset * 8)
+                } else {
+                    words.1 |= UInt64(bytes[index]) << ((offset - 8) * 8)
+                }
+            }
+            (first, second) = words
+            return
+        }
+        let raw = UnsafeRawPointer(base + range.lowerBound)
+        let low = UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))
+        let high = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        first = count >= 8 ? low : low & ((1 << (UInt64(count) * 8)) - 1)
+        second = count >= 16 ? high : count <= 8 ? 0 : high & ((1 << (UInt64(count - 8) * 8)) - 1)
+    }
+}

@@ -9,16 +9,17 @@
 /// names, attributes and text than parsing them.
 struct FeedXMLScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var builder: FeedBuilder
+    /// What the scanner built so far (set only to move a piece's entries out of it).
+    var builder: FeedBuilder
     private(set) var index = 0
     /// Open elements: qualified name, local name, and how many namespace bindings they declared.
-    private var open: [(qualified: String, local: String, bindings: Int)] = []
+    private var open: [(qualified: NameBytes, local: String, bindings: Int)] = []
     /// In-scope namespace bindings, innermost last ("" is the default namespace).
     private var namespaces: [(prefix: String, uri: String)] = [("xml", "http://www.w3.org/XML/1998/namespace")]
     private var rootClosed = false
     /// Element names resolved under the namespace bindings in scope (emptied when they change):
     /// a feed uses a dozen names over and over, and resolving one costs several hashes.
-    private var resolvedNames: [ElementName] = []
+    private var resolvedNames: [(qualified: NameBytes, element: ElementName)] = []
     /// Set by `run(to:stoppingBeforeEntry:)` when it stopped before an entry: that entry's qualified name.
     private(set) var entryTag: String?
     private var stopsBeforeEntry = false
@@ -37,6 +38,9 @@ struct FeedXMLScanner {
         copy.builder = builder
         return copy
     }
+
+    /// Closes what the document left open (a truncated document keeps its last entry).
+    mutating func closeOpenElements() { builder.closeOpenElements() }
 
     /// True when both stand inside the same elements with the same namespaces in scope.
     func isInSameContext(as other: FeedXMLScanner) -> Bool {
@@ -109,7 +113,8 @@ struct FeedXMLScanner {
     private mutating func startTag() {
         let tagStart = index
         index += 1
-        let qualified = name()
+        let qualifiedRange = nameRange()
+        let qualified = NameBytes(bytes, qualifiedRange)
         if rootClosed {
             fail(.contentAfterRoot, at: tagStart)
             index = bytes.count
@@ -133,7 +138,7 @@ struct FeedXMLScanner {
                 index += 1
                 continue
             }
-            let attribute = name()
+            let attribute = string(of: nameRange())
             skipSpace()
             var value = ""
             if index < bytes.count, bytes[index] == 0x3D {
@@ -153,11 +158,11 @@ struct FeedXMLScanner {
             }
         }
         if bindings > 0 { resolvedNames.removeAll() }
-        let element = resolve(qualified)
+        let element = resolve(qualified, at: qualifiedRange)
         if stopsBeforeEntry, builder.wouldOpenEntry(element) {
             unbind(bindings)
             index = tagStart
-            entryTag = qualified
+            entryTag = element.qualified
             return
         }
         if element.hasUndeclaredPrefix { fail(.undeclaredPrefix, at: index) }
@@ -177,7 +182,7 @@ struct FeedXMLScanner {
 
     private mutating func endTag() {
         index += 2
-        let qualified = name()
+        let qualified = NameBytes(bytes, nameRange())
         skipSpace()
         if index < bytes.count, bytes[index] == 0x3E { index += 1 } else { fail(.unclosedTag, at: index) }
         guard let position = open.lastIndex(where: { $0.qualified == qualified }) else {
@@ -263,10 +268,15 @@ struct FeedXMLScanner {
 
     // MARK: Names and namespaces
 
-    private mutating func name() -> String {
+    /// Reads a name: its bytes' place.
+    private mutating func nameRange() -> Range<Int> {
         let start = index
         while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return start..<index
+    }
+
+    private func string(of range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
     private func split(_ qualified: String) -> (prefix: String, local: String) {
@@ -275,15 +285,16 @@ struct FeedXMLScanner {
         return (String(qualified[..<colon]), String(qualified[qualified.utf8.index(after: colon)...]))
     }
 
-    /// The element name `qualified` stands for here.
-    private mutating func resolve(_ qualified: String) -> ElementName {
-        if let known = resolvedNames.first(where: { $0.qualified == qualified }) { return known }
-        let (prefix, local) = split(qualified)
+    /// The element name `qualified` (read at `range`) stands for here.
+    private mutating func resolve(_ qualified: NameBytes, at range: Range<Int>) -> ElementName {
+        if let known = resolvedNames.first(where: { $0.qualified == qualified }) { return known.element }
+        let text = string(of: range)
+        let (prefix, local) = split(text)
         let uri = namespace(for: prefix)
-        let element = ElementName(local: local, namespaceURI: uri ?? "", qualified: qualified,
+        let element = ElementName(local: local, namespaceURI: uri ?? "", qualified: text,
                                   hasUndeclaredPrefix: uri == nil && !prefix.isEmpty)
         if resolvedNames.count == 32 { resolvedNames.removeLast() }
-        resolvedNames.append(element)
+        resolvedNames.append((qualified, element))
         return element
     }
 

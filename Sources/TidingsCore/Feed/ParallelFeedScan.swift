@@ -25,13 +25,13 @@ enum ParallelFeedScan {
         let starts = [head.index] + split.cuts(bytes.count, after: head.index) { entryStart(tag, in: bytes, from: $0) }
         guard starts.count > 1 else { return whole(head) }
 
-        let snapshot = builder.fork()
+        let snapshot = head.builder.fork()
         var pieces = starts.indices.map { number in
             Piece(scanner: number == 0 ? head : head.resumed(at: starts[number], into: snapshot.fork()),
                   limit: number + 1 < starts.count ? starts[number + 1] : bytes.count)
         }
         Parallel.forEach(&pieces, block: 1) { _, piece in piece.scanner.run(to: piece.limit) }
-        pieces[pieces.count - 1].scanner.builder.closeOpenElements()
+        pieces[pieces.count - 1].scanner.closeOpenElements()
 
         for number in 1..<pieces.count {
             let before = pieces[number - 1].scanner
@@ -42,8 +42,9 @@ enum ParallelFeedScan {
                                                                                   maxEntries: maxEntries)))
             }
         }
-        for piece in pieces.dropFirst() { builder.append(piece: piece.scanner.builder) }
-        return (builder, pieces.count)
+        var joined = pieces[0].scanner.builder
+        for number in 1..<pieces.count { joined.append(piece: &pieces[number].scanner.builder) }
+        return (joined, pieces.count)
     }
 
     private struct Piece {
@@ -55,7 +56,7 @@ enum ParallelFeedScan {
     private static func whole(_ scanner: FeedXMLScanner) -> (builder: FeedBuilder, pieces: Int) {
         var scanner = scanner
         scanner.run(to: Int.max)
-        scanner.builder.closeOpenElements()
+        scanner.closeOpenElements()
         return (scanner.builder, 1)
     }
 
