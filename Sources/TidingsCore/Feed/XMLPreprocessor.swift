@@ -58,12 +58,14 @@ struct XMLPreprocessor {
         problem = pieces.lazy.compactMap(\.repairer.problem).first
         let outputs = pieces.indices.map { pieces[$0].copy.finish() }
         guard outputs.contains(where: { $0 != nil }) else { return nil }
-        var repaired = [UInt8]()
-        repaired.reserveCapacity(count + count / 32)
-        for (piece, output) in zip(pieces, outputs) {
-            if let output { repaired += output } else { repaired += input[piece.copy.range] }
+        let lengths = pieces.indices.map { outputs[$0]?.count ?? pieces[$0].copy.range.count }
+        return Parallel.joined(lengths: lengths) { number, destination in
+            if let output = outputs[number] {
+                _ = destination.initialize(fromContentsOf: output)
+            } else {
+                _ = destination.initialize(fromContentsOf: UnsafeBufferPointer(rebasing: input[pieces[number].copy.range]))
+            }
         }
-        return repaired
     }
 
     private struct Piece {

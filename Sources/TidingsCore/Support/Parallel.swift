@@ -28,6 +28,24 @@ enum Parallel {
 }
 
 extension Parallel {
+    /// Bytes made of parts of the given `lengths`, one after another, each written by
+    /// `fill(part, destination)` on some core: joining a 40 MB document on one core
+    /// took as long as repairing it on two.
+    static func joined(lengths: [Int], _ fill: (Int, UnsafeMutableBufferPointer<UInt8>) -> Void) -> [UInt8] {
+        let offsets = lengths.reduce(into: [0]) { $0.append($0[$0.count - 1] + $1) }
+        let total = offsets[offsets.count - 1]
+        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            nonisolated(unsafe) let shared = buffer
+            withoutActuallyEscaping(fill) { fill in
+                nonisolated(unsafe) let fill = fill
+                DispatchQueue.concurrentPerform(iterations: lengths.count) { part in
+                    fill(part, UnsafeMutableBufferPointer(rebasing: shared[offsets[part]..<offsets[part + 1]]))
+                }
+            }
+            initialized = total
+        }
+    }
+
     /// The cores work is spread over (at most 8).
     static let cores = min(8, ProcessInfo.processInfo.activeProcessorCount)
 
