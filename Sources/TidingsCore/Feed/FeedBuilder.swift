@@ -2,7 +2,12 @@ import Foundation
 
 /// Assembles a `ParsedFeed` from XML events (start, characters, end, error),
 /// the way the Universal Feed Parser reads feeds.
-struct FeedBuilder {
+///
+/// A class, as one builder is handed from the scanner to the pieces it forks (as a
+/// struct of 600 bytes it was copied at every call that only reads it). Its state
+/// is `@exclusivity(unchecked)`: one thread drives a builder, through calls that
+/// never overlap, and the run-time check on every field access cost 4% of parsing.
+final class FeedBuilder {
     /// One open element.
     private struct Element: Equatable {
         let key: String
@@ -11,6 +16,10 @@ struct FeedBuilder {
         let base: URL?
         let language: String?
         var text = ""
+        /// The element's text while it is one run of the document as written (no
+        /// references, no CR; `text` is then empty): no String is made for it until one
+        /// is needed, and a construct's value is made from these bytes directly.
+        var rawText: Range<Int>?
         /// Set when the element is a text construct (title, summary, content...).
         var construct: TextConstructKind?
         /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
@@ -25,31 +34,35 @@ struct FeedBuilder {
         }
     }
 
+    /// The document's bytes, for `Element.rawText`. Valid only while the scan runs:
+    /// every raw text is made a String before its element is closed.
+    private let document: UnsafeBufferPointer<UInt8>
     private let documentURL: URL?
-    private var stack: [Element] = []
-    private(set) var rootElement: String?
-    private(set) var rejection: FeedParseError?
+    @exclusivity(unchecked) private var stack: [Element] = []
+    @exclusivity(unchecked) private(set) var rootElement: String?
+    @exclusivity(unchecked) private(set) var rejection: FeedParseError?
     /// The first error libxml2 reported, even if it recovered.
-    private(set) var firstError: (line: Int, column: Int, problem: XMLProblem)?
-    private var feed = ParsedFeed(format: .rss20)
-    private var recognized = false
-    private var entry: FeedEntry?
+    @exclusivity(unchecked) private(set) var firstError: (line: Int, column: Int, problem: XMLProblem)?
+    @exclusivity(unchecked) private var feed = ParsedFeed(format: .rss20)
+    @exclusivity(unchecked) private var recognized = false
+    @exclusivity(unchecked) private var entry: FeedEntry?
     /// Depth of the open entry's element; 0 when no entry is open.
-    private var entryDepth = 0
+    @exclusivity(unchecked) private var entryDepth = 0
     /// Asked instead of `entry != nil`, which would copy the whole entry to look at it.
     private var isInEntry: Bool { entryDepth > 0 }
-    private var entryHasAlternateLink = false
-    private var entryGuidIsLink = false
-    private var feedHasAlternateLink = false
-    private var person = PersonParts()
+    @exclusivity(unchecked) private var entryHasAlternateLink = false
+    @exclusivity(unchecked) private var entryGuidIsLink = false
+    @exclusivity(unchecked) private var feedHasAlternateLink = false
+    @exclusivity(unchecked) private var person = PersonParts()
     /// Depth of an element whose content is ignored: an entry's `<source>`, or an entry past `maxEntries`.
-    private var ignoredDepth: Int?
+    @exclusivity(unchecked) private var ignoredDepth: Int?
     /// Depth of an element whose children are kept as markup (XHTML content).
-    private var markupDepth: Int?
+    @exclusivity(unchecked) private var markupDepth: Int?
 
     private let maxEntries: Int
 
-    init(documentURL: URL?, maxEntries: Int) {
+    init(document: UnsafeBufferPointer<UInt8>, documentURL: URL?, maxEntries: Int) {
+        self.document = document
         self.documentURL = documentURL
         self.maxEntries = maxEntries
     }
@@ -57,7 +70,7 @@ struct FeedBuilder {
     func result() -> ParsedFeed? { recognized ? feed : nil }
 
     /// Closes what a truncated document left open, so its last entry is not lost.
-    mutating func closeOpenElements() {
+    func closeOpenElements() {
         while let open = stack.last { endElement(name: open.key) }
     }
 
@@ -74,12 +87,13 @@ struct FeedBuilder {
     // MARK: Events
 
     /// A well-formedness error; only the first is kept.
-    mutating func error(line: Int, column: Int, problem: XMLProblem) {
+    func error(line: Int, column: Int, problem: XMLProblem) {
         if firstError == nil, rejection == nil { firstError = (line, column, problem) }
     }
 
-    mutating func startElement(_ element: ElementName, attributes: [String: String]) {
+    func startElement(_ element: ElementName, attributes: [String: String]) {
         let name = element.local
+        if let last = stack.indices.last, stack[last].rawText != nil { makeString(last) }  // read below as a String
         // The parent's fields are read in place: `stack.last` would copy the whole element.
         let parentIndex = stack.indices.last
         let parentBase = parentIndex.map { stack[$0].base } ?? nil
@@ -156,13 +170,13 @@ struct FeedBuilder {
     }
 
     /// Keeps each linked file once, however many elements name it.
-    private mutating func addEnclosure(_ enclosure: FeedEnclosure) {
+    private func addEnclosure(_ enclosure: FeedEnclosure) {
         guard entry?.enclosures.contains(where: { $0.href == enclosure.href }) == false else { return }
         entry?.enclosures.append(enclosure)
     }
 
     /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
-    private mutating func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
+    private func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
                        language: String?) -> Bool {
         rootElement = qualifiedName
         guard let format = FeedKey.format(root: key, namespace: namespace, attributes: attributes) else {
@@ -181,11 +195,33 @@ struct FeedBuilder {
     func needsText(isBlank: Bool) -> Bool {
         if ignoredDepth != nil { return false }
         guard isBlank, markupDepth == nil else { return true }
-        return textOwner.map { !stack[$0].text.isEmpty } ?? false
+        return textOwner.map { !stack[$0].text.isEmpty || stack[$0].rawText != nil } ?? false
+    }
+
+    /// Text that is the document's bytes at `range` as written: no references, no CR.
+    func characters(in range: Range<Int>) {
+        if ignoredDepth != nil { return }
+        if markupDepth == nil, range.count <= FeedBuilder.maxTextBytes, let owner = textOwner,
+           stack[owner].text.isEmpty, stack[owner].rawText == nil {
+            stack[owner].rawText = range
+            return
+        }
+        characters(string(range))
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: document[range]), as: UTF8.self)
+    }
+
+    /// Makes the raw text of the open element at `index` its String.
+    private func makeString(_ index: Int) {
+        guard let range = stack[index].rawText else { return }
+        stack[index].text = string(range)
+        stack[index].rawText = nil
     }
 
     /// Text, entities already decoded (CDATA included).
-    mutating func characters(_ string: String) {
+    func characters(_ string: String) {
         if ignoredDepth != nil { return }
         append(markupDepth != nil ? XHTMLMarkup.escape(string) : string)
     }
@@ -197,8 +233,9 @@ struct FeedBuilder {
         return index >= 0 ? index : nil
     }
 
-    private mutating func append(_ text: String) {
+    private func append(_ text: String) {
         guard let index = textOwner else { return }
+        makeString(index)
         let room = FeedBuilder.maxTextBytes - stack[index].text.utf8.count
         guard text.utf8.count <= room else {
             // No feed text is this long; a hostile one must not take the memory with it.
@@ -212,13 +249,18 @@ struct FeedBuilder {
     /// The most text one element may collect.
     static let maxTextBytes = 4 << 20
     /// Set when some text was cut at `maxTextBytes`.
-    private(set) var truncatedText: String?
+    @exclusivity(unchecked) private(set) var truncatedText: String?
     /// Entries past `maxEntries`, counted and not built.
-    private(set) var droppedEntries = 0
+    @exclusivity(unchecked) private(set) var droppedEntries = 0
 
-    mutating func endElement(name: String) {
-        guard let element = stack.popLast() else { return }
+    func endElement(name: String) {
+        guard var element = stack.popLast() else { return }
         if element.forwardsText { return }
+        // Only a text construct's value is made from the raw bytes (`text(of:)`).
+        if let range = element.rawText, element.construct == nil || markupDepth != nil {
+            element.text = string(range)
+            element.rawText = nil
+        }
         if let depth = markupDepth {
             if stack.count >= depth {
                 stack[stack.count - 1].text += element.text + (XHTMLMarkup.isVoid(name) && element.text.isEmpty ? "" : "</\(name)>")
@@ -237,7 +279,7 @@ struct FeedBuilder {
         }
         let parent = innermostName
         if parent == .author || parent == .contributor {
-            person.take(element.name, element.text.trimmedWhitespace)
+            person.take(element.name, (element.rawText.map(string) ?? element.text).trimmedWhitespace)
             return
         }
         if isInEntry {
@@ -253,9 +295,9 @@ struct FeedBuilder {
 
     /// Sets the open entry's field from `element`. Each value is made before `entry!` is
     /// written, so the entry is changed in place: never copied or moved per field.
-    private mutating func assignEntryField(_ element: Element) {
+    private func assignEntryField(_ element: Element) {
         guard isInEntry else { return }
-        let trimmed = element.text.trimmedWhitespace
+        let trimmed = element.rawText == nil ? element.text.trimmedWhitespace : ""  // raw: a construct, read by text(of:)
         switch element.name {
         case .title, .dcTitle:
             if entry!.title == nil || element.name == .title { entry!.title = text(of: element) }
@@ -311,8 +353,8 @@ struct FeedBuilder {
         }
     }
 
-    private mutating func assignFeedField(_ element: Element) {
-        let trimmed = element.text.trimmedWhitespace
+    private func assignFeedField(_ element: Element) {
+        let trimmed = element.rawText == nil ? element.text.trimmedWhitespace : ""  // raw: a construct, read by text(of:)
         switch element.name {
         case .title, .dcTitle:
             if feed.title == nil || element.name == .title { feed.title = text(of: element) }
@@ -344,7 +386,7 @@ struct FeedBuilder {
     }
 
     /// An Atom-style `<link href rel type>`: the alternate link, or an enclosure.
-    private mutating func takeLink(_ attributes: [String: String], base: URL?) {
+    private func takeLink(_ attributes: [String: String], base: URL?) {
         let rel = (attributes["rel"] ?? "alternate").lowercased()
         let href = FeedKey.resolve(attributes["href"] ?? "", base: base)
         let type = attributes["type"]?.lowercased()
@@ -367,7 +409,7 @@ struct FeedBuilder {
         }
     }
 
-    private mutating func finishEntry() {
+    private func finishEntry() {
         guard var finished = entry.take() else { return }  // moved out, not copied
         entryDepth = 0
         if finished.summary == nil, let content = finished.content { finished.summary = content }
@@ -378,7 +420,11 @@ struct FeedBuilder {
     /// The value of a text construct as feedparser gives it: plain text, or sanitized HTML.
     private func text(of element: Element) -> FeedText {
         let kind = element.construct ?? .plain
-        var value = element.text
+        if let range = element.rawText, !kind.keepsChildMarkup, !kind.isBase64,
+           let value = text(of: range, kind: kind, base: element.base) {
+            return value
+        }
+        var value = element.rawText.map(string) ?? element.text
         if kind.keepsChildMarkup, feed.format == .atom10 { value = XHTMLMarkup.unwrapDiv(value) }
         value = value.trimmedWhitespace
         if kind.isBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters),
@@ -388,6 +434,22 @@ struct FeedBuilder {
         var isHTML = kind.isMarkup
         if !isAtom, !isHTML, LooksLikeHTML.check(value) { isHTML = true }
         if isHTML { value = HTMLSanitizer.sanitize(value, baseURL: element.base) }
+        return FeedText(value, isHTML: isHTML)
+    }
+
+    /// `text(of:)` for text that is the document's bytes at `range`, with one String made:
+    /// nil when an end of it is not ASCII (then the String path trims Unicode spaces).
+    private func text(of range: Range<Int>, kind: TextConstructKind, base: URL?) -> FeedText? {
+        var start = range.lowerBound
+        var end = range.upperBound
+        let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        while start < end, isSpace(document[start]) { start += 1 }
+        while end > start, isSpace(document[end - 1]) { end -= 1 }
+        guard start == end || (document[start] > 0x20 && document[start] < 0x80
+                               && document[end - 1] > 0x20 && document[end - 1] < 0x80) else { return nil }
+        let bytes = UnsafeBufferPointer(rebasing: document[start..<end])
+        let isHTML = kind.isMarkup || (!isAtom && LooksLikeHTML.check(bytes))
+        let value = isHTML ? HTMLSanitizer(baseURL: base).sanitized(bytes) : String(decoding: bytes, as: UTF8.self)
         return FeedText(value, isHTML: isHTML)
     }
 }
@@ -407,7 +469,7 @@ extension FeedBuilder {
 
     /// A builder in this one's state, without its entries: it builds the entries of a later piece.
     func fork() -> FeedBuilder {
-        var copy = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
+        let copy = FeedBuilder(document: document, documentURL: documentURL, maxEntries: maxEntries)
         copy.stack = stack
         copy.rootElement = rootElement
         copy.rejection = rejection
@@ -436,7 +498,7 @@ extension FeedBuilder {
 
     /// Takes the entries (moved, not copied), the first error and the counts of the piece
     /// that follows this builder's.
-    mutating func append(piece later: inout FeedBuilder) {
+    func append(piece later: FeedBuilder) {
         let kept = min(max(0, maxEntries - feed.entries.count), later.feed.entries.count)
         droppedEntries += later.droppedEntries + later.feed.entries.count - kept
         feed.entries.appendMoving(kept, from: &later.feed.entries, leaving: FeedEntry())

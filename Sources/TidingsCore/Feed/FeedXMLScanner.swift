@@ -9,8 +9,7 @@
 /// names, attributes and text than parsing them.
 struct FeedXMLScanner {
     private let bytes: UnsafeBufferPointer<UInt8>
-    /// What the scanner built so far (set only to move a piece's entries out of it).
-    var builder: FeedBuilder
+    private(set) var builder: FeedBuilder
     private(set) var index = 0
     /// Open elements: qualified name, local name, and how many namespace bindings they declared.
     private var open: [(qualified: NameBytes, local: String, bindings: Int)] = []
@@ -38,9 +37,6 @@ struct FeedXMLScanner {
         copy.builder = builder
         return copy
     }
-
-    /// Closes what the document left open (a truncated document keeps its last entry).
-    mutating func closeOpenElements() { builder.closeOpenElements() }
 
     /// True when both stand inside the same elements with the same namespaces in scope.
     func isInSameContext(as other: FeedXMLScanner) -> Bool {
@@ -97,9 +93,7 @@ struct FeedXMLScanner {
         } else if ByteScan.hasPrefix("<![CDATA[", in: bytes, at: index) {
             let start = index + 9
             let end = ByteScan.find("]]>", in: bytes, from: start)
-            if !open.isEmpty {
-                builder.characters(string(start, end ?? bytes.count, decodeReferences: false))
-            }
+            if !open.isEmpty { characters(start, end ?? bytes.count, decodeReferences: false) }
             guard let end else { return fail(.unclosedCDATA, at: bytes.count, stop: true) }
             index = end + 3
         } else {
@@ -209,7 +203,23 @@ struct FeedXMLScanner {
             if !isBlank { fail(rootClosed ? .contentAfterRoot : .textOutsideRoot, at: start) }
             return
         }
-        if builder.needsText(isBlank: isBlank) { builder.characters(string(start, index)) }
+        if builder.needsText(isBlank: isBlank) { characters(start, index) }
+    }
+
+    /// Hands the text of `start..<end` to the builder: as the document's bytes when they
+    /// need no decoding (the common case), else decoded.
+    private mutating func characters(_ start: Int, _ end: Int, decodeReferences: Bool = true) {
+        if firstByteToDecode(start, end, decodeReferences: decodeReferences) == end {
+            builder.characters(in: start..<end)
+        } else {
+            builder.characters(string(start, end, decodeReferences: decodeReferences))
+        }
+    }
+
+    /// The first CR, or `&` when references are decoded, in `start..<end` (`end` when none).
+    private func firstByteToDecode(_ start: Int, _ end: Int, decodeReferences: Bool) -> Int {
+        decodeReferences ? ByteScan.first(0x26, or: 0x0D, in: bytes, from: start, to: end)
+            : ByteScan.first(0x0D, in: bytes, from: start, to: end)
     }
 
     private mutating func attributeValue() -> String {
@@ -239,8 +249,7 @@ struct FeedXMLScanner {
 
     /// The text of `start..<end` with CR/CRLF made LF and references decoded (not in CDATA).
     private func string(_ start: Int, _ end: Int, decodeReferences: Bool = true) -> String {
-        var cursor = decodeReferences ? ByteScan.first(0x26, or: 0x0D, in: bytes, from: start, to: end)
-            : ByteScan.first(0x0D, in: bytes, from: start, to: end)
+        var cursor = firstByteToDecode(start, end, decodeReferences: decodeReferences)
         guard cursor < end else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
         var output = [UInt8]()
         output.reserveCapacity(end - start)
@@ -258,8 +267,7 @@ struct FeedXMLScanner {
                 cursor += 1
             }
             // Copy the run up to the next byte that needs work in one go.
-            let next = decodeReferences ? ByteScan.first(0x26, or: 0x0D, in: bytes, from: cursor, to: end)
-                : ByteScan.first(0x0D, in: bytes, from: cursor, to: end)
+            let next = firstByteToDecode(cursor, end, decodeReferences: decodeReferences)
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor..<next]))
             cursor = next
         }

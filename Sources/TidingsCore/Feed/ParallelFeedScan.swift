@@ -15,7 +15,7 @@ enum ParallelFeedScan {
     /// many pieces it was scanned in the end (1 when the pieces had to be given up).
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, documentURL: URL?, maxEntries: Int,
                      split: Parallel.Split = .automatic) -> (builder: FeedBuilder, pieces: Int) {
-        let builder = FeedBuilder(documentURL: documentURL, maxEntries: maxEntries)
+        let builder = FeedBuilder(document: bytes, documentURL: documentURL, maxEntries: maxEntries)
         guard split.pieces(for: bytes.count) > 1 else { return whole(FeedXMLScanner(bytes: bytes, builder: builder)) }
 
         var head = FeedXMLScanner(bytes: bytes, builder: builder)
@@ -31,19 +31,19 @@ enum ParallelFeedScan {
                   limit: number + 1 < starts.count ? starts[number + 1] : bytes.count)
         }
         Parallel.forEach(&pieces, block: 1) { _, piece in piece.scanner.run(to: piece.limit) }
-        pieces[pieces.count - 1].scanner.closeOpenElements()
+        pieces[pieces.count - 1].scanner.builder.closeOpenElements()
 
         for number in 1..<pieces.count {
             let before = pieces[number - 1].scanner
             guard before.index == starts[number], before.isInSameContext(as: head),
                   before.builder.isBetweenEntries(like: snapshot),
                   pieces[number].scanner.builder.hasFeedFields(of: snapshot) else {
-                return whole(FeedXMLScanner(bytes: bytes, builder: FeedBuilder(documentURL: documentURL,
+                return whole(FeedXMLScanner(bytes: bytes, builder: FeedBuilder(document: bytes, documentURL: documentURL,
                                                                                   maxEntries: maxEntries)))
             }
         }
-        var joined = pieces[0].scanner.builder
-        for number in 1..<pieces.count { joined.append(piece: &pieces[number].scanner.builder) }
+        let joined = pieces[0].scanner.builder
+        for piece in pieces.dropFirst() { joined.append(piece: piece.scanner.builder) }
         return (joined, pieces.count)
     }
 
@@ -56,7 +56,7 @@ enum ParallelFeedScan {
     private static func whole(_ scanner: FeedXMLScanner) -> (builder: FeedBuilder, pieces: Int) {
         var scanner = scanner
         scanner.run(to: Int.max)
-        scanner.closeOpenElements()
+        scanner.builder.closeOpenElements()
         return (scanner.builder, 1)
     }
 

@@ -58,34 +58,36 @@ struct TextConstructKind: Equatable {
 enum LooksLikeHTML {
     static func check(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return false }
-            var hasEndTagOrReference = false
-            var index = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                index += 1
-                guard byte == 0x3C || byte == 0x26 else { continue }
-                let isReference = byte == 0x26
-                let isEnd = !isReference && index < bytes.count && bytes[index] == 0x2F
-                let nameStart = isEnd ? index + 1 : index
-                var nameEnd = nameStart
-                while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) || (isReference && bytes[nameEnd] == 0x23) {
-                    nameEnd += 1
-                }
-                guard nameEnd > nameStart else { continue }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
-                if isReference {
-                    guard nameEnd < bytes.count, bytes[nameEnd] == 0x3B else { continue }
-                    if !name.hasPrefix("#"), HTMLEntityTable.byName[name] == nil { return false }
-                    hasEndTagOrReference = true
-                } else {
-                    guard knownElements.contains(name.lowercased()) else { return false }
-                    if isEnd { hasEndTagOrReference = true }
-                }
+        return text.withUTF8(check)
+    }
+
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return false }
+        var hasEndTagOrReference = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            guard byte == 0x3C || byte == 0x26 else { continue }
+            let isReference = byte == 0x26
+            let isEnd = !isReference && index < bytes.count && bytes[index] == 0x2F
+            let nameStart = isEnd ? index + 1 : index
+            var nameEnd = nameStart
+            while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) || (isReference && bytes[nameEnd] == 0x23) {
+                nameEnd += 1
             }
-            return hasEndTagOrReference
+            guard nameEnd > nameStart else { continue }
+            let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[nameStart..<nameEnd]), as: UTF8.self)
+            if isReference {
+                guard nameEnd < bytes.count, bytes[nameEnd] == 0x3B else { continue }
+                if !name.hasPrefix("#"), HTMLEntityTable.byName[name] == nil { return false }
+                hasEndTagOrReference = true
+            } else {
+                guard knownElements.contains(name.lowercased()) else { return false }
+                if isEnd { hasEndTagOrReference = true }
+            }
         }
+        return hasEndTagOrReference
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

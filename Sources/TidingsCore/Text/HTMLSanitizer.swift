@@ -22,6 +22,11 @@ public struct HTMLSanitizer {
         return String(decoding: changed, as: UTF8.self)
     }
 
+    /// `html` sanitized, made a String once (from `html` itself when nothing changes).
+    func sanitized(_ html: UnsafeBufferPointer<UInt8>) -> String {
+        changes(html).map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: html, as: UTF8.self)
+    }
+
     /// The sanitized bytes, or nil when they are `html` as written (most feed HTML).
     /// Each token is written anew only where that differs from how it was written.
     private func changes(_ html: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
