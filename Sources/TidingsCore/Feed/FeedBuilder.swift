@@ -25,8 +25,10 @@ final class FeedBuilder {
         /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
         var forwardsText = false
 
-        init(key: String, name: FeedName? = nil, attributes: [String: String], base: URL?, language: String?) {
+        init(key: String, name: FeedName? = nil, attributes: [String: String], base: URL?, language: String?,
+             construct: TextConstructKind? = nil) {
             self.key = key
+            self.construct = construct
             self.name = name ?? FeedName(key: key)
             self.attributes = attributes
             self.base = base
@@ -129,44 +131,46 @@ final class FeedBuilder {
             return
         }
         let namespaceURI = element.namespaceURI
-        var element = Element(key: key, name: element.name, attributes: attributes, base: base, language: language)
-        defer { stack.append(element) }
-        if ignoredDepth != nil { return }
-        switch element.name {
-        case .item where !isInEntry && feed.entries.count >= maxEntries,
-             .entry where !isInEntry && feed.entries.count >= maxEntries:
-            droppedEntries += 1
-            ignoredDepth = stack.count + 1
-        case .item where !isInEntry, .entry where !isInEntry:
-            entry = FeedEntry()
-            entryDepth = stack.count + 1
-            entryHasAlternateLink = false
-            entryGuidIsLink = false
-            if let about = attributes["rdf:about"], !about.isEmpty { entry?.id = about }
-        case .source where isInEntry:
-            ignoredDepth = stack.count + 1
-        case .author, .contributor:
-            person = PersonParts()
-        case .link where attributes["href"] != nil:
-            takeLink(attributes, base: base)
-        case .enclosure where attributes["url"] != nil && isInEntry:
-            addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
-                                       type: attributes["type"], length: attributes["length"]))
-        case .mediaContent where attributes["url"] != nil && isInEntry,
-             .mediaThumbnail where attributes["url"] != nil && isInEntry:
-            // Media RSS (also inside media:group).
-            let type = attributes["type"] ?? attributes["medium"] ?? (element.name == .mediaThumbnail ? "image" : nil)
-            addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base), type: type,
-                                       length: attributes["fileSize"]))
-        case .channel where namespaceURI == FeedNamespace.rss090:
-            feed.format = .rss090
-        default:
-            break
+        let feedName = element.name
+        var construct: TextConstructKind?
+        if ignoredDepth == nil {
+            switch feedName {
+            case .item where !isInEntry && feed.entries.count >= maxEntries,
+                 .entry where !isInEntry && feed.entries.count >= maxEntries:
+                droppedEntries += 1
+                ignoredDepth = stack.count + 1
+            case .item where !isInEntry, .entry where !isInEntry:
+                entry = FeedEntry()
+                entryDepth = stack.count + 1
+                entryHasAlternateLink = false
+                entryGuidIsLink = false
+                if let about = attributes["rdf:about"], !about.isEmpty { entry?.id = about }
+            case .source where isInEntry:
+                ignoredDepth = stack.count + 1
+            case .author, .contributor:
+                person = PersonParts()
+            case .link where attributes["href"] != nil:
+                takeLink(attributes, base: base)
+            case .enclosure where attributes["url"] != nil && isInEntry:
+                addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base),
+                                           type: attributes["type"], length: attributes["length"]))
+            case .mediaContent where attributes["url"] != nil && isInEntry,
+                 .mediaThumbnail where attributes["url"] != nil && isInEntry:
+                // Media RSS (also inside media:group).
+                let type = attributes["type"] ?? attributes["medium"] ?? (feedName == .mediaThumbnail ? "image" : nil)
+                addEnclosure(FeedEnclosure(href: FeedKey.resolve(attributes["url"] ?? "", base: base), type: type,
+                                           length: attributes["fileSize"]))
+            case .channel where namespaceURI == FeedNamespace.rss090:
+                feed.format = .rss090
+            default:
+                break
+            }
+            construct = TextConstructKind.of(feedName, attributes: attributes, isAtom: isAtom)
+            if construct?.keepsChildMarkup == true { markupDepth = stack.count + 1 }
         }
-        if let kind = TextConstructKind.of(element.name, attributes: attributes, isAtom: isAtom) {
-            element.construct = kind
-            if kind.keepsChildMarkup { markupDepth = stack.count + 1 }
-        }
+        // Made in place in the stack: a local appended would be copied, field by field.
+        stack.append(Element(key: key, name: feedName, attributes: attributes, base: base, language: language,
+                             construct: construct))
     }
 
     /// Keeps each linked file once, however many elements name it.

@@ -151,7 +151,11 @@ struct JSONObjectWriter {
 
     mutating func date(_ name: StaticString, _ value: Date?) {
         guard let value else { return }
-        string(name, ISO8601.string(value))
+        key(name)
+        output.append(0x22)
+        ISO8601.append(value, to: &output)
+        output.append(0x22)
+        needsComma = true
     }
 
     mutating func tags(_ tags: [FeedTag]) {

@@ -18,7 +18,9 @@ struct FeedXMLScanner {
     private var rootClosed = false
     /// Element names resolved under the namespace bindings in scope (emptied when they change):
     /// a feed uses a dozen names over and over, and resolving one costs several hashes.
-    private var resolvedNames: [(qualified: NameBytes, element: ElementName)] = []
+    private var resolvedNames: [ElementName] = []
+    /// `resolvedNames`' qualified names, searched without touching the names themselves.
+    private var resolvedKeys: [NameBytes] = []
     /// Set by `run(to:stoppingBeforeEntry:)` when it stopped before an entry: that entry's qualified name.
     private(set) var entryTag: String?
     private var stopsBeforeEntry = false
@@ -151,7 +153,7 @@ struct FeedXMLScanner {
                 fail(.duplicateAttribute, at: index)
             }
         }
-        if bindings > 0 { resolvedNames.removeAll() }
+        if bindings > 0 { forgetResolvedNames() }
         let element = resolve(qualified, at: qualifiedRange)
         if stopsBeforeEntry, builder.wouldOpenEntry(element) {
             unbind(bindings)
@@ -279,8 +281,10 @@ struct FeedXMLScanner {
     /// Reads a name: its bytes' place.
     private mutating func nameRange() -> Range<Int> {
         let start = index
-        while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
-        return start..<index
+        var end = index  // a local: `index` would be stored at every byte
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        index = end
+        return start..<end
     }
 
     private func string(of range: Range<Int>) -> String {
@@ -295,22 +299,31 @@ struct FeedXMLScanner {
 
     /// The element name `qualified` (read at `range`) stands for here.
     private mutating func resolve(_ qualified: NameBytes, at range: Range<Int>) -> ElementName {
-        if let known = resolvedNames.first(where: { $0.qualified == qualified }) { return known.element }
+        if let known = resolvedKeys.firstIndex(of: qualified) { return resolvedNames[known] }
         let text = string(of: range)
         let (prefix, local) = split(text)
         let uri = namespace(for: prefix)
         let element = ElementName(local: local, namespaceURI: uri ?? "", qualified: text,
                                   hasUndeclaredPrefix: uri == nil && !prefix.isEmpty)
-        if resolvedNames.count == 32 { resolvedNames.removeLast() }
-        resolvedNames.append((qualified, element))
+        if resolvedNames.count == 32 {
+            resolvedNames.removeLast()
+            resolvedKeys.removeLast()
+        }
+        resolvedNames.append(element)
+        resolvedKeys.append(qualified)
         return element
+    }
+
+    private mutating func forgetResolvedNames() {
+        resolvedNames.removeAll()
+        resolvedKeys.removeAll()
     }
 
     /// Drops the namespace bindings an element declared.
     private mutating func unbind(_ bindings: Int) {
         guard bindings > 0 else { return }
         namespaces.removeLast(bindings)
-        resolvedNames.removeAll()
+        forgetResolvedNames()
     }
 
     /// The namespace bound to `prefix` ("" for the default namespace), innermost first.
