@@ -6,6 +6,14 @@ import Glibc
 enum ByteScan {
     private typealias Block = SIMD16<UInt8>
 
+    /// True when some lane of `mask` is set: its 16 bytes read as two words. The standard
+    /// `any(_:)` reduces the lanes with a `min()` that is not always inlined (a call per block).
+    @inline(__always)
+    private static func isAnySet(_ mask: SIMDMask<SIMD16<Int8>>) -> Bool {
+        let words = unsafeBitCast(mask, to: SIMD2<UInt64>.self)
+        return words[0] | words[1] != 0
+    }
+
     /// The first index in `start..<end` holding `byte`, else `end` (glibc's `memchr`,
     /// which reads 32 or 64 bytes at a time).
     @inline(__always)
@@ -62,7 +70,7 @@ enum ByteScan {
                 .& (block .!= Block(repeating: 0x0A)) .& (block .!= Block(repeating: 0x0D))
             let declaration = (block .== Block(repeating: 0x3C))
                 .& ((next .== Block(repeating: 0x21)) .| (next .== Block(repeating: 0x3F)))
-            if any(control .| declaration .| (block .== Block(repeating: 0x26))) { break }
+            if isAnySet(control .| declaration .| (block .== Block(repeating: 0x26))) { break }
             index += 16
         }
         while index < end {
@@ -115,12 +123,12 @@ enum ByteScan {
         while index + 32 <= end {
             let low = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
             let high = UnsafeRawPointer(base + index + 16).loadUnaligned(as: Block.self)
-            if any(matches(low) .| matches(high)) { break }
+            if isAnySet(matches(low) .| matches(high)) { break }
             index += 32
         }
         while index + 16 <= end {
             let block = UnsafeRawPointer(base + index).loadUnaligned(as: Block.self)
-            if any(matches(block)) { break }
+            if isAnySet(matches(block)) { break }
             index += 16
         }
         while index < end, !byte(base[index]) { index += 1 }
