@@ -227,6 +227,13 @@ struct HTMLSanitizingTests {
         ("<p onclick=\"steal()\">t</p>", "<p>t</p>"),
         ("<a href=\"javascript:alert(1)\">x</a>", "<a href=\"\">x</a>"),
         ("<a href=\"java\tscript:alert(1)\">x</a>", "<a href=\"\">x</a>"),
+        ("<a href=\" JavaScript&#58;alert(1)\">x</a>", "<a href=\"\">x</a>"),
+        ("<a href=\"java&#x0A;script:x()\">x</a>", "<a href=\"\">x</a>"),
+        ("<a href=\"vbscript:x()\">x</a><a href=\"HTTPS://up.example/\">y</a>",
+         "<a href=\"\">x</a><a href=\"HTTPS://up.example/\">y</a>"),
+        ("<a href=\"?q=1#top\">x</a>", "<a href=\"https://site.example/dir/page?q=1#top\">x</a>"),
+        // A space other than tab, line feed or blank inside a scheme makes it unknown, so unsafe.
+        ("<a href=\"ht\u{A0}tp://x.example/\">z</a>", "<a href=\"\">z</a>"),
         ("<img src=\"data:image/svg+xml;base64,PHN2Zz4=\" onerror=\"x()\">", "<img src=\"\" />"),
         ("<a href=\"../other\">x</a>", "<a href=\"https://site.example/other\">x</a>"),
         ("<a href=\"mailto:me@example.org\" title=\"Say &quot;hi&quot;\">m</a>", "<a href=\"mailto:me@example.org\" title=\"Say &quot;hi&quot;\">m</a>"),

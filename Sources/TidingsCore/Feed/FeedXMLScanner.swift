@@ -162,7 +162,7 @@ struct FeedXMLScanner {
             return
         }
         if element.hasUndeclaredPrefix { fail(.undeclaredPrefix, at: index) }
-        for key in attributes.keys where key.utf8.contains(0x3A) {
+        for key in attributes.keys where key.containsByte(0x3A) {
             let attributePrefix = split(key).prefix
             if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(.undeclaredPrefix, at: index) }
         }
@@ -243,7 +243,7 @@ struct FeedXMLScanner {
         }
         // Attribute-value normalization: each whitespace character becomes a space.
         var value = string(start, end)
-        if value.utf8.contains(where: { $0 == 0x0A || $0 == 0x09 }) {
+        if value.firstByteOffset(where: { $0 == 0x0A || $0 == 0x09 }) != nil {
             value = String(decoding: value.utf8.map { $0 == 0x0A || $0 == 0x09 ? 0x20 : $0 }, as: UTF8.self)
         }
         return value

@@ -2,7 +2,7 @@
 /// the legacy forms without `;`, and leaves anything unknown as written.
 public enum HTMLEntities {
     public static func decode(_ text: String) -> String {
-        guard text.utf8.contains(0x26) else { return text }
+        guard text.containsByte(0x26) else { return text }
         var text = text
         let decoded = text.withUTF8 { bytes in
             var output = [UInt8]()

@@ -172,7 +172,7 @@ public struct HTMLSanitizer {
 
     /// Escapes `&`, `<`, `>` and `"` (byte by byte: they are ASCII, and most values have none).
     static func escapeAttribute(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return value }
+        guard value.firstByteOffset(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) != nil else { return value }
         var escaped = [UInt8]()
         escaped.reserveCapacity(value.utf8.count + 16)
         for byte in value.utf8 {
@@ -208,19 +208,23 @@ public struct HTMLSanitizer {
 enum SafeURL {
     static func resolve(_ value: String, against base: URL?) -> String {
         let trimmed = value.trimmedWhitespace
-        if trimmed.hasPrefix("https://") || trimmed.hasPrefix("http://") { return trimmed }
+        if trimmed.utf8.starts(with: "https://".utf8) || trimmed.utf8.starts(with: "http://".utf8) { return trimmed }
         let resolved: String
         if let base, let url = URL(string: trimmed, relativeTo: base) {
             resolved = url.absoluteString
         } else {
             resolved = trimmed
         }
-        let scheme = resolved.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }
-        guard resolved.utf8.contains(0x3A), scheme.count < resolved.count, resolved[scheme.endIndex] == ":" else {
+        // The scheme ends at the first `:`, unless a `/`, `?` or `#` comes first (then there is none).
+        // By bytes: these are ASCII, and a Character search would break graphemes all along.
+        guard let end = resolved.firstByteOffset(where: { $0 == 0x3A || $0 == 0x2F || $0 == 0x3F || $0 == 0x23 }),
+              resolved.utf8[resolved.utf8.index(resolved.utf8.startIndex, offsetBy: end)] == 0x3A else {
             return resolved  // relative (no base to resolve against)
         }
-        // Browsers ignore tabs and newlines inside a scheme ("java\tscript:"): so do we.
-        let normalizedScheme = scheme.filter { !$0.isWhitespace && !$0.isNewline }.lowercased()
+        // Browsers ignore tabs and newlines inside a scheme ("java\tscript:"): so do we. Any
+        // other byte, a Unicode space included, stays and makes the scheme an unknown one.
+        let scheme = resolved.utf8.prefix(end).filter { !($0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x0C) }
+        let normalizedScheme = String(decoding: scheme, as: UTF8.self).lowercased()
         return allowedSchemes.contains(normalizedScheme) ? resolved : ""
     }
 

@@ -5,7 +5,7 @@
 /// fragments and titles.)
 public enum HTMLText {
     public static func plainText(fromHTML html: String) -> String {
-        guard html.utf8.contains(where: { $0 == 0x3C || $0 == 0x26 }) else { return collapse(html) }
+        guard html.firstByteOffset(where: { $0 == 0x3C || $0 == 0x26 }) != nil else { return collapse(html) }
         var html = html
         return html.withUTF8(plainText)
     }
