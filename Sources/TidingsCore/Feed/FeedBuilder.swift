@@ -12,7 +12,7 @@ final class FeedBuilder {
     private struct Element: Equatable {
         let key: String
         let name: FeedName
-        let attributes: [String: String]
+        let attributes: XMLAttributes
         let base: URL?
         let language: String?
         var text = ""
@@ -25,7 +25,7 @@ final class FeedBuilder {
         /// A wrapper whose text belongs to the construct around it (TypePad's `<div>`).
         var forwardsText = false
 
-        init(key: String, name: FeedName? = nil, attributes: [String: String], base: URL?, language: String?,
+        init(key: String, name: FeedName? = nil, attributes: XMLAttributes, base: URL?, language: String?,
              construct: TextConstructKind? = nil) {
             self.key = key
             self.construct = construct
@@ -93,7 +93,7 @@ final class FeedBuilder {
         if firstError == nil, rejection == nil { firstError = (line, column, problem) }
     }
 
-    func startElement(_ element: ElementName, attributes: [String: String]) {
+    func startElement(_ element: ElementName, attributes: XMLAttributes) {
         let name = element.local
         if let last = stack.indices.last, stack[last].rawText != nil { makeString(last) }  // read below as a String
         // The parent's fields are read in place: `stack.last` would copy the whole element.
@@ -180,7 +180,7 @@ final class FeedBuilder {
     }
 
     /// Recognises the format from the root element; false (and parsing stops) when it is no feed.
-    private func start(root key: String, qualifiedName: String, namespace: String, attributes: [String: String],
+    private func start(root key: String, qualifiedName: String, namespace: String, attributes: XMLAttributes,
                        language: String?) -> Bool {
         rootElement = qualifiedName
         guard let format = FeedKey.format(root: key, namespace: namespace, attributes: attributes) else {
@@ -390,7 +390,7 @@ final class FeedBuilder {
     }
 
     /// An Atom-style `<link href rel type>`: the alternate link, or an enclosure.
-    private func takeLink(_ attributes: [String: String], base: URL?) {
+    private func takeLink(_ attributes: XMLAttributes, base: URL?) {
         let rel = (attributes["rel"] ?? "alternate").lowercased()
         let href = FeedKey.resolve(attributes["href"] ?? "", base: base)
         let type = attributes["type"]?.lowercased()

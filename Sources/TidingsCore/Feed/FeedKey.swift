@@ -23,7 +23,7 @@ enum FeedKey {
         "http://search.yahoo.com/mrss/": "media", "http://search.yahoo.com/mrss": "media",
     ]
 
-    static func format(root key: String, namespace: String, attributes: [String: String]) -> ParsedFeed.Format? {
+    static func format(root key: String, namespace: String, attributes: XMLAttributes) -> ParsedFeed.Format? {
         switch (key, namespace) {
         case ("rss", _):
             switch attributes["version"] {

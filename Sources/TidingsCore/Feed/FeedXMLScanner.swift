@@ -116,7 +116,7 @@ struct FeedXMLScanner {
             index = bytes.count
             return
         }
-        var attributes: [String: String] = [:]
+        var attributes = XMLAttributes()
         var bindings = 0
         var selfClosing = false
         while true {
@@ -147,9 +147,7 @@ struct FeedXMLScanner {
             if attribute == "xmlns" || attribute.hasPrefix("xmlns:") {
                 namespaces.append((attribute == "xmlns" ? "" : String(attribute.dropFirst(6)), value))
                 bindings += 1
-            } else if attributes[attribute] == nil {
-                attributes[attribute] = value
-            } else {
+            } else if !attributes.add(attribute, value) {
                 fail(.duplicateAttribute, at: index)
             }
         }
@@ -162,7 +160,7 @@ struct FeedXMLScanner {
             return
         }
         if element.hasUndeclaredPrefix { fail(.undeclaredPrefix, at: index) }
-        for key in attributes.keys where key.containsByte(0x3A) {
+        for key in attributes.allNames where key.containsByte(0x3A) {
             let attributePrefix = split(key).prefix
             if attributePrefix != "xml", namespace(for: attributePrefix) == nil { fail(.undeclaredPrefix, at: index) }
         }

@@ -12,7 +12,7 @@ struct TextConstructKind: Equatable {
 
     /// The kind for an element that is a text construct, from its `type`/`mode`
     /// attributes and the element's default; nil for other elements.
-    static func of(_ name: FeedName, attributes: [String: String], isAtom: Bool) -> TextConstructKind? {
+    static func of(_ name: FeedName, attributes: XMLAttributes, isAtom: Bool) -> TextConstructKind? {
         let fallback: TextConstructKind
         switch name {
         case .title, .subtitle, .tagline, .summary, .content, .itunesSummary, .itunesSubtitle, .info, .rights, .copyright,
@@ -118,9 +118,9 @@ enum XHTMLMarkup {
         return escaped
     }
 
-    static func startTag(_ name: String, attributes: [String: String]) -> String {
+    static func startTag(_ name: String, attributes: XMLAttributes) -> String {
         var tag = "<" + name
-        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in attributes.sortedByName() {
             tag += " \(key)=\"\(escape(value).replacingOccurrences(of: "\"", with: "&quot;"))\""
         }
         return tag + ">"
