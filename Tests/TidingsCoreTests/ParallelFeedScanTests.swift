@@ -112,7 +112,8 @@ struct ParallelFeedScanTests {
           arguments: [true, false])
     func cutInsideMarkup(inCDATA: Bool) {
         // The preprocessor leaves `&` and `&nbsp;` alone in CDATA and comments, and repairs them elsewhere.
-        let hidden = String(repeating: "<item> not an item & not&nbsp;text ", count: 400)
+        // The opener written inside makes its cuts guess "outside" too, so its own end check is what catches them.
+        let hidden = String(repeating: "<item> not an item & not&nbsp;text \(inCDATA ? "<![CDATA[" : "<!--") ", count: 400)
         let feed = ParallelFeedScanTests.rss(items: 3) { number in
             switch (number, inCDATA) {
             case (1, true): "<item><title>1</title><description><![CDATA[\(hidden)]]></description></item>\n"
@@ -122,6 +123,27 @@ struct ParallelFeedScanTests {
         }
         #expect(ParallelFeedScanTests.piecesKept(feed, pieces: 2) == 1)
         ParallelFeedScanTests.expectSame(feed, pieces: 2)
+    }
+
+    @Test("the repair pass cuts outside CDATA sections and comments full of tags, and keeps its pieces")
+    func repairCutsOutsideMarkup() {
+        // Most of each item is markup in CDATA or in a comment: most even shares fall inside one.
+        let feed = ParallelFeedScanTests.rss(items: 300) { number in
+            "<item><title>\(number)&nbsp;&amp;</title><description><![CDATA["
+                + String(repeating: "<p>Text & <b>more</b></p>", count: 30) + "]]></description><!-- "
+                + String(repeating: "<i>note</i> ", count: 30) + "--></item>\n"
+        }
+        Array(feed.utf8).withUnsafeBufferPointer { input in
+            var whole = XMLPreprocessor()
+            let expected = whole.process(input, split: .none)
+            #expect(expected != nil)
+            for pieces in [2, 3, 5] {
+                var cut = XMLPreprocessor()
+                #expect(cut.process(input, split: .init(pieces: pieces, minimumPieceBytes: 1)) == expected)
+                #expect(cut.piecesKept == pieces)
+            }
+        }
+        ParallelFeedScanTests.expectSame(feed, pieces: 3)
     }
 
     @Test("a feed field after the entries makes the feed be read whole")

@@ -12,6 +12,8 @@
 /// Each repair is reported as a problem: the document was not well-formed.
 struct XMLPreprocessor {
     private(set) var problem: String?
+    /// In how many pieces the last `process` repaired the document (1 when its pieces were given up).
+    private(set) var piecesKept = 1
     private var entities: [String: [UInt8]] = [:]
     /// Bytes substituted for DTD entities so far; capped so that many references
     /// to one entity cannot blow up memory ("quadratic blowup").
@@ -26,10 +28,11 @@ struct XMLPreprocessor {
     /// no entities, otherwise the whole document is repaired in one piece.
     mutating func process(_ input: UnsafeBufferPointer<UInt8>,
                           split: Parallel.Split = .automatic) -> [UInt8]? {
+        piecesKept = 1
         guard needsWork(input) else { return nil }
         let count = input.count
         let firstTag = input.firstIndex(of: 0x3C) ?? count
-        let starts = [0] + split.cuts(count, after: firstTag) { XMLPreprocessor.ordinaryTag(in: input, from: $0) }
+        let starts = [0] + split.cuts(count, after: firstTag) { XMLPreprocessor.pieceStart(in: input, from: $0) }
         let ranges = starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : count) }
         var copy = LazyCopy(input: input, range: ranges[0])
         // Junk before the first '<' (whitespace there is harmless).
@@ -56,6 +59,7 @@ struct XMLPreprocessor {
             return repaired
         }
         problem = pieces.lazy.compactMap(\.repairer.problem).first
+        piecesKept = pieces.count
         let outputs = pieces.indices.map { pieces[$0].copy.finish() }
         guard outputs.contains(where: { $0 != nil }) else { return nil }
         let lengths = pieces.indices.map { outputs[$0]?.count ?? pieces[$0].copy.range.count }
@@ -75,7 +79,25 @@ struct XMLPreprocessor {
         var end = 0
     }
 
-    /// The first `<` at or after `start` of an ordinary tag (not `<!` or `<?`): a place to cut.
+    /// A place to cut at or after `start`: the `<` of an ordinary tag outside CDATA sections
+    /// and comments. Whether `start` is inside one is judged by what comes first in the next
+    /// MiB, its end or the start of another: HTML in CDATA is full of ordinary-looking tags,
+    /// and a cut inside one made the whole document be repaired again on one core.
+    private static func pieceStart(in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let window = UnsafeBufferPointer(rebasing: input[..<min(input.count, start + (1 << 20))])
+        var cursor = start
+        if let end = ByteScan.find("]]>", in: window, from: cursor),
+           ByteScan.find("<![CDATA[", in: window, from: cursor).map({ $0 > end }) ?? true {
+            cursor = end + 3
+        }
+        if let end = ByteScan.find("-->", in: window, from: cursor),
+           ByteScan.find("<!--", in: window, from: cursor).map({ $0 > end }) ?? true {
+            cursor = end + 3
+        }
+        return ordinaryTag(in: input, from: cursor)
+    }
+
+    /// The first `<` at or after `start` of an ordinary tag (not `<!` or `<?`).
     private static func ordinaryTag(in input: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
         var cursor = start
         while true {
