@@ -72,14 +72,14 @@ enum TextNormalizer {
 
     /// Tags or character references: the text is read as HTML.
     static func looksLikeMarkup(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var index = ByteSearch.firstIndex(of: 0x26, or: 0x3C, in: bytes, from: 0)
+        var index = ByteScan.first(0x26, or: 0x3C, in: bytes, from: 0, to: bytes.count)
         while index < bytes.count {
             if bytes[index] == 0x26 { return true }
             if index + 1 < bytes.count {
                 let next = bytes[index + 1]
                 if next == 0x2F || next == 0x21 || (next | 0x20 >= 0x61 && next | 0x20 <= 0x7A) { return true }
             }
-            index = ByteSearch.firstIndex(of: 0x26, or: 0x3C, in: bytes, from: index + 1)
+            index = ByteScan.first(0x26, or: 0x3C, in: bytes, from: index + 1, to: bytes.count)
         }
         return false
     }

@@ -106,19 +106,19 @@ struct JSONObjectReader {
         /// The UTF-8 of a string at `index` (on its opening quote), escapes decoded.
         mutating func stringBytes() throws(Failure) -> [UInt8] {
             index += 1
+            let first = Self.quoteOrBackslash(in: bytes, from: index)
+            if first < bytes.count, bytes[first] == 0x22 {
+                // No escape at all: the run is the string.
+                defer { index = first + 1 }
+                return Array(UnsafeBufferPointer(rebasing: bytes[index..<first]))
+            }
             var decoded = [UInt8]()
             // Room for the whole string at once (escapes only shorten it): one allocation, not a
             // reallocation per escaped quote of an HTML text.
-            decoded.reserveCapacity(Self.stringEnd(in: bytes, from: index) - index)
+            decoded.reserveCapacity(Self.stringEnd(in: bytes, from: first) - index)
             while true {
                 let run = index
                 index = Self.quoteOrBackslash(in: bytes, from: index)
-                if decoded.isEmpty, index < bytes.count, bytes[index] == 0x22 {
-                    // No escape at all: the run is the string.
-                    decoded = Array(UnsafeBufferPointer(rebasing: bytes[run..<index]))
-                    index += 1
-                    return decoded
-                }
                 if index > run { decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
                 guard let byte = peek else { throw Failure(offset: index, expected: "a closing '\"'") }
                 index += 1
@@ -149,7 +149,7 @@ struct JSONObjectReader {
 
         /// The index of the first '"' or '\\' at or after `start` (the end when there is none).
         static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-            ByteSearch.firstIndex(of: 0x22, or: 0x5C, in: bytes, from: start)
+            ByteScan.first(0x22, or: 0x5C, in: bytes, from: start, to: bytes.count)
         }
 
         /// Where the string whose content starts at `start` ends (its closing quote, or the end of
