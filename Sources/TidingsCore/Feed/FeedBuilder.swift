@@ -95,7 +95,7 @@ final class FeedBuilder {
 
     func startElement(_ element: ElementName, attributes: XMLAttributes) {
         let name = element.local
-        if let last = stack.indices.last, stack[last].rawText != nil { makeString(last) }  // read below as a String
+        if !stack.isEmpty { makeString(&stack[stack.count - 1]) }  // the parent's text is read below as a String
         // The parent's fields are read in place: `stack.last` would copy the whole element.
         let parentIndex = stack.indices.last
         let parentBase = parentIndex.map { stack[$0].base } ?? nil
@@ -217,11 +217,22 @@ final class FeedBuilder {
         String(decoding: UnsafeBufferPointer(rebasing: document[range]), as: UTF8.self)
     }
 
-    /// Makes the raw text of the open element at `index` its String.
-    private func makeString(_ index: Int) {
-        guard let range = stack[index].rawText else { return }
-        stack[index].text = string(range)
-        stack[index].rawText = nil
+    /// An element's text as a String: its raw bytes made one if they are still raw.
+    private func string(of element: Element) -> String {
+        element.rawText.map(string) ?? element.text
+    }
+
+    /// Makes an element's raw text its String (`text`) from now on.
+    private func makeString(_ element: inout Element) {
+        guard element.rawText != nil else { return }
+        element.text = string(of: element)
+        element.rawText = nil
+    }
+
+    /// The trimmed text of an element that is no text construct. A construct whose text is
+    /// still raw gets "": its fields are read by `text(of:)`, which makes it a String once.
+    private func trimmedPlainText(_ element: Element) -> String {
+        element.rawText == nil ? element.text.trimmedWhitespace : ""
     }
 
     /// Text, entities already decoded (CDATA included).
@@ -239,7 +250,7 @@ final class FeedBuilder {
 
     private func append(_ text: String) {
         guard let index = textOwner else { return }
-        makeString(index)
+        makeString(&stack[index])
         let room = FeedBuilder.maxTextBytes - stack[index].text.utf8.count
         guard text.utf8.count <= room else {
             // No feed text is this long; a hostile one must not take the memory with it.
@@ -261,10 +272,7 @@ final class FeedBuilder {
         guard var element = stack.popLast() else { return }
         if element.forwardsText { return }
         // Only a text construct's value is made from the raw bytes (`text(of:)`).
-        if let range = element.rawText, element.construct == nil || markupDepth != nil {
-            element.text = string(range)
-            element.rawText = nil
-        }
+        if element.construct == nil || markupDepth != nil { makeString(&element) }
         if let depth = markupDepth {
             if stack.count >= depth {
                 stack[stack.count - 1].text += element.text + (XHTMLMarkup.isVoid(name) && element.text.isEmpty ? "" : "</\(name)>")
@@ -283,7 +291,7 @@ final class FeedBuilder {
         }
         let parent = innermostName
         if parent == .author || parent == .contributor {
-            person.take(element.name, (element.rawText.map(string) ?? element.text).trimmedWhitespace)
+            person.take(element.name, string(of: element).trimmedWhitespace)
             return
         }
         if isInEntry {
@@ -301,7 +309,7 @@ final class FeedBuilder {
     /// written, so the entry is changed in place: never copied or moved per field.
     private func assignEntryField(_ element: Element) {
         guard isInEntry else { return }
-        let trimmed = element.rawText == nil ? element.text.trimmedWhitespace : ""  // raw: a construct, read by text(of:)
+        let trimmed = trimmedPlainText(element)
         switch element.name {
         case .title, .dcTitle:
             if entry!.title == nil || element.name == .title { entry!.title = text(of: element) }
@@ -358,7 +366,7 @@ final class FeedBuilder {
     }
 
     private func assignFeedField(_ element: Element) {
-        let trimmed = element.rawText == nil ? element.text.trimmedWhitespace : ""  // raw: a construct, read by text(of:)
+        let trimmed = trimmedPlainText(element)
         switch element.name {
         case .title, .dcTitle:
             if feed.title == nil || element.name == .title { feed.title = text(of: element) }
@@ -428,7 +436,7 @@ final class FeedBuilder {
            let value = text(of: range, kind: kind, base: element.base) {
             return value
         }
-        var value = element.rawText.map(string) ?? element.text
+        var value = string(of: element)
         if kind.keepsChildMarkup, feed.format == .atom10 { value = XHTMLMarkup.unwrapDiv(value) }
         value = value.trimmedWhitespace
         if kind.isBase64, let data = Data(base64Encoded: value, options: .ignoreUnknownCharacters),
