@@ -209,10 +209,11 @@ struct FeedXMLScanner {
     /// Hands the text of `start..<end` to the builder: as the document's bytes when they
     /// need no decoding (the common case), else decoded.
     private mutating func characters(_ start: Int, _ end: Int, decodeReferences: Bool = true) {
-        if firstByteToDecode(start, end, decodeReferences: decodeReferences) == end {
+        let first = firstByteToDecode(start, end, decodeReferences: decodeReferences)
+        if first == end {
             builder.characters(in: start..<end)
         } else {
-            builder.characters(string(start, end, decodeReferences: decodeReferences))
+            builder.characters(string(start, end, decodeReferences: decodeReferences, firstToDecode: first))
         }
     }
 
@@ -247,9 +248,10 @@ struct FeedXMLScanner {
         return value
     }
 
-    /// The text of `start..<end` with CR/CRLF made LF and references decoded (not in CDATA).
-    private func string(_ start: Int, _ end: Int, decodeReferences: Bool = true) -> String {
-        var cursor = firstByteToDecode(start, end, decodeReferences: decodeReferences)
+    /// The text of `start..<end` with CR/CRLF made LF and references decoded (not in CDATA);
+    /// `firstToDecode` is where the first byte that needs it is, when the caller looked already.
+    private func string(_ start: Int, _ end: Int, decodeReferences: Bool = true, firstToDecode: Int? = nil) -> String {
+        var cursor = firstToDecode ?? firstByteToDecode(start, end, decodeReferences: decodeReferences)
         guard cursor < end else { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
         var output = [UInt8]()
         output.reserveCapacity(end - start)

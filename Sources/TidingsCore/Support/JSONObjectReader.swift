@@ -94,28 +94,36 @@ struct JSONObjectReader {
 
         /// A string at `index` (on its opening quote), escapes decoded.
         mutating func string() throws(Failure) -> String {
-            let end = Self.quoteOrBackslash(in: bytes, from: index + 1)
-            if end < bytes.count, bytes[end] == 0x22 {
+            let first = Self.quoteOrBackslash(in: bytes, from: index + 1)
+            if first < bytes.count, bytes[first] == 0x22 {
                 // No escape: straight from the line (a member name then needs no allocation at all).
-                defer { index = end + 1 }
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self)
+                defer { index = first + 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<first]), as: UTF8.self)
             }
-            return String(decoding: try stringBytes(), as: UTF8.self)
+            return String(decoding: try escapedStringBytes(from: first), as: UTF8.self)
         }
 
         /// The UTF-8 of a string at `index` (on its opening quote), escapes decoded.
         mutating func stringBytes() throws(Failure) -> [UInt8] {
-            index += 1
-            let first = Self.quoteOrBackslash(in: bytes, from: index)
+            let first = Self.quoteOrBackslash(in: bytes, from: index + 1)
             if first < bytes.count, bytes[first] == 0x22 {
                 // No escape at all: the run is the string.
                 defer { index = first + 1 }
-                return Array(UnsafeBufferPointer(rebasing: bytes[index..<first]))
+                return Array(UnsafeBufferPointer(rebasing: bytes[(index + 1)..<first]))
             }
+            return try escapedStringBytes(from: first)
+        }
+
+        /// `stringBytes()` of a string whose first backslash (or, never closed, whose end) is at
+        /// `first`: the run before it is not searched again.
+        private mutating func escapedStringBytes(from first: Int) throws(Failure) -> [UInt8] {
+            index += 1
             var decoded = [UInt8]()
             // Room for the whole string at once (escapes only shorten it): one allocation, not a
             // reallocation per escaped quote of an HTML text.
             decoded.reserveCapacity(Self.stringEnd(in: bytes, from: first) - index)
+            decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<first]))
+            index = first
             while true {
                 let run = index
                 index = Self.quoteOrBackslash(in: bytes, from: index)
