@@ -28,15 +28,11 @@ enum HTMLEntityTable {
             if isLegacy { legacyNames.insert(name) }
             var text = String.UnicodeScalarView()
             for hex in bytes[(colon + 1)..<entry.endIndex].split(separator: 0x2C) {
-                let value = hex.reduce(UInt32(0)) { $0 << 4 | UInt32(hexDigit($1)) }
+                let value = hex.reduce(UInt32(0)) { $0 << 4 | (HTMLEntities.hexValue($1) ?? 0) }
                 if let scalar = Unicode.Scalar(value) { text.append(scalar) }
             }
             byName[name] = String(text)
         }
         return (byName, legacyNames)
     }()
-
-    private static func hexDigit(_ byte: UInt8) -> UInt8 {
-        byte <= 0x39 ? byte - 0x30 : (byte | 0x20) - 0x61 + 10
-    }
 }
