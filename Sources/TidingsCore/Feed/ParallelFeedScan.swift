@@ -25,7 +25,7 @@ enum ParallelFeedScan {
         let starts = [head.index] + split.cuts(bytes.count, after: head.index) { entryStart(tag, in: bytes, from: $0) }
         guard starts.count > 1 else { return whole(head) }
 
-        let snapshot = head.builder.fork()
+        let snapshot = builder.fork()
         var pieces = starts.indices.map { number in
             Piece(scanner: number == 0 ? head : head.resumed(at: starts[number], into: snapshot.fork()),
                   limit: number + 1 < starts.count ? starts[number + 1] : bytes.count)
@@ -42,9 +42,8 @@ enum ParallelFeedScan {
                                                                                   maxEntries: maxEntries)))
             }
         }
-        let joined = pieces[0].scanner.builder
-        for piece in pieces.dropFirst() { joined.append(piece: piece.scanner.builder) }
-        return (joined, pieces.count)
+        for piece in pieces.dropFirst() { builder.append(piece: piece.scanner.builder) }  // the first piece's is `builder`
+        return (builder, pieces.count)
     }
 
     private struct Piece {
