@@ -17,16 +17,24 @@ struct ChangesListenerTests {
         let calls = Atomic<Int>(0)
         store.onChangesCommitted { calls.add(1, ordering: .relaxed) }
         store.changesCommitted()
-        let before = MallocArenas.heap().inUse
-        for _ in 0..<1_000_000 { store.changesCommitted() }
-        let grown = MallocArenas.heap().inUse - before
-        #expect(calls.load(ordering: .relaxed) == 1_000_001)
+        // malloc's figures are the process's, and tests running beside this one allocate meanwhile
+        // (one grew them by 71 MiB during a round). A leak grows the heap in every round of a million
+        // commits, other tests' work only in some: the least growth of up to three rounds is judged.
+        var rounds = 0
+        var least = Int.max
+        while rounds < 3, least >= 40 << 20 {
+            let before = MallocArenas.heap().inUse
+            for _ in 0..<1_000_000 { store.changesCommitted() }
+            least = min(least, MallocArenas.heap().inUse - before)
+            rounds += 1
+        }
+        let commits = 1 + rounds * 1_000_000
+        #expect(calls.load(ordering: .relaxed) == commits)
         // With the closure held bare, this loop crashed the test process (the thunk chain overflowed the
-        // stack); before that, the heap grew ~94 bytes a commit: 90 MiB here. The bound leaves room for
-        // what tests running beside this one allocate meanwhile (malloc's figures are the process's).
-        #expect(grown < 40 << 20, "malloc in use grew \(grown >> 20) MiB over a million commits")
+        // stack); before that, the heap grew ~94 bytes a commit: 90 MiB a round.
+        #expect(least < 40 << 20, "malloc in use grew \(least >> 20) MiB over a million commits, in each of \(rounds) rounds")
         store.onChangesCommitted(nil)
         store.changesCommitted()
-        #expect(calls.load(ordering: .relaxed) == 1_000_001, "no listener, no call")
+        #expect(calls.load(ordering: .relaxed) == commits, "no listener, no call")
     }
 }
