@@ -62,7 +62,7 @@ public final class CorpusDedup: @unchecked Sendable {
     public func run(input: Int32, inputName: String, output: Int32, progress: (Summary) -> Void = { _ in }) throws {
         // However it ends, nothing is left judging or writing once it has.
         defer { judging.sync {} }
-        var reader = LineBatchReader(descriptor: input)
+        let reader = LineBatchReader(descriptor: input)
         var lineNumber = 0
         while let batch = try reader.nextBatch(maxLines: 4096) {
             let firstLine = lineNumber + 1
@@ -116,11 +116,9 @@ public final class CorpusDedup: @unchecked Sendable {
     private func prepare(_ batch: LineBatch) -> [Prepared] {
         let engine = self.engine
         var prepared = [Prepared](repeating: Prepared(), count: batch.count)
-        batch.bytes.withUnsafeBufferPointer { bytes in
-            nonisolated(unsafe) let bytes = bytes  // read by every thread, written by none
-            Parallel.forEach(&prepared) { position, slot in
-                slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes[batch.lines[position]]), engine: engine)
-            }
+        nonisolated(unsafe) let bytes = batch.bytes  // read by every thread, written by none
+        Parallel.forEach(&prepared) { position, slot in
+            slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes[batch.lines[position]]), engine: engine)
         }
         return prepared
     }
