@@ -182,7 +182,8 @@ struct DedupEngine: Sendable {
     /// signatures, then measured exactly on the shingle sets when both are at hand and the
     /// estimate is within sampling error of a verdict (most candidates are far from one).
     func overlap(_ fingerprint: DedupFingerprint, _ candidate: DedupCandidate) -> (similarity: Double, containment: Double) {
-        let similarity = fingerprint.signature.similarity(to: candidate.signature)
+        let similarity = candidate.signature.isEmpty ? fingerprint.signature.similarity(toLows: candidate.signatureLows)
+            : fingerprint.signature.similarity(to: candidate.signature)
         let containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
         let plausible = similarity >= parameters.threshold - Self.estimateMargin
             || containment >= parameters.containment - 2 * Self.estimateMargin

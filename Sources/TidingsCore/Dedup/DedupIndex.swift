@@ -3,8 +3,11 @@ struct DedupCandidate: Sendable {
     var id: Int64
     /// The canonical article of its cluster: itself when it is an original.
     var canonicalID: Int64
-    /// The signature's values (a slice: the memory index lends them without copying).
-    var signature: ArraySlice<UInt32>
+    /// The signature's values (a slice: the memory index lends them without copying)…
+    var signature: ArraySlice<UInt32> = []
+    /// …or only their low 16 bits (b-bit MinHash: half the memory; two slots that differ match by
+    /// chance once in 65,536, which adds (1 − s)/65,536 to an estimate s).
+    var signatureLows: ArraySlice<UInt16> = []
     var shingleCount: Int
     /// The sorted distinct shingles when the index keeps them (exact verification), else empty.
     var shingles: ArraySlice<UInt32> = []

@@ -24,6 +24,19 @@ public struct MinHashSignature: Sendable, Equatable {
         return Double(equal) / Double(count)
     }
 
+    /// The same against the low 16 bits of another signature's values.
+    func similarity(toLows other: ArraySlice<UInt16>) -> Double {
+        let count = min(values.count, other.count)
+        guard count > 0 else { return 0 }
+        var equal = 0
+        values.withUnsafeBufferPointer { left in
+            other.withUnsafeBufferPointer { right in
+                for index in 0..<count where UInt16(truncatingIfNeeded: left[index]) == right[index] { equal += 1 }
+            }
+        }
+        return Double(equal) / Double(count)
+    }
+
     /// Little-endian 32-bit values: 4 bytes a permutation.
     public var blob: [UInt8] { UInt32Blob.encode(values) }
 
