@@ -94,21 +94,38 @@ struct MemoryCandidateIndex: CandidateIndex {
 /// which verification drops. The entries sit in chunks of a fixed size, so growing never
 /// copies them (an array's doubling held them twice and left up to half its room unused).
 struct BandBuckets {
-    private struct Entry {
+    fileprivate struct Entry {
         var key: UInt32
         var article: Int32
         var next: Int32
     }
 
-    private static let chunkShift = 16
-    private static let chunkMask = (1 << chunkShift) - 1
+    /// The chunks of entries, copied on write like an array's storage.
+    private final class Chunks {
+        static let shift = 16
+        static let size = 1 << shift
+        var pointers: [UnsafeMutablePointer<Entry>] = []
+
+        func copy(count: Int) -> Chunks {
+            let copy = Chunks()
+            for (chunk, pointer) in pointers.enumerated() {
+                let fresh = UnsafeMutablePointer<Entry>.allocate(capacity: Self.size)
+                fresh.initialize(from: pointer, count: min(Self.size, count - chunk * Self.size))
+                copy.pointers.append(fresh)
+            }
+            return copy
+        }
+
+        deinit { for pointer in pointers { pointer.deallocate() } }
+    }
 
     private var heads: [Int32] = [Int32](repeating: -1, count: 1 << 16)
-    private var chunks: [[Entry]] = []
+    private var chunks = Chunks()
     private var count = 0
 
+    @inline(__always)
     private func entry(_ index: Int32) -> Entry {
-        chunks[Int(index) >> Self.chunkShift][Int(index) & Self.chunkMask]
+        chunks.pointers[Int(index) >> Chunks.shift][Int(index) & (Chunks.size - 1)]
     }
 
     /// The newest entry with `key`, or -1.
@@ -135,15 +152,13 @@ struct BandBuckets {
     }
 
     mutating func add(key: UInt64, article: Int32) {
+        if !isKnownUniquelyReferenced(&chunks) { chunks = chunks.copy(count: count) }
         if count >= heads.count { grow() }
-        if count & Self.chunkMask == 0 {
-            var chunk: [Entry] = []
-            chunk.reserveCapacity(Self.chunkMask + 1)
-            chunks.append(chunk)
-        }
+        if count & (Chunks.size - 1) == 0 { chunks.pointers.append(.allocate(capacity: Chunks.size)) }
         let short = UInt32(truncatingIfNeeded: key)
         let slot = Int(short) & (heads.count - 1)
-        chunks[chunks.count - 1].append(Entry(key: short, article: article, next: heads[slot]))
+        (chunks.pointers[count >> Chunks.shift] + (count & (Chunks.size - 1)))
+            .initialize(to: Entry(key: short, article: article, next: heads[slot]))
         heads[slot] = Int32(count)
         count += 1
     }
@@ -151,14 +166,13 @@ struct BandBuckets {
     /// Doubles the slots and relinks every entry, oldest first, so chains stay newest first.
     private mutating func grow() {
         heads = [Int32](repeating: -1, count: heads.count * 2)
-        let mask = heads.count - 1
-        var index: Int32 = 0
-        for chunk in chunks.indices {
-            for position in chunks[chunk].indices {
-                let slot = Int(chunks[chunk][position].key) & mask
-                chunks[chunk][position].next = heads[slot]
-                heads[slot] = index
-                index += 1
+        heads.withUnsafeMutableBufferPointer { heads in
+            let mask = heads.count - 1
+            for index in 0..<count {
+                let entry = chunks.pointers[index >> Chunks.shift] + (index & (Chunks.size - 1))
+                let slot = Int(entry.pointee.key) & mask
+                entry.pointee.next = heads[slot]
+                heads[slot] = Int32(index)
             }
         }
     }

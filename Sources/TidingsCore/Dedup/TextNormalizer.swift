@@ -171,29 +171,36 @@ enum TextNormalizer {
         private mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, wordBytes: UnsafeBufferPointer<UInt8>) {
             var index = 0
             let count = bytes.count
+            // In a local: a store into the word's buffer could alias the scanner, so the property
+            // would be read again at every byte.
+            let wordBuffer = word.baseAddress!
             while index < count {
                 let byte = bytes[index]
                 var mapped = wordBytes[Int(byte)]
                 if mapped != 0 {
                     // A run of ASCII word bytes: hashed and buffered without leaving this loop.
-                    if wordLength == 0 { startWord(capitalized: byte != mapped) }
+                    if wordLength == 0 { startWord(capitalized: byte != mapped, number: Self.isDigit(mapped)) }
                     var state = wordState
                     var length = wordLength
                     repeat {
                         state = (state ^ UInt64(mapped)) &* 0x0000_0100_0000_01b3
-                        if length < Self.wordCapacity { word[length] = mapped }
-                        length += 1
-                        index += 1
+                        if length < Self.wordCapacity { wordBuffer[length] = mapped }
+                        length &+= 1
+                        index &+= 1
                         mapped = index < count ? wordBytes[Int(bytes[index])] : 0
                     } while mapped != 0
                     wordState = state
                     wordLength = length
+                    // Most words end at a space.
+                    if index < count, bytes[index] == 0x20 {
+                        endWord()
+                        index &+= 1
+                    }
                     continue
                 }
                 if byte < 0x80 {
+                    // Letters and digits never get here (`wordBytes` maps them).
                     switch byte {
-                    case 0x61...0x7A, 0x30...0x39: addASCII(byte, capitalized: false); index += 1
-                    case 0x41...0x5A: addASCII(byte | 0x20, capitalized: true); index += 1
                     case 0x27: index += 1  // apostrophe: joins
                     case 0x0A: endWord(); endLine(); index += 1
                     case 0x2E, 0x21, 0x3F: endWord(); atSentenceStart = true; index += 1  // . ! ?
@@ -250,20 +257,21 @@ enum TextNormalizer {
 
         /// Notes how the word now starting is written.
         @inline(__always)
-        private mutating func startWord(capitalized: Bool) {
+        private mutating func startWord(capitalized: Bool, number: Bool) {
             wordFlags = []
             if capitalized { wordFlags.insert(.capitalized) }
+            if number { wordFlags.insert(.number) }
             if atSentenceStart { wordFlags.insert(.sentenceStart) }
             if inQuotation { wordFlags.insert(.quoted) }
         }
 
         private mutating func addASCII(_ byte: UInt8, capitalized: Bool) {
-            if wordLength == 0 { startWord(capitalized: capitalized) }
+            if wordLength == 0 { startWord(capitalized: capitalized, number: Self.isDigit(byte)) }
             add(byte)
         }
 
         private mutating func append(_ scalar: Unicode.Scalar, needsUnicode: Bool) {
-            if wordLength == 0 { startWord(capitalized: scalar.properties.isUppercase) }
+            if wordLength == 0 { startWord(capitalized: scalar.properties.isUppercase, number: false) }  // only ASCII digits count
             for byte in UTF8.encode(scalar)! { add(byte) }
             if needsUnicode { wordNeedsUnicode = true }
         }
@@ -311,6 +319,8 @@ enum TextNormalizer {
             for scalar in replacement.unicodeScalars { consume(scalar) }
             return start + length
         }
+
+        private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
         private static func isNameByte(_ byte: UInt8) -> Bool {
             (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
@@ -366,7 +376,6 @@ enum TextNormalizer {
             } else {
                 hash = DedupHash.finalize(wordState)
             }
-            if word[0] >= 0x30, word[0] <= 0x39 { wordFlags.insert(.number) }
             wordLength = 0
             wordState = Self.emptyWord
             if wordCount == words.count { growWords() }
