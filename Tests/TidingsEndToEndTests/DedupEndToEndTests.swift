@@ -114,6 +114,7 @@ struct DedupEndToEndTests {
             #expect(run.status == 1)
             #expect(run.stderr.contains(expected), "\(run.stderr)")
             #expect(run.stderr.contains("verdicts before that line were written"))
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == #"{"id":"a","duplicate_of":null,"story":"a"}"# + "\n")
         }
         let missing = try ProcessRunner.tidings(["dedup", "--input", work.path("nope.jsonl")])
         #expect(missing.status == 1)

@@ -57,47 +57,79 @@ public final class CorpusDedup: @unchecked Sendable {
     /// Judges every line of `input` (a file descriptor) and writes the verdicts to `output`.
     /// `progress` is called after each batch with the running summary.
     ///
-    /// A pipeline of two: while one batch is judged (in order, on its own queue), the next is
-    /// read, normalized, stripped of its boilerplate and fingerprinted on the other cores.
+    /// A pipeline: batch k is read and normalized on all cores while batch k − 1, its boilerplate
+    /// dropped, is fingerprinted beside it (one parallel region for both, so one wait for the
+    /// slowest core). Then batch k − 1 goes to be judged (in order, on its own queue) while
+    /// batch k's boilerplate lines are counted (in order, on this thread).
     public func run(input: Int32, inputName: String, output: Int32, progress: (Summary) -> Void = { _ in }) throws {
         // However it ends, nothing is left judging or writing once it has.
         defer { judging.sync {} }
         let reader = LineBatchReader(descriptor: input)
         var lineNumber = 0
-        while let batch = try reader.nextBatch(maxLines: 4096) {
+        /// The batch whose boilerplate is dropped, to be fingerprinted and judged.
+        var waiting: [Prepared] = []
+        while true {
+            let batch = try reader.nextBatch(maxLines: 4096)
+            var prepared = prepareAndFingerprint(batch, &waiting)
+            if !waiting.isEmpty {
+                let batchToJudge = waiting
+                waiting = []
+                judging.sync {}  // the batch before it is judged and written
+                if let judgingFailure { throw judgingFailure }
+                progress(judged)
+                judging.async {
+                    do {
+                        try Self.write(try self.judge(batchToJudge), to: output)
+                    } catch {
+                        self.judgingFailure = error
+                    }
+                }
+            }
+            guard let batch else { break }
             let firstLine = lineNumber + 1
             lineNumber += batch.count
-            var prepared = prepare(batch)
-            try dropBoilerplate(&prepared, firstLine: firstLine, inputName: inputName)
-            let engine = self.engine
-            let groupsStories = stories != nil
-            Parallel.forEach(&prepared) { _, slot in
-                guard !slot.blank else { return }
-                slot.fingerprint = engine.fingerprint(of: slot.kept.words)
-                // The in-memory index compares the shingles' top bits: the full set goes now, on the
-                // thread that made it (freeing it on the judging thread would contend for its heap).
-                slot.fingerprint?.shingles = []
-                if groupsStories {
-                    slot.features = StoryFeatures(text: slot.text.text, excludingLines: slot.kept.droppedLines, title: slot.text.title)
+            do {
+                try dropBoilerplate(&prepared, firstLine: firstLine, inputName: inputName)
+            } catch let error as InputError {
+                // The lines before the bad one are judged and written too, as the error says.
+                var before = Array(prepared[..<(error.line - firstLine)])
+                _ = prepareAndFingerprint(nil, &before)
+                try judging.sync {
+                    if let judgingFailure { throw judgingFailure }
+                    try Self.write(try judge(before), to: output)
                 }
-                slot.kept = KeptText(words: [], droppedLines: [])
-                slot.text = PreparedText(text: NormalizedText(), headlineKeys: [])
+                throw error
             }
-            let batchToJudge = prepared
-            judging.sync {}  // the previous batch is judged and written
-            if let judgingFailure { throw judgingFailure }
-            progress(judged)
-            judging.async {
-                do {
-                    try Self.write(try self.judge(batchToJudge), to: output)
-                } catch {
-                    self.judgingFailure = error
-                }
-            }
+            waiting = prepared
         }
         judging.sync {}
         if let judgingFailure { throw judgingFailure }
         progress(judged)
+    }
+
+    /// Stages 1 and 3 in one parallel region: each line of `batch` parsed and normalized (returned),
+    /// and each article of `waiting` fingerprinted.
+    private func prepareAndFingerprint(_ batch: LineBatch?, _ waiting: inout [Prepared]) -> [Prepared] {
+        let engine = self.engine
+        let groupsStories = stories != nil
+        var prepared = [Prepared](repeating: Prepared(), count: batch?.count ?? 0)
+        nonisolated(unsafe) let bytes = batch?.bytes  // read by every thread, written by none
+        let lines = batch?.lines ?? []
+        Parallel.forEach(&waiting, &prepared) { _, slot in
+            guard !slot.blank else { return }
+            slot.fingerprint = engine.fingerprint(of: slot.kept.words)
+            // The in-memory index compares the shingles' top bits: the full set goes now, on the
+            // thread that made it (freeing it on the judging thread would contend for its heap).
+            slot.fingerprint?.shingles = []
+            if groupsStories {
+                slot.features = StoryFeatures(text: slot.text.text, excludingLines: slot.kept.droppedLines, title: slot.text.title)
+            }
+            slot.kept = KeptText(words: [], droppedLines: [])
+            slot.text = PreparedText(text: NormalizedText(), headlineKeys: [])
+        } _: { position, slot in
+            slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes![lines[position]]), engine: engine)
+        }
+        return prepared
     }
 
     private struct Prepared {
@@ -110,17 +142,6 @@ public final class CorpusDedup: @unchecked Sendable {
         var features = StoryFeatures()
         var error: String?
         var blank = false
-    }
-
-    /// Stage 1, on all cores: parse each line and normalize its text.
-    private func prepare(_ batch: LineBatch) -> [Prepared] {
-        let engine = self.engine
-        var prepared = [Prepared](repeating: Prepared(), count: batch.count)
-        nonisolated(unsafe) let bytes = batch.bytes  // read by every thread, written by none
-        Parallel.forEach(&prepared) { position, slot in
-            slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes[batch.lines[position]]), engine: engine)
-        }
-        return prepared
     }
 
     /// Stage 2, in order: report bad lines, date each article, drop each source's boilerplate.

@@ -5,24 +5,47 @@ import Foundation
 /// `block` elements go to a thread at a time: 1 when each element is a large piece of work.
 enum Parallel {
     static func forEach<Element>(_ elements: inout [Element], block: Int = 32, _ body: (Int, inout Element) -> Void) {
-        let count = elements.count
-        let blocks = (count + block - 1) / block
-        elements.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let shared = buffer
-            withoutActuallyEscaping(body) { body in
-                nonisolated(unsafe) let body = body
-                DispatchQueue.concurrentPerform(iterations: blocks) { blockIndex in
-                    for position in (blockIndex * block)..<min(count, (blockIndex + 1) * block) {
-                        // Worked on in a local, moved out and back: neighbours in the array share
-                        // cache lines, and two cores writing one line take turns at it (a parser
-                        // piece's state is written at every token).
-                        let slot = shared.baseAddress! + position
-                        var element = slot.move()
-                        body(position, &element)
-                        slot.initialize(to: element)
+        var none: [Never] = []
+        forEach(&elements, &none, block: block, body) { _, _ in }
+    }
+
+    /// `forEach` over two arrays in one parallel region: `first`'s elements by `firstBody`, then
+    /// `second`'s by `secondBody`. Two stages' work waits once for the slowest core, not twice.
+    static func forEach<First, Second>(_ first: inout [First], _ second: inout [Second], block: Int = 32,
+                                       _ firstBody: (Int, inout First) -> Void, _ secondBody: (Int, inout Second) -> Void) {
+        let firstBlocks = (first.count + block - 1) / block
+        let secondBlocks = (second.count + block - 1) / block
+        first.withUnsafeMutableBufferPointer { firstBuffer in
+            second.withUnsafeMutableBufferPointer { secondBuffer in
+                nonisolated(unsafe) let firstShared = firstBuffer
+                nonisolated(unsafe) let secondShared = secondBuffer
+                withoutActuallyEscaping(firstBody) { firstBody in
+                    withoutActuallyEscaping(secondBody) { secondBody in
+                        nonisolated(unsafe) let firstBody = firstBody
+                        nonisolated(unsafe) let secondBody = secondBody
+                        DispatchQueue.concurrentPerform(iterations: firstBlocks + secondBlocks) { blockIndex in
+                            if blockIndex < firstBlocks {
+                                work(on: firstShared, block: blockIndex, of: block, firstBody)
+                            } else {
+                                work(on: secondShared, block: blockIndex - firstBlocks, of: block, secondBody)
+                            }
+                        }
                     }
                 }
             }
+        }
+    }
+
+    private static func work<Element>(on buffer: UnsafeMutableBufferPointer<Element>, block blockIndex: Int, of block: Int,
+                                      _ body: (Int, inout Element) -> Void) {
+        for position in (blockIndex * block)..<min(buffer.count, (blockIndex + 1) * block) {
+            // Worked on in a local, moved out and back: neighbours in the array share
+            // cache lines, and two cores writing one line take turns at it (a parser
+            // piece's state is written at every token).
+            let slot = buffer.baseAddress! + position
+            var element = slot.move()
+            body(position, &element)
+            slot.initialize(to: element)
         }
     }
 }
