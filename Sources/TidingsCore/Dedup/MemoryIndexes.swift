@@ -1,3 +1,5 @@
+import CMinHash
+
 /// Per-source line counts in memory, for `tidings dedup` over a corpus. Kept apart from
 /// the candidates (`MemoryCandidateIndex`) so that one batch's lines can be counted while
 /// the batch before it is judged.
@@ -48,6 +50,10 @@ struct MemoryCandidateIndex: CandidateIndex {
         round &+= 1
         let stamp = round
         var found: [DedupCandidate] = []
+        // Tens of slots and chains far apart in a table of megabytes: their loads are started
+        // together, slots then entries, before any chain is followed.
+        for key in bandKeys { buckets.prefetchSlot(of: key) }
+        for key in bandKeys { buckets.prefetchNewestEntry(of: key) }
         for key in bandKeys {
             var entry = buckets.head(of: key)
             var walked = 0
@@ -127,6 +133,20 @@ struct BandBuckets {
     private func entry(_ index: Int32) -> Entry {
         chunks.pointers[Int(index) >> Chunks.shift][Int(index) & (Chunks.size - 1)]
     }
+
+    /// Starts loading the slot `key` falls in.
+    func prefetchSlot(of key: UInt64) {
+        heads.withUnsafeBufferPointer { tidings_prefetch($0.baseAddress! + Self.slot(of: key, in: $0.count)) }
+    }
+
+    /// Starts loading the newest entry of the slot `key` falls in.
+    func prefetchNewestEntry(of key: UInt64) {
+        let index = heads[Self.slot(of: key, in: heads.count)]
+        guard index >= 0 else { return }
+        tidings_prefetch(chunks.pointers[Int(index) >> Chunks.shift] + (Int(index) & (Chunks.size - 1)))
+    }
+
+    private static func slot(of key: UInt64, in count: Int) -> Int { Int(UInt32(truncatingIfNeeded: key)) & (count - 1) }
 
     /// The newest entry with `key`, or -1.
     func head(of key: UInt64) -> Int32 {
