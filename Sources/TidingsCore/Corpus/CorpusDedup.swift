@@ -117,14 +117,15 @@ public final class CorpusDedup: @unchecked Sendable {
         let lines = batch?.lines ?? []
         Parallel.forEach(&waiting, &prepared) { _, slot in
             guard !slot.blank else { return }
-            slot.fingerprint = engine.fingerprint(of: slot.kept.words)
+            let kept = engine.keptText(slot.text.text, excluding: slot.excluded)
+            slot.fingerprint = engine.fingerprint(of: kept.words)
             // The in-memory index compares the shingles' top bits: the full set goes now, on the
             // thread that made it (freeing it on the judging thread would contend for its heap).
             slot.fingerprint?.shingles = []
             if groupsStories {
-                slot.features = StoryFeatures(text: slot.text.text, excludingLines: slot.kept.droppedLines, title: slot.text.title)
+                slot.features = StoryFeatures(text: slot.text.text, excludingLines: kept.droppedLines, title: slot.text.title)
             }
-            slot.kept = KeptText(words: [], droppedLines: [])
+            slot.excluded = []
             slot.text = PreparedText(text: NormalizedText(), headlineKeys: [])
         } _: { position, slot in
             slot = Self.prepare(UnsafeBufferPointer(rebasing: bytes![lines[position]]), engine: engine)
@@ -137,7 +138,8 @@ public final class CorpusDedup: @unchecked Sendable {
         var source = ""
         var time: Double?
         var text = PreparedText(text: NormalizedText(), headlineKeys: [])
-        var kept = KeptText(words: [], droppedLines: [])
+        /// The lines found to be boilerplate (stage 2), which stage 3 leaves out.
+        var excluded: Set<UInt64> = []
         var fingerprint: DedupFingerprint?
         var features = StoryFeatures()
         var error: String?
@@ -146,31 +148,36 @@ public final class CorpusDedup: @unchecked Sendable {
 
     /// Stage 2, in order: report bad lines, date each article, drop each source's boilerplate.
     private func dropBoilerplate(_ prepared: inout [Prepared], firstLine: Int, inputName: String) throws {
-        for position in prepared.indices where !prepared[position].blank {
-            if let error = prepared[position].error {
-                throw InputError(path: inputName, line: firstLine + position, message: error)
+        // Through a pointer: an element passed from the array it is stored back into was copied whole.
+        try prepared.withUnsafeMutableBufferPointer { prepared in
+            for position in prepared.indices where !prepared[position].blank {
+                if let error = prepared[position].error {
+                    throw InputError(path: inputName, line: firstLine + position, message: error)
+                }
+                // Without a date an article is taken to be as old as the one before it.
+                let time = prepared[position].time ?? previousTime
+                prepared[position].time = time
+                previousTime = time
+                prepared[position].excluded = try engine.boilerplateLines(prepared[position].text, source: prepared[position].source,
+                                                                          time: time, index: &lines)
             }
-            // Without a date an article is taken to be as old as the one before it.
-            let time = prepared[position].time ?? previousTime
-            prepared[position].time = time
-            previousTime = time
-            prepared[position].kept = try engine.dropBoilerplate(prepared[position].text, source: prepared[position].source,
-                                                                 time: time, index: &lines)
         }
     }
 
     /// Stage 4, in order on the judging queue: the verdicts of a batch as JSON Lines.
     private func judge(_ prepared: [Prepared]) throws -> [UInt8] {
         var verdicts = [UInt8]()
-        for item in prepared where !item.blank {
-            guard let fingerprint = item.fingerprint, let time = item.time else { continue }
+        for index in prepared.indices where !prepared[index].blank {
+            // Read in place: a copy of the whole article was 13 retains and 13 releases.
+            guard let time = prepared[index].time, prepared[index].fingerprint != nil else { continue }
+            let fingerprint = prepared[index].fingerprint!
             let position = Int64(judged.articles)
             let match = try engine.judge(id: position, fingerprint: fingerprint, time: time, index: &candidates)
             judged.articles += 1
-            ids.append(item.id)
+            ids.append(prepared[index].id)
             // Appended piece by piece: an interpolated String a verdict was an allocation each.
             verdicts.append(contentsOf: #"{"id":"#.utf8)
-            verdicts.append(contentsOf: item.id.utf8)
+            verdicts.append(contentsOf: prepared[index].id.utf8)
             verdicts.append(contentsOf: #","duplicate_of":"#.utf8)
             if let match {
                 switch match.kind {
@@ -188,7 +195,7 @@ public final class CorpusDedup: @unchecked Sendable {
                 verdicts.append(contentsOf: "null".utf8)
             }
             if stories != nil {
-                let story = assignStory(position: position, features: item.features, time: time, duplicateOf: match?.canonicalID)
+                let story = assignStory(position: position, features: prepared[index].features, time: time, duplicateOf: match?.canonicalID)
                 verdicts.append(contentsOf: #","story":"#.utf8)
                 verdicts.append(contentsOf: ids[Int(story.id)].utf8)
                 if let score = story.score {

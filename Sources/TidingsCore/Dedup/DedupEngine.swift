@@ -73,13 +73,24 @@ struct DedupEngine: Sendable {
     /// another article's headline (teasers for other stories), then counts this article's lines and title.
     func dropBoilerplate(_ prepared: PreparedText, source: String, time: Double,
                          index: inout some BoilerplateIndex) throws -> KeptText {
-        let text = prepared.text
+        keptText(prepared.text, excluding: try boilerplateLines(prepared, source: source, time: time, index: &index))
+    }
+
+    /// The in-order half of step 2: which of the article's lines are boilerplate, its lines and
+    /// title counted.
+    func boilerplateLines(_ prepared: PreparedText, source: String, time: Double,
+                          index: inout some BoilerplateIndex) throws -> Set<UInt64> {
         // Distinct line keys in order (an article has tens of lines: sorting beats hashing).
-        let keys = Self.distinct(text.lines.map(\.key))
+        let keys = Self.distinct(prepared.text.lines.map(\.key))
         var excluded = try index.boilerplate(source: source, lines: keys, repeats: parameters.boilerplateRepeats)
         excluded.formUnion(try index.boilerplate(source: Self.headlines, lines: keys, repeats: 1))
         try index.remember(source: source, lines: keys, at: time)
         try index.remember(source: Self.headlines, lines: prepared.headlineKeys, at: time)
+        return excluded
+    }
+
+    /// The other half (no state, any thread): the words of the lines not `excluded`.
+    func keptText(_ text: NormalizedText, excluding excluded: Set<UInt64>) -> KeptText {
         let kept = text.words(excludingLines: excluded)
         // Never judge an article by nothing: when the source's chrome is all there is, keep it all.
         return kept.count >= parameters.shingleSize ? KeptText(words: kept, droppedLines: excluded)

@@ -45,7 +45,7 @@ enum Parallel {
             let slot = buffer.baseAddress! + position
             var element = slot.move()
             body(position, &element)
-            slot.initialize(to: element)
+            slot.initialize(to: consume element)
         }
     }
 }
