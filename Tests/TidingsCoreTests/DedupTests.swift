@@ -95,6 +95,24 @@ struct DedupTests {
         #expect(values == sorted)
     }
 
+    @Test("every shingle kernel (AVX-512, AVX2, plain C) hashes each window as DedupHash does", arguments: [1, 2, 5, 7])
+    func shingleKernelsAgree(width: Int) {
+        var random = DedupHash.SplitMix64(state: UInt64(width))
+        for count in [1, 3, 4, 7, 8, 9, 15, 16, 17, 437] {
+            let words = (0..<(count + width - 1)).map { _ in random.next() }
+            let expected = (0..<count).map { start in
+                var hash = DedupHash.seed
+                for word in words[start..<(start + width)] { hash = DedupHash.combine(hash, word) }
+                return UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32)
+            }
+            for kernel in 0...2 {
+                var out = [UInt32](repeating: 0, count: count)
+                tidings_shingles_with(Int32(kernel), words, count, width, DedupHash.seed, &out)
+                #expect(out == expected, "kernel \(kernel) of \(tidings_shingles_kernel()), \(count) shingles")
+            }
+        }
+    }
+
     @Test("every MinHash kernel (AVX-512, AVX2, plain C) computes the same minima", arguments: [1, 16, 100, 128, 200])
     func minHashKernelsAgree(permutations: Int) {
         var random = DedupHash.SplitMix64(state: UInt64(permutations))

@@ -1,6 +1,7 @@
 /// The fixed hashing that dedup's stored data depends on. Signatures and band
 /// keys are kept in the store, so these functions and constants must never
-/// change (a golden test pins them); Swift's per-process `Hasher` is never used.
+/// change (a golden test pins them); Swift's per-process `Hasher` is never used. The shingle
+/// kernel in `CMinHash` repeats `combine` and `finalize` in C (a test checks they agree).
 enum DedupHash {
     static let seed: UInt64 = 0x7469_6469_6e67_7331  // "tidings1"
 

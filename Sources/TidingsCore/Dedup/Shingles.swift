@@ -1,3 +1,5 @@
+import CMinHash
+
 /// Word k-shingles of a normalized text as a set of 32-bit hashes.
 enum Shingles {
     /// The distinct shingles of `words`, sorted. A text shorter than `size`
@@ -11,23 +13,8 @@ enum Shingles {
         defer { work.deallocate() }
         let shingles = UnsafeMutableBufferPointer(rebasing: work[..<count])
         words.withUnsafeBufferPointer { words in
-            if width == 5 {
-                // The default size, unrolled: the loop below is most of the cost of a fingerprint.
-                for start in 0..<count {
-                    var hash = DedupHash.combine(DedupHash.seed, words[start])
-                    hash = DedupHash.combine(hash, words[start + 1])
-                    hash = DedupHash.combine(hash, words[start + 2])
-                    hash = DedupHash.combine(hash, words[start + 3])
-                    hash = DedupHash.combine(hash, words[start + 4])
-                    shingles[start] = UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32)
-                }
-                return
-            }
-            for start in 0..<count {
-                var hash = DedupHash.seed
-                for offset in 0..<width { hash = DedupHash.combine(hash, words[start + offset]) }
-                shingles[start] = UInt32(truncatingIfNeeded: DedupHash.finalize(hash) >> 32)
-            }
+            // DedupHash.combine over each window, then finalize; in C, on as many lanes as the CPU has.
+            tidings_shingles(words.baseAddress, count, width, DedupHash.seed, shingles.baseAddress)
         }
         RadixSort.sort(shingles, scratch: UnsafeMutableBufferPointer(rebasing: work[count...]))
         return Array(shingles[..<dropRepeats(shingles)])
