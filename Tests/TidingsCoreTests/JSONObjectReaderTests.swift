@@ -31,6 +31,18 @@ struct JSONObjectReaderTests {
         }
     }
 
+    @Test("members selected by position: absent ones nil, escaped names matched, a repeated name's last value kept")
+    func selecting() throws {
+        let selection = JSONObjectReader.Selection([("id", false), ("text", true), ("title", false), ("n", false)])
+        let bytes = Array(#"{"url": "x\"y", "t\u0065xt": "a\"b", "id": 7, "skip": [1, {"id": 2}], "id": "last", "n": null}"#.utf8)
+        let values = try bytes.withUnsafeBufferPointer { try JSONObjectReader.members(of: $0, selecting: selection) }
+        #expect(values == [.string("last"), .utf8(Array("a\"b".utf8)), nil, .literal("null")])
+        let broken = Array(#"{"id": 1, "url": "x"#.utf8)
+        #expect(throws: JSONObjectReader.Failure(offset: 19, expected: "a closing '\"'")) {
+            try broken.withUnsafeBufferPointer { try JSONObjectReader.members(of: $0, selecting: selection) }
+        }
+    }
+
     @Test("malformed records say what was expected and where")
     func failures() {
         #expect(throws: JSONObjectReader.Failure(offset: 0, expected: "'{'")) { try members("[1]") }

@@ -232,38 +232,44 @@ public final class CorpusDedup: @unchecked Sendable {
             prepared.blank = true
             return prepared
         }
-        let members: [String: JSONObjectReader.Value]
+        let members: [JSONObjectReader.Value?]
         do {
-            members = try JSONObjectReader.members(of: line, named: Self.readMembers, asBytes: Self.textMembers)
+            members = try JSONObjectReader.members(of: line, selecting: Self.readMembers)
         } catch {
             prepared.error = "not a JSON object: \(error)"
             return prepared
         }
-        guard let id = members["id"], id.string != nil || Double(id.jsonText) != nil else {
+        guard let id = members[Member.id], id.string != nil || Double(id.jsonText) != nil else {
             prepared.error = "expected an \"id\" member (a string or a number)"
             return prepared
         }
         prepared.id = id.jsonText
-        prepared.source = members["source"]?.string ?? ""
-        if let published = members["published"]?.string, !published.isEmpty {
+        prepared.source = members[Member.source]?.string ?? ""
+        if let published = members[Member.published]?.string, !published.isEmpty {
             guard let date = FeedDate.parse(published) else {
                 prepared.error = "expected \"published\" to be a date such as 2024-03-01T12:00:00Z, found \"\(published)\""
                 return prepared
             }
             prepared.time = date.timeIntervalSince1970
         }
-        guard case .utf8(let text)? = members["text"] ?? members["html"] else {
+        guard case .utf8(let text)? = members[Member.text] ?? members[Member.html] else {
             prepared.error = "expected a \"text\" or \"html\" string member"
             return prepared
         }
-        prepared.text = text.withUnsafeBufferPointer { engine.prepare(utf8: $0, title: members["title"]?.string ?? "") }
+        prepared.text = text.withUnsafeBufferPointer { engine.prepare(utf8: $0, title: members[Member.title]?.string ?? "") }
         return prepared
     }
 
-    /// The members read (`url`, and any other, is skipped undecoded), and those whose text is
+    /// The members read (`url`, and any other, is skipped undecoded), by position; the text is
     /// read as bytes (never made into a String).
-    private static let readMembers: Set<String> = ["id", "source", "published", "title", "text", "html"]
-    private static let textMembers: Set<String> = ["text", "html"]
+    private static let readMembers = JSONObjectReader.Selection([
+        ("id", false), ("source", false), ("published", false), ("title", false), ("text", true), ("html", true),
+    ])
+
+    /// Where each member is in `readMembers`.
+    private enum Member {
+        static let id = 0, source = 1, published = 2, title = 3, text = 4, html = 5
+    }
 
     /// `value` with four decimals.
     static func appendRounded(_ value: Double, to bytes: inout [UInt8]) {

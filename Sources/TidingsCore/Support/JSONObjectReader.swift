@@ -36,49 +36,98 @@ struct JSONObjectReader {
     /// checked but not decoded); string members named in `asBytes` come as `.utf8`.
     static func members(of line: UnsafeBufferPointer<UInt8>, named: Set<String>? = nil,
                         asBytes: Set<String> = []) throws(Failure) -> [String: Value] {
-        var reader = Cursor(bytes: line, named: named, asBytes: asBytes)
-        return try reader.object()
+        var reader = Cursor(bytes: line)
+        var members: [String: Value] = [:]
+        try reader.object { nameBytes, value throws(Failure) in
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            if let named, !named.contains(name) { return false }
+            members[name] = try value.value(asBytes: asBytes.contains(name))
+            return true
+        }
+        return members
+    }
+
+    /// Member names asked for by position: a member's name is compared with their bytes (no
+    /// String made for it, nothing hashed).
+    struct Selection {
+        let names: [[UInt8]]
+        /// Whether each name's string value comes as `.utf8` rather than `.string`.
+        let asBytes: [Bool]
+
+        init(_ names: [(name: String, asBytes: Bool)]) {
+            self.names = names.map { Array($0.name.utf8) }
+            asBytes = names.map(\.asBytes)
+        }
+    }
+
+    /// The members of the object on `line` named in `selection`, in its order (nil where there is
+    /// none); the others are checked but not decoded. A repeated name keeps its last value.
+    static func members(of line: UnsafeBufferPointer<UInt8>, selecting selection: Selection) throws(Failure) -> [Value?] {
+        var reader = Cursor(bytes: line)
+        var values = [Value?](repeating: nil, count: selection.names.count)
+        try reader.object { name, value throws(Failure) in
+            guard let slot = selection.names.firstIndex(where: { $0.elementsEqual(name) }) else { return false }
+            values[slot] = try value.value(asBytes: selection.asBytes[slot])
+            return true
+        }
+        return values
     }
 
     private struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
-        let named: Set<String>?
-        let asBytes: Set<String>
         var index = 0
 
-        init(bytes: UnsafeBufferPointer<UInt8>, named: Set<String>?, asBytes: Set<String>) {
+        init(bytes: UnsafeBufferPointer<UInt8>) {
             self.bytes = bytes
-            self.named = named
-            self.asBytes = asBytes
         }
 
-        mutating func object() throws(Failure) -> [String: Value] {
+        /// Reads an object, handing `member` each member's name (escapes decoded) and the cursor on
+        /// its value; `member` reads the value and returns true, or returns false to have it skipped.
+        mutating func object(_ member: (UnsafeBufferPointer<UInt8>, inout Cursor) throws(Failure) -> Bool) throws(Failure) {
             skipSpace()
             try expect(0x7B, "'{'")
-            var members: [String: Value] = [:]
             skipSpace()
-            if peek == 0x7D { index += 1; return members }
+            if peek == 0x7D { index += 1; return }
             while true {
                 skipSpace()
                 guard peek == 0x22 else { throw Failure(offset: index, expected: "a member name in double quotes") }
-                let name = try string()
+                let first = Self.quoteOrBackslash(in: bytes, from: index + 1)
+                let escapedName: [UInt8]?
+                let nameRange: Range<Int>
+                if first < bytes.count, bytes[first] == 0x22 {
+                    // No escape: the name is read where it is.
+                    nameRange = (index + 1)..<first
+                    escapedName = nil
+                    index = first + 1
+                } else {
+                    escapedName = try escapedStringBytes(from: first)
+                    nameRange = 0..<0
+                }
                 skipSpace()
                 try expect(0x3A, "':'")
                 skipSpace()
-                if let named, !named.contains(name) {
-                    if peek == 0x22 { try skipString() } else { try skipValue() }
-                } else if peek == 0x22 {
-                    members[name] = asBytes.contains(name) ? .utf8(try stringBytes()) : .string(try string())
+                let read: Bool
+                if let escapedName {
+                    read = try escapedName.withUnsafeBufferPointer { name throws(Failure) in try member(name, &self) }
                 } else {
-                    let start = index
-                    try skipValue()
-                    members[name] = .literal(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                    read = try member(UnsafeBufferPointer(rebasing: bytes[nameRange]), &self)
+                }
+                if !read {
+                    if peek == 0x22 { try skipString() } else { try skipValue() }
                 }
                 skipSpace()
                 if peek == 0x2C { index += 1; continue }
                 try expect(0x7D, "',' or '}'")
-                return members
+                return
             }
+        }
+
+        /// The value at `index`: a string (as bytes when `asBytes`) or any other value as written.
+        mutating func value(asBytes: Bool) throws(Failure) -> Value {
+            if peek == 0x22 { return asBytes ? .utf8(try stringBytes()) : .string(try string()) }
+            let start = index
+            try skipValue()
+            return .literal(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         }
 
         var peek: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -119,9 +168,10 @@ struct JSONObjectReader {
         private mutating func escapedStringBytes(from first: Int) throws(Failure) -> [UInt8] {
             index += 1
             var decoded = [UInt8]()
-            // Room for the whole string at once (escapes only shorten it): one allocation, not a
-            // reallocation per escaped quote of an HTML text.
-            decoded.reserveCapacity(Self.stringEnd(in: bytes, from: first) - index)
+            // Room for the rest of the line at once (the string is at most that, escapes only shorten
+            // it): one allocation, not a reallocation per escaped quote of an HTML text, and no pass
+            // to find the string's end first (that pass was a third of reading a line).
+            decoded.reserveCapacity(bytes.count - index)
             decoded.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<first]))
             index = first
             while true {
@@ -158,17 +208,6 @@ struct JSONObjectReader {
         /// The index of the first '"' or '\\' at or after `start` (the end when there is none).
         static func quoteOrBackslash(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
             ByteScan.first(0x22, or: 0x5C, in: bytes, from: start, to: bytes.count)
-        }
-
-        /// Where the string whose content starts at `start` ends (its closing quote, or the end of
-        /// the line when it has none).
-        static func stringEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-            var index = start
-            while true {
-                index = quoteOrBackslash(in: bytes, from: index)
-                guard index < bytes.count, bytes[index] == 0x5C else { return index }
-                index += 2  // the escaped character is never the end
-            }
         }
 
         /// Steps over a string at `index` (on its opening quote) without decoding it.
