@@ -227,6 +227,22 @@ struct DedupTests {
             .joined(separator: "\n")).words)
     }
 
+    @Test("a headline loses a trailing site name after its last separator, when that is five words at most",
+          arguments: [
+              ("Headline here - Site Name", "Headline here"),
+              ("A | B | Site", "A | B"),
+              ("Headline \u{2014} Site", "Headline"),
+              ("Headline \u{2013}  Two  Spaced  Words", "Headline"),
+              ("Mixed | first - Site Name Here Ok Five", "Mixed | first"),
+              ("Title - with - dashes and a tail of more than five words", nil),
+              (" - Site", nil),
+              ("Short", nil),
+              ("Tail :: one two three four five six", nil),
+          ] as [(String, String?)])
+    func titleWithoutSiteName(title: String, expected: String?) {
+        #expect(DedupEngine.titleWithoutSiteName(title) == expected)
+    }
+
     @Test("a line that is another article's headline (a teaser) is left out")
     func teaserHeadlines() throws {
         var index = MemoryLineIndex()

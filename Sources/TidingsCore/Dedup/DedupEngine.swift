@@ -127,16 +127,36 @@ struct DedupEngine: Sendable {
     }
 
     static func titleWithoutSiteName(_ title: String) -> String? {
-        let bytes = Array(title.utf8)
-        for separator in siteNameSeparators {
-            guard bytes.count > separator.count else { continue }
-            var start = bytes.count - separator.count
-            while start > 0, !bytes[start..<(start + separator.count)].elementsEqual(separator) { start -= 1 }
-            guard start > 0 else { continue }
-            let tail = bytes[(start + separator.count)...]
-            if tail.split(separator: 0x20).count <= 5 { return String(decoding: bytes[..<start], as: UTF8.self) }
+        var title = title
+        return title.withUTF8 { bytes -> String? in
+            for separator in siteNameSeparators {
+                guard bytes.count > separator.count else { continue }
+                // The last occurrence, not at the very start.
+                var start = bytes.count - separator.count
+                while start > 0, !Self.bytes(bytes, at: start, equal: separator) { start -= 1 }
+                guard start > 0 else { continue }
+                if Self.spaceSeparatedWords(in: UnsafeBufferPointer(rebasing: bytes[(start + separator.count)...])) <= 5 {
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<start]), as: UTF8.self)
+                }
+            }
+            return nil
         }
-        return nil
+    }
+
+    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, equal pattern: [UInt8]) -> Bool {
+        for offset in pattern.indices where bytes[start + offset] != pattern[offset] { return false }
+        return true
+    }
+
+    /// How many runs of bytes other than a space there are.
+    private static func spaceSeparatedWords(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var words = 0
+        var previous: UInt8 = 0x20
+        for byte in bytes {
+            if byte != 0x20, previous == 0x20 { words += 1 }
+            previous = byte
+        }
+        return words
     }
 
     private static let siteNameSeparators = [" | ", " - ", " \u{2013} ", " \u{2014} ", " :: "].map { Array($0.utf8) }
