@@ -243,6 +243,21 @@ struct DedupTests {
         #expect(DedupEngine.titleWithoutSiteName(title) == expected)
     }
 
+    @Test("the normalizer's per-thread buffers: texts that outgrow them, on several threads at once, keep every word")
+    func scannerBuffers() {
+        // Single letters: more words than the buffers are sized for from the text's length, so they grow.
+        var counts = [10, 5_000, 3, 80_000, 7, 70_000, 1]
+        Parallel.forEach(&counts, block: 1) { _, count in
+            for _ in 0..<3 {
+                let letters = (0..<count).map { UInt8(0x61 + $0 % 26) }
+                let text = String(decoding: letters.flatMap { [$0, 0x20] }, as: UTF8.self)
+                let words = TextNormalizer.normalize(text).words
+                if words != letters.map({ TextNormalizer.wordHash([$0]) }) { count = -1 }
+            }
+        }
+        #expect(counts == [10, 5_000, 3, 80_000, 7, 70_000, 1])
+    }
+
     @Test("a line that is another article's headline (a teaser) is left out")
     func teaserHeadlines() throws {
         var index = MemoryLineIndex()

@@ -98,6 +98,8 @@ enum TextNormalizer {
     private struct Scanner {
         /// The words and their flags so far, in buffers of their own: appending is a store and a
         /// compare, not an Array append (a call to check the array is not shared, each time).
+        /// The buffers are the thread's (`ScannerBuffers`), lent for this text.
+        private let buffers: ScannerBuffers
         private var words: UnsafeMutableBufferPointer<UInt64>
         private var flags: UnsafeMutableBufferPointer<WordFlags>
         private var wordCount = 0
@@ -105,7 +107,7 @@ enum TextNormalizer {
         /// Read tags (block elements break lines, script and style are skipped) and character references.
         let markup: Bool
         /// The current word's bytes (for the Unicode path), its length and its running FNV-1a hash.
-        private let word = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Self.wordCapacity)
+        private let word: UnsafeMutableBufferPointer<UInt8>
         private var wordLength = 0
         private var wordState = Scanner.emptyWord
         private var wordNeedsUnicode = false
@@ -121,26 +123,29 @@ enum TextNormalizer {
         /// `textLength`: the bytes to scan (prose has a word every six or so, a line every few hundred).
         init(markup: Bool, textLength: Int) {
             self.markup = markup
-            words = .allocate(capacity: textLength / 5 + 16)
-            flags = .allocate(capacity: textLength / 5 + 16)
+            buffers = ScannerBuffers.take(words: textLength / 5 + 16, wordCapacity: Self.wordCapacity)
+            words = buffers.words
+            flags = buffers.flags
+            word = buffers.word
             lines.reserveCapacity(textLength / 128 + 4)
         }
 
+        /// Moves the words to buffers twice the size. The lent ones stay the thread's until
+        /// `release` hands the larger ones back in their place.
         private mutating func growWords() {
+            let lent = words.baseAddress == buffers.words.baseAddress
             let larger = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: words.count * 2)
             _ = larger.initialize(fromContentsOf: words)
-            words.deallocate()
+            if !lent { words.deallocate() }
             words = larger
             let largerFlags = UnsafeMutableBufferPointer<WordFlags>.allocate(capacity: flags.count * 2)
             _ = largerFlags.initialize(fromContentsOf: flags)
-            flags.deallocate()
+            if !lent { flags.deallocate() }
             flags = largerFlags
         }
 
         func release() {
-            word.deallocate()
-            words.deallocate()
-            flags.deallocate()
+            buffers.giveBack(words: words, flags: flags)
         }
 
         /// What was scanned.
