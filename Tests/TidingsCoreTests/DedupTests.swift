@@ -149,6 +149,28 @@ struct DedupTests {
         #expect(DedupEngine.sharedCount(left[...], right[...]) == 400)
     }
 
+    @Test("shared values of two sorted lists with repeats: as a step-by-step merge counts them, long equal runs included")
+    func sharedCountMatchesMerge() {
+        func merged<Value: FixedWidthInteger>(_ left: [Value], _ right: [Value]) -> Int {
+            var (i, j, shared) = (0, 0, 0)
+            while i < left.count, j < right.count {
+                if left[i] == right[j] { shared += 1; i += 1; j += 1 } else if left[i] < right[j] { i += 1 } else { j += 1 }
+            }
+            return shared
+        }
+        var random = DedupHash.SplitMix64(state: 9)
+        for trial in 0..<300 {
+            // Values from a small range (repeats), a shared run, and different tails and gaps.
+            let common = (0..<random.below(200)).map { _ in UInt16(random.below(3_000)) }
+            let left = (common + (0..<random.below(60)).map { _ in UInt16(random.below(3_000)) }).sorted()
+            let right = (common.filter { _ in trial % 3 != 0 || random.below(10) > 0 } + (0..<random.below(60)).map { _ in UInt16(random.below(3_000)) }).sorted()
+            #expect(DedupEngine.sharedCount(left[...], right[...]) == merged(left, right))
+            let wide = (left.map(UInt32.init), right.map(UInt32.init))
+            #expect(DedupEngine.sharedCount(wide.0[...], wide.1[...]) == merged(wide.0, wide.1))
+            #expect(DedupEngine.sharedCount(left.dropFirst(trial % 5), right[...]) == merged(Array(left.dropFirst(trial % 5)), right))
+        }
+    }
+
     @Test("LSH banding minimizes false positives plus false negatives around the threshold")
     func banding() {
         let low = LSHBands.optimal(threshold: 0.2, permutations: 128)
