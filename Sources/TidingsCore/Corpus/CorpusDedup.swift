@@ -29,18 +29,22 @@ public final class CorpusDedup: @unchecked Sendable {
     }
 
     let engine: DedupEngine
+    // The state below is touched by one thread at a time, as each comment says, so the run-time
+    // exclusivity checks (a thread-local lookup per access, tens of them an article) are left out.
     /// Groups originals into stories, in order on the judging queue (nil: no stories).
-    private var stories: StoryClusterer?
-    /// The story of every judged article, by position.
-    private var storyOf: [Int64] = []
+    @exclusivity(unchecked) private var stories: StoryClusterer?
+    /// The story of every judged article, by position (on the judging queue).
+    @exclusivity(unchecked) private var storyOf: [Int64] = []
     /// Line counts: touched only by `run`'s thread, in order.
-    private var lines = MemoryLineIndex()
+    @exclusivity(unchecked) private var lines = MemoryLineIndex()
     /// The judged articles: touched only on the judging queue, in order.
-    private var candidates = MemoryCandidateIndex()
-    private var previousTime = 0.0
-    /// Every judged article's id as JSON text, by position (duplicates name their original).
-    private var ids: [String] = []
-    private var judged = Summary()
+    @exclusivity(unchecked) private var candidates = MemoryCandidateIndex()
+    /// The date of the last article with one (on `run`'s thread).
+    @exclusivity(unchecked) private var previousTime = 0.0
+    /// Every judged article's id as JSON text, by position (duplicates name their original; on the judging queue).
+    @exclusivity(unchecked) private var ids: [String] = []
+    /// Read elsewhere only through `judging.sync`.
+    @exclusivity(unchecked) private var judged = Summary()
     private let judging = DispatchQueue(label: "tidings.dedup.judging")
     /// Set on the judging queue when a batch cannot be judged or written.
     private var judgingFailure: (any Error)?
