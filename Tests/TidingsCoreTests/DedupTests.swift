@@ -38,6 +38,18 @@ struct DedupTests {
         #expect(words("caf\u{E9}") != words("cafe"))
     }
 
+    @Test("a word folded whole when part of it needs Unicode, whatever ASCII runs come before or after",
+          arguments: ["ABCﬁDEF", "ﬁABC", "ABCﬁ", "AB'CﬁD", "Ab<i>c</i>ﬁd<b>E</b>f", "x&amp;ﬁY", "ǄABC", "abcǅdef'gh", "ＡＢＣdef"])
+    func unicodeWordsKeepEveryByte(word: String) {
+        // The word as one folded string, hashed as the normalizer hashes a word that needs Unicode.
+        let plain = word.replacingOccurrences(of: "<i>", with: "").replacingOccurrences(of: "</i>", with: "")
+            .replacingOccurrences(of: "<b>", with: "").replacingOccurrences(of: "</b>", with: "").replacingOccurrences(of: "'", with: "")
+        let expected = plain.split(separator: "&amp;").map { part in
+            TextNormalizer.wordHash(String(part).precomposedStringWithCompatibilityMapping.lowercased().utf8)
+        }
+        #expect(words(word + " tail") == expected + words("tail"))
+    }
+
     @Test("HTML: tags stripped, entities decoded, script and style dropped, blocks become lines")
     func htmlNormalization() {
         let html = "<div><p>Don&#8217;t stop &mdash; the &ldquo;quick&rdquo; caf&eacute;</p><script>var x = 1;</script>"
