@@ -161,7 +161,7 @@ struct DedupTests {
         #expect(DedupEngine.sharedCount(left[...], right[...]) == 400)
     }
 
-    @Test("shared values of two sorted lists with repeats: as a step-by-step merge counts them, long equal runs included")
+    @Test("shared values of two sorted lists with repeats: as a step-by-step merge counts them, by merge and by tally")
     func sharedCountMatchesMerge() {
         func merged<Value: FixedWidthInteger>(_ left: [Value], _ right: [Value]) -> Int {
             var (i, j, shared) = (0, 0, 0)
@@ -171,6 +171,7 @@ struct DedupTests {
             return shared
         }
         var random = DedupHash.SplitMix64(state: 9)
+        let tally = TopsTally()
         for trial in 0..<300 {
             // Values from a small range (repeats), a shared run, and different tails and gaps.
             let common = (0..<random.below(200)).map { _ in UInt16(random.below(3_000)) }
@@ -180,6 +181,13 @@ struct DedupTests {
             let wide = (left.map(UInt32.init), right.map(UInt32.init))
             #expect(DedupEngine.sharedCount(wide.0[...], wide.1[...]) == merged(wide.0, wide.1))
             #expect(DedupEngine.sharedCount(left.dropFirst(trial % 5), right[...]) == merged(Array(left.dropFirst(trial % 5)), right))
+            // The tally counts the same, candidate after candidate, and is empty again once unloaded.
+            tally.load(left[...])
+            #expect(tally.shared(with: right[...]) == merged(left, right))
+            #expect(tally.shared(with: left[...]) == left.count)
+            #expect(tally.shared(with: right.shuffled()[...]) == merged(left, right))
+            tally.unload(left[...])
+            #expect(tally.shared(with: right[...]) == 0)
         }
     }
 

@@ -182,19 +182,26 @@ struct DedupEngine: Sendable {
             match = DuplicateMatch(canonicalID: original.canonicalID, matchedID: original.id, kind: .exact,
                                    similarity: 1, containment: 1)
         } else if fingerprint.shingleCount >= parameters.minimumShingles {
-            match = bestMatch(fingerprint, among: try index.candidates(bandKeys: keys, notBefore: notBefore))
+            match = bestMatch(fingerprint, among: try index.candidates(bandKeys: keys, notBefore: notBefore), tally: index.topsTally)
         }
         try index.insert(JudgedArticle(id: id, time: time, fingerprint: fingerprint, bandKeys: keys,
                                        canonicalID: match?.canonicalID ?? id))
         return match
     }
 
-    /// The candidate most like the article, when it passes verification.
-    func bestMatch(_ fingerprint: DedupFingerprint, among candidates: [DedupCandidate]) -> DuplicateMatch? {
+    /// The candidate most like the article, when it passes verification. With a `tally`, the
+    /// article's tops are counted in it once for all the candidates that keep only tops.
+    func bestMatch(_ fingerprint: DedupFingerprint, among candidates: [DedupCandidate], tally: TopsTally? = nil) -> DuplicateMatch? {
         var best: DuplicateMatch?
         var bestScore = 0.0
+        var loaded: TopsTally?
+        defer { loaded?.unload(fingerprint.shingleTops[...]) }
         for candidate in candidates where candidate.shingleCount >= parameters.minimumShingles {
-            let (similarity, containment) = overlap(fingerprint, candidate)
+            if loaded == nil, let tally, candidate.shingles.isEmpty, !candidate.shingleTops.isEmpty {
+                tally.load(fingerprint.shingleTops[...])
+                loaded = tally
+            }
+            let (similarity, containment) = overlap(fingerprint, candidate, tally: loaded)
             let kind: DuplicateMatch.Kind
             if similarity >= parameters.threshold { kind = .near } else if containment >= parameters.containment {
                 kind = .contained
@@ -212,7 +219,9 @@ struct DedupEngine: Sendable {
     /// Jaccard similarity and containment of an article and a candidate: estimated from the
     /// signatures, then measured exactly on the shingle sets when both are at hand and the
     /// estimate is within sampling error of a verdict (most candidates are far from one).
-    func overlap(_ fingerprint: DedupFingerprint, _ candidate: DedupCandidate) -> (similarity: Double, containment: Double) {
+    /// `tally`: the article's tops, loaded (for candidates that keep only tops).
+    func overlap(_ fingerprint: DedupFingerprint, _ candidate: DedupCandidate,
+                 tally: TopsTally? = nil) -> (similarity: Double, containment: Double) {
         let similarity = candidate.signature.isEmpty ? fingerprint.signature.similarity(toLows: candidate.signatureLows)
             : fingerprint.signature.similarity(to: candidate.signature)
         let containment = Self.containment(similarity: similarity, fingerprint.shingleCount, candidate.shingleCount)
@@ -225,7 +234,7 @@ struct DedupEngine: Sendable {
             shared = Self.sharedCount(fingerprint.shingles[...], candidate.shingles)
             candidateCount = candidate.shingles.count
         } else if !candidate.shingleTops.isEmpty, !fingerprint.shingleTops.isEmpty {
-            shared = Self.sharedCount(fingerprint.shingleTops[...], candidate.shingleTops)
+            shared = tally?.shared(with: candidate.shingleTops) ?? Self.sharedCount(fingerprint.shingleTops[...], candidate.shingleTops)
             candidateCount = candidate.shingleTops.count
         } else {
             return (similarity, containment)

@@ -49,6 +49,12 @@ protocol CandidateIndex {
     mutating func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate]
     /// Records an article judged now.
     mutating func insert(_ article: JudgedArticle) throws
+    /// A table to count shared shingle tops in, for an index whose candidates keep only tops.
+    var topsTally: TopsTally? { get }
+}
+
+extension CandidateIndex {
+    var topsTally: TopsTally? { nil }
 }
 
 /// An article after judging: what the index stores about it.

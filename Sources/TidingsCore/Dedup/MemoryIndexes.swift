@@ -40,6 +40,8 @@ struct MemoryCandidateIndex: CandidateIndex {
     /// Per article, the judging round it was last collected in (avoids a Set per query).
     private var collectedIn: [UInt32] = []
     private var round: UInt32 = 0
+    /// Candidates keep only their tops: shared ones are counted in a table.
+    let topsTally: TopsTally? = TopsTally()
 
     func exactMatch(_ exactHash: UInt64, notBefore: Double) -> DedupCandidate? {
         guard let position = exact[exactHash], times[Int(position)] >= notBefore else { return nil }
