@@ -300,6 +300,15 @@ struct DedupTests {
         #expect(counts == [10, 5_000, 3, 80_000, 7, 70_000, 1])
     }
 
+    @Test("a headline's single-line key without the rest of the result is the full result's",
+          arguments: ["Nymaistville court kubraxed corzyngbriom", "Don’t STOP—the “quick” ﬁne", "<b>Tag</b> &amp; text", "", "one"])
+    func singleLineKey(title: String) {
+        let full = TextNormalizer.normalize(title)
+        let line = TextNormalizer.singleLineKey(of: title)
+        #expect(line.key == full.singleLineKey)
+        #expect(line.wordCount == full.words.count)
+    }
+
     @Test("a line that is another article's headline (a teaser) is left out")
     func teaserHeadlines() throws {
         var index = MemoryLineIndex()

@@ -118,10 +118,11 @@ struct DedupEngine: Sendable {
     /// without a trailing site name ("Headline - Site", "Headline | Site").
     static func headlineKeys(of title: NormalizedText, raw: String) -> [UInt64] {
         var keys: [UInt64] = []
+        keys.reserveCapacity(2)
         if title.words.count >= 3 { keys.append(title.singleLineKey) }
         if let shorter = titleWithoutSiteName(raw) {
-            let line = TextNormalizer.normalize(shorter)
-            if line.words.count >= 3 { keys.append(line.singleLineKey) }
+            let line = TextNormalizer.singleLineKey(of: shorter)
+            if line.wordCount >= 3 { keys.append(line.key) }
         }
         return keys
     }

@@ -17,7 +17,10 @@ struct NormalizedText: Sendable, Equatable {
     var flags: [WordFlags] = []
 
     /// The key all the words would have as one line (a headline's key).
-    var singleLineKey: UInt64 {
+    var singleLineKey: UInt64 { Self.singleLineKey(of: words) }
+
+    /// The key `words` would have as one line.
+    static func singleLineKey(of words: some Sequence<UInt64>) -> UInt64 {
         var key = DedupHash.seed
         for word in words { key = DedupHash.combine(key, word) }
         return DedupHash.finalize(key)
@@ -68,6 +71,18 @@ enum TextNormalizer {
         defer { scanner.release() }
         scanner.scan(bytes)
         return scanner.result
+    }
+
+    /// `normalize(text)`'s single-line key and word count, without the rest of the result (a
+    /// headline without its site name needs no more).
+    static func singleLineKey(of text: String) -> (key: UInt64, wordCount: Int) {
+        var text = text
+        return text.withUTF8 { bytes in
+            var scanner = Scanner(markup: looksLikeMarkup(bytes), textLength: bytes.count)
+            defer { scanner.release() }
+            scanner.scan(bytes)
+            return scanner.singleLineKey
+        }
     }
 
     /// Tags or character references: the text is read as HTML.
@@ -151,6 +166,11 @@ enum TextNormalizer {
         /// What was scanned.
         var result: NormalizedText {
             NormalizedText(words: Array(words[..<wordCount]), lines: lines, flags: Array(flags[..<wordCount]))
+        }
+
+        /// `result.singleLineKey` and its word count, read from the buffers.
+        var singleLineKey: (key: UInt64, wordCount: Int) {
+            (NormalizedText.singleLineKey(of: words[..<wordCount]), wordCount)
         }
 
         @inline(__always)
