@@ -12,26 +12,19 @@ public struct MinHashSignature: Sendable, Equatable {
     public func similarity(to other: MinHashSignature) -> Double { similarity(to: other.values[...]) }
 
     /// The same against signature values held elsewhere.
-    func similarity(to other: ArraySlice<UInt32>) -> Double {
-        let count = min(values.count, other.count)
-        guard count > 0 else { return 0 }
-        var equal = 0
-        values.withUnsafeBufferPointer { left in
-            other.withUnsafeBufferPointer { right in
-                for index in 0..<count where left[index] == right[index] { equal += 1 }
-            }
-        }
-        return Double(equal) / Double(count)
-    }
+    func similarity(to other: ArraySlice<UInt32>) -> Double { shareOfEqualSlots(other) }
 
     /// The same against the low 16 bits of another signature's values.
-    func similarity(toLows other: ArraySlice<UInt16>) -> Double {
+    func similarity(toLows other: ArraySlice<UInt16>) -> Double { shareOfEqualSlots(other) }
+
+    /// The share of slots where `other` equals this signature's value cut to its width.
+    private func shareOfEqualSlots<Slot: FixedWidthInteger>(_ other: ArraySlice<Slot>) -> Double {
         let count = min(values.count, other.count)
         guard count > 0 else { return 0 }
         var equal = 0
         values.withUnsafeBufferPointer { left in
             other.withUnsafeBufferPointer { right in
-                for index in 0..<count where UInt16(truncatingIfNeeded: left[index]) == right[index] { equal += 1 }
+                for index in 0..<count where Slot(truncatingIfNeeded: left[index]) == right[index] { equal += 1 }
             }
         }
         return Double(equal) / Double(count)
