@@ -12,7 +12,10 @@ fingerprint (signature, shingle set), 28 band keys (the default banding) and
 10 boilerplate line counts, published within the dedup window. Then
 `tidingsd --once` ingests one feed file of --items new articles (unique
 text, so each is judged against the index: band lookups, candidates,
-verification, inserts), and the wall time per article is reported. Parsing
+verification, inserts), and the wall time per article is reported. Each
+size is timed --rounds times, each on a fresh copy of its store, the sizes
+taking turns, and the median counts: a single 5,000-article run is a few
+seconds, and this machine's slow spells alone moved the ratio by ±0.3. Parsing
 and process start are in both figures alike, so the ratio is if anything
 flattered towards 1 only by that constant part; it is printed with and
 without the run on an empty store subtracted.
@@ -21,6 +24,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -87,7 +91,9 @@ def preload(database, count):
     connection.close()
 
 
-def run(tidingsd, directory, feed, size):
+def prepare(tidingsd, directory, feed, size):
+    """A store of `size` preloaded articles in `directory`, with a config that ingests `feed`.
+    Returns (seconds to fill, config path)."""
     database = os.path.join(directory, "tidings.db")
     config = os.path.join(directory, "bench.toml")
     with open(config, "w") as handle:
@@ -103,11 +109,24 @@ def run(tidingsd, directory, feed, size):
     filled = time.perf_counter() - started
     with open(config, "a") as handle:
         handle.write('\n[[source]]\nid = "bench"\nurl = "file://%s"\n' % feed)
+    return filled
+
+
+def timed_ingest(tidingsd, pristine, directory):
+    """Ingests the feed into a fresh copy of the `pristine` store; returns (seconds, store MB after)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    shutil.copytree(pristine, directory)
+    # The copy's paths: the config names the pristine folder's files.
+    config = os.path.join(directory, "bench.toml")
+    with open(config) as handle:
+        text = handle.read().replace(pristine + "/", directory + "/")
+    with open(config, "w") as handle:
+        handle.write(text)
+    subprocess.run(["sync"], check=True)
     started = time.perf_counter()
     subprocess.run([tidingsd, "--config", config, "--once", "--all"], check=True, stderr=subprocess.DEVNULL)
     seconds = time.perf_counter() - started
-    size_mb = os.path.getsize(database) / 1e6
-    return seconds, filled, size_mb
+    return seconds, os.path.getsize(os.path.join(directory, "tidings.db")) / 1e6
 
 
 def main():
@@ -116,33 +135,50 @@ def main():
     parser.add_argument("--sizes", default="10000,1000000")
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs of each size, on fresh copies of its store")
     args = parser.parse_args()
     work = os.path.abspath(args.work) if args.work else tempfile.mkdtemp(prefix="tidings-ingest-")  # file: URLs need absolute paths
     os.makedirs(work, exist_ok=True)
     feed = os.path.join(work, "new-articles.xml")
     write_feed(feed, args.items)
-    rows = []
+    sizes = [0] + [int(value) for value in args.sizes.split(",")]
+    seconds = {size: [] for size in sizes}
+    filled = {}
+    size_mb = {}
     try:
-        for size in [0] + [int(value) for value in args.sizes.split(",")]:
-            directory = os.path.join(work, "store-%d" % size)
-            shutil.rmtree(directory, ignore_errors=True)
-            os.makedirs(directory)
-            seconds, filled, size_mb = run(args.tidingsd, directory, feed, size)
-            rows.append((size, seconds, filled, size_mb))
-            print("  ran %d stored: %.2f s (preload %.0f s, store %.0f MB)" % (size, seconds, filled, size_mb),
+        for size in sizes:
+            pristine = os.path.join(work, "pristine-%d" % size)
+            shutil.rmtree(pristine, ignore_errors=True)
+            os.makedirs(pristine)
+            filled[size] = prepare(args.tidingsd, pristine, feed, size)
+        # Each size's run on a fresh copy of its store, the sizes taking turns round after round, so a
+        # slow spell of this machine falls on all of them alike; the median of the rounds counts.
+        for round_number in range(args.rounds):
+            for size in sizes:
+                taken, size_mb[size] = timed_ingest(args.tidingsd, os.path.join(work, "pristine-%d" % size),
+                                                    os.path.join(work, "store-%d" % size))
+                seconds[size].append(taken)
+            print("  round %d: %s" % (round_number + 1, ", ".join("%d stored %.2f s" % (size, seconds[size][-1]) for size in sizes)),
                   file=sys.stderr, flush=True)
-            shutil.rmtree(directory, ignore_errors=True)
     finally:
+        for size in sizes:
+            shutil.rmtree(os.path.join(work, "pristine-%d" % size), ignore_errors=True)
+            shutil.rmtree(os.path.join(work, "store-%d" % size), ignore_errors=True)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
+    rows = [(size, statistics.median(seconds[size]), filled[size], size_mb[size]) for size in sizes]
+    for size, _, fill, mb in rows:
+        print("  %d stored: preload %.0f s, store %.0f MB" % (size, fill, mb), file=sys.stderr)
     base = rows[0][1]
     print("ingest: %d new articles into a store that already holds N" % args.items)
     print("  %-12s %9s %14s %22s %10s" % ("stored N", "seconds", "ms/article", "ms/article (- empty)", "store MB"))
-    for size, seconds, _, size_mb in rows:
-        print("  %-12d %9.2f %14.3f %22.3f %10.0f" % (size, seconds, 1000 * seconds / args.items,
-                                                      1000 * (seconds - base) / args.items if size else 0, size_mb))
+    for size, median, _, mb in rows:
+        print("  %-12d %9.2f %14.3f %22.3f %10.0f" % (size, median, 1000 * median / args.items,
+                                                      1000 * (median - base) / args.items if size else 0, mb))
     small, large = rows[1][1], rows[-1][1]
-    print("  per-article cost at %d vs %d stored: ratio %.2f (target <= 1.5)" % (rows[-1][0], rows[1][0], large / small))
+    print("  per-article cost at %d vs %d stored: ratio %.2f (target <= 1.5); medians of %d rounds, each round's ratio: %s"
+          % (rows[-1][0], rows[1][0], large / small, args.rounds,
+             ", ".join("%.2f" % (big / little) for big, little in zip(seconds[rows[-1][0]], seconds[rows[1][0]]))))
 
 
 if __name__ == "__main__":
