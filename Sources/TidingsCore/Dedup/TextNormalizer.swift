@@ -67,22 +67,22 @@ enum TextNormalizer {
 
     /// The same for UTF-8 bytes (invalid sequences are read as U+FFFD, never trusted).
     static func normalize(utf8 bytes: UnsafeBufferPointer<UInt8>) -> NormalizedText {
-        var scanner = Scanner(markup: looksLikeMarkup(bytes), textLength: bytes.count)
-        defer { scanner.release() }
-        scanner.scan(bytes)
-        return scanner.result
+        scanned(bytes) { $0.result }
     }
 
     /// `normalize(text)`'s single-line key and word count, without the rest of the result (a
     /// headline without its site name needs no more).
     static func singleLineKey(of text: String) -> (key: UInt64, wordCount: Int) {
         var text = text
-        return text.withUTF8 { bytes in
-            var scanner = Scanner(markup: looksLikeMarkup(bytes), textLength: bytes.count)
-            defer { scanner.release() }
-            scanner.scan(bytes)
-            return scanner.singleLineKey
-        }
+        return text.withUTF8 { scanned($0) { $0.singleLineKey } }
+    }
+
+    /// What `read` takes from a scanner that has read `bytes` (its buffers go back after).
+    private static func scanned<Result>(_ bytes: UnsafeBufferPointer<UInt8>, _ read: (Scanner) -> Result) -> Result {
+        var scanner = Scanner(markup: looksLikeMarkup(bytes), textLength: bytes.count)
+        defer { scanner.release() }
+        scanner.scan(bytes)
+        return read(scanner)
     }
 
     /// Tags or character references: the text is read as HTML.
