@@ -49,6 +49,15 @@ struct MemoryIndexesTests {
             #expect(found == expected[UInt32(truncatingIfNeeded: key)] ?? [])
         }
         #expect(buckets.head(of: random.next()) == -1)
+
+        // A copy is a value: adding to it copies the chunks, and the original keeps its chains.
+        var copy = buckets
+        copy.add(key: keys[0], article: 300_000)
+        #expect(copy.article(of: copy.head(of: keys[0])) == 300_000)
+        #expect(buckets.article(of: buckets.head(of: keys[0])) == expected[UInt32(truncatingIfNeeded: keys[0])]?.first)
+        buckets.add(key: keys[1], article: 300_001)  // the same position in the original's own chunks
+        #expect(copy.article(of: copy.head(of: keys[0])) == 300_000)
+        #expect(buckets.article(of: buckets.head(of: keys[1])) == 300_001)
     }
 
     @Test("runs of values come back as stored, across chunks, whatever their length")
