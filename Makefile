@@ -18,7 +18,7 @@ SWIFT        ?= swift
 DEMO_CONFIG  := config/demo.toml
 DEMO_DB      := .tidings-demo/tidings.db
 RELEASE_BIN  := .build/release
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 python3-venv ca-certificates
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjemalloc-dev pkg-config python3 python3-venv ca-certificates
 # nginx serves feeds to the tests (ETag, gzip); any Debian flavour of it will do.
 NGINX_PACKAGE := nginx-light
 
