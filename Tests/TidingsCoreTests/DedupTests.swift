@@ -249,6 +249,19 @@ struct DedupTests {
         #expect(verdicts[3] == nil)
     }
 
+    @Test("an exact copy is found among the band candidates, the earliest of several, even when too short to compare")
+    func exactCopiesOfShortTexts() throws {
+        // Seven words: three shingles, under minimum_shingles, so no near-duplicate verdict is possible.
+        let brief = "Markets closed early on the public holiday."
+        let verdicts = try judge([("a", "Brief", brief), ("b", "Brief", brief), ("c", "Brief", brief),
+                                  ("d", "Other", "Markets opened late after the public holiday.")])
+        #expect(verdicts[0] == nil)
+        #expect(verdicts[1]?.kind == .exact)
+        #expect(verdicts[2]?.kind == .exact)
+        #expect(verdicts[2]?.matchedID == 0, "the earliest exact copy")
+        #expect(verdicts[3] == nil)
+    }
+
     @Test("lines a source repeats in every article are boilerplate and do not make its articles alike")
     func boilerplate() throws {
         let chrome = (0..<12).map { "Site chrome line number \($0) with subscribe share and follow us links" }

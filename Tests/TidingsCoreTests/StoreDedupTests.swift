@@ -54,6 +54,25 @@ struct StoreDedupTests {
         #expect(change.details["kind"] == .string("near"))
     }
 
+    @Test("a short exact copy is found through the band index; the store keeps no index on the exact-text hash")
+    func shortExactCopy() async throws {
+        let store = try open()
+        let now = Date()
+        let brief = ["Markets closed early on the public holiday."]
+        try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), brief)], at: now))
+        let copy = try await store.record(outcome("b", [("two", now.addingTimeInterval(-1800), brief)], at: now))
+        #expect(copy.duplicates == 1)
+        let reader = try StoreReader.open(path: path)
+        let change = try #require(try reader.changes().last { $0.event == "article.duplicate" })
+        #expect(change.details["kind"] == .string("exact"))
+        // A random key's index costs a page read and a page write an article in a big store.
+        let indexes = try await DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dedup_fingerprints'")
+        }
+        #expect(!indexes.contains("dedup_fingerprints_by_exact"))
+        #expect(!indexes.isEmpty)
+    }
+
     @Test("an earlier original that arrives later becomes the canonical article of the cluster")
     func earlierOriginalTakesOver() async throws {
         let store = try open()

@@ -178,16 +178,28 @@ struct DedupEngine: Sendable {
                index: inout some CandidateIndex) throws -> DuplicateMatch? {
         let notBefore = time - parameters.window
         let keys = fingerprint.wordCount == 0 ? [] : bandKeys(of: fingerprint.signature)
+        let candidates = keys.isEmpty ? [] : try index.candidates(bandKeys: keys, notBefore: notBefore)
         var match: DuplicateMatch?
-        if fingerprint.wordCount > 0, let original = try index.exactMatch(fingerprint.exactHash, notBefore: notBefore) {
+        if let original = Self.earliestExactCopy(of: fingerprint, among: candidates) {
             match = DuplicateMatch(canonicalID: original.canonicalID, matchedID: original.id, kind: .exact,
                                    similarity: 1, containment: 1)
         } else if fingerprint.shingleCount >= parameters.minimumShingles {
-            match = bestMatch(fingerprint, among: try index.candidates(bandKeys: keys, notBefore: notBefore), tally: index.topsTally)
+            match = bestMatch(fingerprint, among: candidates, tally: index.topsTally)
         }
         try index.insert(JudgedArticle(id: id, time: time, fingerprint: fingerprint, bandKeys: keys,
                                        canonicalID: match?.canonicalID ?? id))
         return match
+    }
+
+    /// The earliest candidate with the article's exact normalized words. Identical words make an
+    /// identical signature, so such an article shares every band key and is among the candidates
+    /// (however short the text: a text shorter than a shingle is one shingle).
+    static func earliestExactCopy(of fingerprint: DedupFingerprint, among candidates: [DedupCandidate]) -> DedupCandidate? {
+        var earliest: DedupCandidate?
+        for candidate in candidates where candidate.exactHash == fingerprint.exactHash && candidate.id < earliest?.id ?? .max {
+            earliest = candidate
+        }
+        return earliest
     }
 
     /// The candidate most like the article, when it passes verification. With a `tally`, the

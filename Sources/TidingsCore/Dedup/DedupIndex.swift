@@ -3,6 +3,8 @@ struct DedupCandidate: Sendable {
     var id: Int64
     /// The canonical article of its cluster: itself when it is an original.
     var canonicalID: Int64
+    /// The hash of its normalized words (`DedupFingerprint.exactHash`): equal for an exact copy.
+    var exactHash: UInt64
     /// The signature's values (a slice: the memory index lends them without copying)…
     var signature: ArraySlice<UInt32> = []
     /// …or only their low 16 bits (b-bit MinHash: half the memory; two slots that differ match by
@@ -41,10 +43,8 @@ struct LineCountsReadOnly<Base: BoilerplateIndex>: BoilerplateIndex {
     func remember(source: String, lines: [UInt64], at time: Double) throws {}
 }
 
-/// The articles judged so far, found by exact-text hash or by LSH band key.
+/// The articles judged so far, found by LSH band key (an exact copy shares all of them).
 protocol CandidateIndex {
-    /// The earliest article whose normalized text hashes to `exactHash`, not older than `notBefore`.
-    func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate?
     /// The articles that share at least one band key, not older than `notBefore`.
     mutating func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate]
     /// Records an article judged now.

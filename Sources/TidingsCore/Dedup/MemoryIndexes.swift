@@ -35,18 +35,13 @@ struct MemoryCandidateIndex: CandidateIndex {
     private var shingleTops = ChunkedValues<UInt16>()
     private var times: [Double] = []
     private var canonicalIDs: [Int32] = []
-    private var exact: [UInt64: Int32] = [:]
+    private var exactHashes: [UInt64] = []
     private var buckets = BandBuckets()
     /// Per article, the judging round it was last collected in (avoids a Set per query).
     private var collectedIn: [UInt32] = []
     private var round: UInt32 = 0
     /// Candidates keep only their tops: shared ones are counted in a table.
     let topsTally: TopsTally? = TopsTally()
-
-    func exactMatch(_ exactHash: UInt64, notBefore: Double) -> DedupCandidate? {
-        guard let position = exact[exactHash], times[Int(position)] >= notBefore else { return nil }
-        return candidate(at: Int(position))
-    }
 
     mutating func candidates(bandKeys: [UInt64], notBefore: Double) -> [DedupCandidate] {
         round &+= 1
@@ -81,15 +76,13 @@ struct MemoryCandidateIndex: CandidateIndex {
         times.append(article.time)
         canonicalIDs.append(Int32(article.canonicalID))
         collectedIn.append(0)
-        if article.fingerprint.wordCount > 0, exact[article.fingerprint.exactHash] == nil {
-            exact[article.fingerprint.exactHash] = position
-        }
+        exactHashes.append(article.fingerprint.exactHash)
         for key in article.bandKeys { buckets.add(key: key, article: position) }
     }
 
     private func candidate(at position: Int) -> DedupCandidate {
         return DedupCandidate(id: Int64(position), canonicalID: Int64(canonicalIDs[position]),
-                              signatureLows: signatureLows[position],
+                              exactHash: exactHashes[position], signatureLows: signatureLows[position],
                               shingleCount: Int(shingleCounts[position]),
                               shingleTops: shingleTops[position])
     }

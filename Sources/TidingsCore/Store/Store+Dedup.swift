@@ -47,14 +47,6 @@ struct StoreDedupIndex: DedupIndex {
         Array(repeating: item, count: count).joined(separator: ", ")
     }
 
-    func exactMatch(_ exactHash: UInt64, notBefore: Double) throws -> DedupCandidate? {
-        let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT \(Self.columns) FROM dedup_fingerprints
-            WHERE exact_hash = ? AND time >= ? AND word_count > 0 ORDER BY article_id LIMIT 1
-            """), arguments: [Int64(bitPattern: exactHash), notBefore])
-        return row.map(Self.candidate)
-    }
-
     func candidates(bandKeys: [UInt64], notBefore: Double) throws -> [DedupCandidate] {
         var buckets: [Int64: [Int64]] = [:]
         try store.withRecentBands(in: db) { $0.collect(bandKeys, notBefore: notBefore, into: &buckets) }
@@ -115,12 +107,13 @@ struct StoreDedupIndex: DedupIndex {
         }
     }
 
-    private static let columns = "article_id, canonical_id, shingle_count, signature, shingles"
+    private static let columns = "article_id, canonical_id, exact_hash, shingle_count, signature, shingles"
 
     private static func candidate(_ row: Row) -> DedupCandidate {
         let signature: Data = row["signature"]
         let shingles: Data = row["shingles"]
         return DedupCandidate(id: row["article_id"], canonicalID: row["canonical_id"],
+                              exactHash: UInt64(bitPattern: row["exact_hash"]),
                               signature: UInt32Blob.decode(signature)?[...] ?? [],
                               shingleCount: row["shingle_count"],
                               shingles: UInt32Blob.decode(shingles)?[...] ?? [])

@@ -76,12 +76,12 @@ extension StoreReader {
         guard probe.shingleCount > 0 else { return [] }
         return try read { db in
             var scored: [(id: Int64, similarity: Double, containment: Double)] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT article_id, shingle_count, signature, shingles FROM dedup_fingerprints")
+            let rows = try Row.fetchCursor(db, sql: "SELECT article_id, exact_hash, shingle_count, signature, shingles FROM dedup_fingerprints")
             while let row = try rows.next() {
                 let signatureBlob: Data = row["signature"]
                 let shinglesBlob: Data = row["shingles"]
                 let candidate = DedupCandidate(
-                    id: row["article_id"], canonicalID: row["article_id"],
+                    id: row["article_id"], canonicalID: row["article_id"], exactHash: UInt64(bitPattern: row["exact_hash"]),
                     signature: UInt32Blob.decode(signatureBlob)?[...] ?? [],
                     shingleCount: row["shingle_count"], shingles: UInt32Blob.decode(shinglesBlob)?[...] ?? [])
                 let (similarity, containment) = engine.overlap(probe, candidate)
