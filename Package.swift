@@ -76,7 +76,7 @@ let package = Package(
             // `tidings dedup` makes and frees millions of per-article arrays on two threads, and
             // glibc's malloc and free were a tenth of its time (jemalloc: 10-20% less wall time).
             // The daemon keeps glibc's malloc, whose arenas it tunes and reports (MallocArenas).
-            linkerSettings: [.linkedLibrary("jemalloc")]
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         .target(
             name: "TidingsTestSupport",
