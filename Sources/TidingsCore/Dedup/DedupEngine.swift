@@ -134,7 +134,7 @@ struct DedupEngine: Sendable {
                 guard bytes.count > separator.count else { continue }
                 // The last occurrence, not at the very start.
                 var start = bytes.count - separator.count
-                while start > 0, !Self.bytes(bytes, at: start, equal: separator) { start -= 1 }
+                while start > 0, !bytes[start..<(start + separator.count)].elementsEqual(separator) { start -= 1 }
                 guard start > 0 else { continue }
                 if Self.spaceSeparatedWords(in: UnsafeBufferPointer(rebasing: bytes[(start + separator.count)...])) <= 5 {
                     return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<start]), as: UTF8.self)
@@ -142,11 +142,6 @@ struct DedupEngine: Sendable {
             }
             return nil
         }
-    }
-
-    private static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, equal pattern: [UInt8]) -> Bool {
-        for offset in pattern.indices where bytes[start + offset] != pattern[offset] { return false }
-        return true
     }
 
     /// How many runs of bytes other than a space there are.
