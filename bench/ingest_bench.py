@@ -93,7 +93,7 @@ def preload(database, count):
 
 def prepare(tidingsd, directory, feed, size):
     """A store of `size` preloaded articles in `directory`, with a config that ingests `feed`.
-    Returns (seconds to fill, config path)."""
+    Returns the seconds it took to fill."""
     database = os.path.join(directory, "tidings.db")
     config = os.path.join(directory, "bench.toml")
     with open(config, "w") as handle:

@@ -413,7 +413,8 @@ enum StoreMigrations {
         migrator.register("v20-exact-copies-among-candidates") { db in
             // An exact copy has the same band keys as its original, so the detector finds it among
             // the band candidates; an index on the (random) exact-text hash cost a page read and a
-            // page write an article in a big store, a third of what a million stored articles added.
+            // page write an article in a big store: 3,195 of the 7,865 pages more that 5,000 new
+            // articles wrote into a store of a million than into one of 10,000.
             try db.execute(sql: "DROP INDEX dedup_fingerprints_by_exact")
         }
         return migrator
