@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "CMinHash"),
         // SQLite's page-cache pool outside malloc (sqlite3_config is variadic: C only).
         .target(name: "CSQLitePages", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        // Search ranking: an FTS5 auxiliary function (FTS5's extension API is C only).
+        .target(name: "CSearchRank", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "TidingsCore",
             dependencies: [
@@ -46,6 +48,7 @@ let package = Package(
                 "CMalloc",
                 "CMinHash",
                 "CSQLitePages",
+                "CSearchRank",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

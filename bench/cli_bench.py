@@ -3,8 +3,8 @@
 
 Builds (once, then reuses) a real Tidings store: `tidingsd --once` creates and
 migrates it, then SQLite inserts 1,000,000 articles into the daemon's own schema
-(the search index fills through the store's triggers, as it does in the daemon):
-50 sources, 60 days of dates, texts of 40-120 words drawn from a Zipf-distributed
+(the search index filled a batch at a time, as the daemon fills it):
+50 sources, 60 days of dates (ids growing with them, as the daemon numbers articles), texts of 40-120 words drawn from a Zipf-distributed
 vocabulary of 40,000 words, 10% near-duplicates. Then times the real `tidings`
 binary, end to end (process start to exit), for search queries of every kind
 (rare, middling and common words, phrases, prefixes, filters; by default the
@@ -12,7 +12,8 @@ best of the newest 10,000 matches are ranked, `--all` ranks every match), `artic
 50` (plain and filtered) and `stats`, each run repeatedly; prints p50 and p95
 against the targets (search and articles 50 ms, stats 1 s) and, side by side,
 the same queries run straight against SQLite from Python (no process start, no
-formatting): the floor the CLI is measured against.
+formatting). Searches there are ranked by FTS5's own `rank` over every match (this
+Python cannot load the CLI's `tidings_bm25`): SQLite's ranking beside the CLI's.
 """
 import argparse
 import itertools
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import time
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 
 def vocabulary(size, rng):
@@ -60,6 +61,8 @@ def build(path, tidingsd, count, seed):
         db.execute("INSERT INTO sources (id, url, title, settings_json, added_at, last_success_at, last_status, next_due_at) "
                    "VALUES (?, ?, ?, '{}', datetime('now', '-60 days'), datetime('now', '-5 minutes'), 200, datetime('now', '+55 minutes'))",
                    (source, f"https://{source}.example/feed", source.replace("-", " ").title()))
+    # Ids grow with the dates, as in a store the daemon fills: it numbers articles as it first sees them.
+    dates = sorted(now - rng.random() * 60 * 86400 for _ in range(count))
     started = time.time()
     batch = []
     canonical_ids = []
@@ -67,7 +70,7 @@ def build(path, tidingsd, count, seed):
         length = rng.randint(40, 120)
         text = " ".join(words[_pick(cumulative, total, rng)] for _ in range(length))
         title = " ".join(words[_pick(cumulative, total, rng)] for _ in range(rng.randint(4, 9))).capitalize()
-        published = now - rng.random() * 60 * 86400
+        published = dates[number - 1]
         stamp = time.strftime("%Y-%m-%d %H:%M:%S.000", time.gmtime(published))
         seen = time.strftime("%Y-%m-%d %H:%M:%S.000", time.gmtime(published + rng.random() * 3600))
         duplicate_of = rng.choice(canonical_ids) if canonical_ids and rng.random() < 0.10 else None

@@ -36,7 +36,7 @@ public struct SearchResults: Sendable {
 extension StoreReader {
     /// Articles matching `query`, best first, with highlighted titles and snippets. With `rankWithin`,
     /// a query matching more articles ranks only the newest that many (ranking every match of a common
-    /// word in a million articles takes a tenth of a second or more); nil ranks them all.
+    /// word in a million articles, 74,000 matches, takes SQLite some 40–60 ms); nil ranks them all.
     /// `snippetWords` is about how many words of text each snippet shows.
     public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), rankWithin: Int? = nil,
                        snippetWords: Int = 24) throws -> SearchResults {
@@ -58,17 +58,27 @@ extension StoreReader {
                     db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
                     arguments: [query.expression] + plan.arguments + [count])
             }
-            var sql = """
-                SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of, \(plan.score) AS score,
+            // Ranked first from the index alone (ties to the newest), and only the hits kept are read
+            // with their marks: ordering the joined rows would read every match's article row.
+            var ranking = """
+                SELECT articles_search.rowid AS id, \(SearchRanking.score(best: filter.limit)) AS score
+                \(plan.matches)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
+                ORDER BY score, articles_search.rowid DESC
+                """
+            if let limit = filter.limit { ranking += " LIMIT \(limit)" }
+            let ranked = try Row.fetchAll(db, sql: ranking, arguments: [query.expression] + plan.arguments)
+                .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+            let details = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of,
                        highlight(articles_search, 0, \(MarkedText.sqlMarkers)) AS title_marked,
                        snippet(articles_search, 1, \(MarkedText.sqlMarkers), '…', \(max(1, min(snippetWords, 64)))) AS snippet
-                \(plan.rows)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
-                ORDER BY \(plan.order)
-                """
-            if let limit = filter.limit { sql += " LIMIT \(limit)" }
-            let hits = try Row.fetchAll(db, sql: sql, arguments: [query.expression] + plan.arguments).map { row in
-                let rank: Double = row["score"]
-                return SearchHit(article: ArticleSummary(row: row), score: (-rank * 1000).rounded() / 1000,
+                FROM articles_search JOIN articles a ON a.id = articles_search.rowid
+                WHERE articles_search MATCH ? AND articles_search.rowid IN (\(ranked.map { String($0.id) }.joined(separator: ",")))
+                """, arguments: [query.expression])
+            let byID = Dictionary(uniqueKeysWithValues: details.map { ($0["id"] as Int64, $0) })
+            let hits = ranked.compactMap { hit -> SearchHit? in
+                guard let row = byID[hit.id] else { return nil }
+                return SearchHit(article: ArticleSummary(row: row), score: (-hit.score * 1000).rounded() / 1000,
                                  titleMarks: MarkedText(marked: row["title_marked"] ?? ""),
                                  snippet: MarkedText(marked: row["snippet"] ?? ""))
             }
@@ -77,20 +87,19 @@ extension StoreReader {
     }
 }
 
-/// How a search reads its matches, chosen by what the filter keeps.
+/// How a search reads its matches, chosen by what the filter keeps. Either way the matches are
+/// ranked by `SearchRanking`.
 ///
-/// Without a filter, FTS5 ranks every match itself (its `rank`, sorted inside the index).
-/// A filter is applied one of two ways, whichever reads fewer rows:
+/// Without a filter, every match is ranked. A filter is applied one of two ways, whichever reads fewer rows:
 /// - **by the matches**: each match's article row is read and the filter checked on it; the
 ///   cost follows the number of matches (a common word's 74,000 in a million articles: ~0.1 s
 ///   in SQLite alone).
 /// - **by the filter**: the ids the filter keeps come from the articles' indexes (a source's
-///   date index), and each match is checked against them without reading its row; only
-///   the matches kept are scored. The cost follows what the filter keeps: a middling word in
-///   one source's last week took SQLite 8 ms to rank instead of 20 (`bench/cli_bench.py`'s store).
+///   date index), and each match from the first id kept to the last is checked against them
+///   without reading its row; only the matches kept are scored. The cost follows what the filter
+///   keeps and the span of ids it covers (a date filter's is short: ids grow with time): a middling
+///   word in one source's last week took SQLite 8 ms to rank instead of 20 (`bench/cli_bench.py`'s store).
 struct SearchPlan {
-    /// The weights of title and text in the score (the index's own `rank`, set by migration v10).
-    static let weights = "4.0, 1.0"
     /// Every match, from the index alone.
     static let allMatches = "FROM articles_search WHERE articles_search MATCH ?"
     /// Filters are applied by the filter when they keep fewer articles than this many per match.
@@ -98,15 +107,8 @@ struct SearchPlan {
 
     /// The matches the filter keeps, without their article rows where possible (`FROM ... WHERE ...`).
     let matches: String
-    /// The same, joined with each match's article row as `a` (for the hits' columns).
-    let rows: String
     /// The arguments of the filter's conditions (after the query's).
     let arguments: StatementArguments
-    /// The score's SQL (lower is better, as FTS5 ranks) and what the hits are ordered by.
-    let score: String
-    let order: String
-    /// Whether the filter has any condition at all.
-    let filtered: Bool
     /// How many articles match, from the index alone (counted only when there is a filter to weigh).
     let matchCount: Int?
     /// How many articles the filter keeps, when it leads (else nil: not counted to the end).
@@ -116,11 +118,10 @@ struct SearchPlan {
     init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Int) throws {
         let (conditions, arguments) = filter.conditions
         self.arguments = arguments
-        filtered = !conditions.isEmpty
         let joined = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?"
-        guard filtered else {
+        guard !conditions.isEmpty else {
             (matchCount, keptCount) = (nil, nil)
-            (matches, rows, score, order) = (Self.allMatches, joined, "articles_search.rank", "articles_search.rank")
+            matches = Self.allMatches
             return
         }
         // A source's articles by date come straight from its date index (see `articles(_:)`).
@@ -129,16 +130,17 @@ struct SearchPlan {
         let found = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
         matchCount = found
         let bound = max(1, found) * filterFirstFactor
-        let counted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(kept) LIMIT \(bound))", arguments: arguments) ?? 0
+        let row = try Row.fetchOne(db, sql: "SELECT count(*), min(id), max(id) FROM (\(kept) LIMIT \(bound))", arguments: arguments)
+        let counted: Int = row?[0] ?? 0
         keptCount = counted < bound ? counted : nil
         if counted < bound {
+            // Only the matches between the first and last id kept are read (a date filter keeps a span of ids);
             // `+` keeps SQLite from handing the ids to the index as lookups (one doclist seek each).
-            let condition = " AND +articles_search.rowid IN (\(kept))"
-            (matches, rows) = (Self.allMatches + condition, joined + condition)
-            (score, order) = ("bm25(articles_search, \(Self.weights))", "score")
+            let span: (Int64, Int64) = (row?[1] ?? 0, row?[2] ?? -1)
+            let condition = " AND articles_search.rowid BETWEEN \(span.0) AND \(span.1) AND +articles_search.rowid IN (\(kept))"
+            matches = Self.allMatches + condition
         } else {
-            (matches, rows) = (joined + conditions, joined + conditions)
-            (score, order) = ("articles_search.rank", "articles_search.rank")
+            matches = joined + conditions
         }
     }
 }

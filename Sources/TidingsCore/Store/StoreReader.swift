@@ -22,6 +22,7 @@ public final class StoreReader: Sendable {
         var configuration = Configuration.atDefaultPriority()
         configuration.readonly = true
         configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in try SearchRanking.register(on: db) }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)

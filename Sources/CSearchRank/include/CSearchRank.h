@@ -1,0 +1,20 @@
+#ifndef TIDINGS_CSEARCHRANK_H
+#define TIDINGS_CSEARCHRANK_H
+
+#include <sqlite3.h>
+
+/// Registers the FTS5 auxiliary function `tidings_bm25(table, best, weight...)` on `db`.
+///
+/// It returns what FTS5's own `bm25(table, weight...)` returns for every row that can be
+/// among the `best` lowest (best-ranked) results of the query, to the last bit, and 1.0
+/// (worse than any BM25 score, which is never positive) for a row that provably cannot:
+/// one whose score, with its document length taken as short as its matches allow, is still
+/// below the `best` scores already seen. Only those rows skip the document-size lookup,
+/// which is most of what ranking costs. `best` 0 ranks every row. The query must order by
+/// this value with a LIMIT of at most `best`, and evaluate it only for rows that pass its
+/// WHERE clause (as SQLite does for a result column).
+///
+/// Returns SQLITE_OK, or an SQLite error code when FTS5 is not available.
+int tidings_search_rank_register(sqlite3 *db);
+
+#endif

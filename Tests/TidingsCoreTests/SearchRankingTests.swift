@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import Testing
+import TidingsTestSupport
+@testable import TidingsCore
+
+/// `tidings_bm25` against FTS5's own `bm25()`: the same hits in the same order with the same
+/// scores, for queries of every shape, with and without filters, while it leaves rows unscored.
+@Suite("Search ranking")
+struct SearchRankingTests {
+    let directory = TemporaryDirectory()
+    var path: String { directory.path("store/tidings.db") }
+
+    /// A store of `count` articles in two sources: texts of 5–150 words drawn unevenly from a
+    /// small vocabulary, so that common words match hundreds of articles with every count and
+    /// length, and titles that sometimes hold them too (a title match weighs four).
+    func makeStore(count: Int) async throws -> StoreReader {
+        let store = try Store.open(path: path)
+        var random = DedupHash.SplitMix64(state: 11)
+        let words = ["harvest", "rain", "steppe", "grain", "border", "river", "market", "winter", "road", "council",
+                     "almaty", "astana", "wheat", "drought", "train"] + (0..<60).map { "w\($0)" }
+        func word() -> String {
+            // The first words are the common ones: index = n² / size on a uniform n.
+            let n = Int(random.next() % UInt64(words.count))
+            return words[n * n / words.count]
+        }
+        let rows = (1...count).map { number -> (title: String, text: String) in
+            let text = (0..<(5 + Int(random.next() % 146))).map { _ in word() }.joined(separator: " ")
+            return ((0..<(2 + Int(random.next() % 5))).map { _ in word() }.joined(separator: " "), text)
+        }
+        try await store.pool.write { db in
+            for id in ["a", "b"] {
+                try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES (?, ?, '{}', '2026-01-01')",
+                               arguments: [id, "https://\(id).example/"])
+            }
+            for (index, row) in rows.enumerated() {
+                let number = index + 1
+                try db.execute(sql: """
+                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at, duplicate_of)
+                    VALUES (?, ?, ?, ?, ?, ?, '2026-01-01', ?)
+                    """, arguments: [number, number % 3 == 0 ? "b" : "a", "guid:\(number)", row.title, row.text, "h\(number)",
+                                     number > 10 && number % 7 == 0 ? number - 10 : nil])
+            }
+            try SearchIndexing.add(1, through: Int64(count), in: db)
+        }
+        return try StoreReader.open(path: path)
+    }
+
+    /// The hits FTS5's `bm25()` ranks first for `query` and `filter` (ties to the newest): ids and scores as `search` gives them.
+    func reference(_ reader: StoreReader, _ query: SearchQuery, _ filter: ArticleFilter) throws -> [[Double]] {
+        let (conditions, arguments) = filter.conditions
+        return try reader.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, bm25(articles_search, \(SearchRanking.weights)) AS score
+                FROM articles_search JOIN articles a ON a.id = articles_search.rowid
+                WHERE articles_search MATCH ?\(conditions)
+                ORDER BY score, articles_search.rowid DESC\(filter.limit.map { " LIMIT \($0)" } ?? "")
+                """, arguments: [query.expression] + arguments).map { row in
+                [Double(row["id"] as Int64), (-(row["score"] as Double) * 1000).rounded() / 1000]
+            }
+        }
+    }
+
+    @Test("the hits, their order and their scores are bm25()'s, for every query shape, limit and filter")
+    func sameAsBM25() async throws {
+        let reader = try await makeStore(count: 1500)
+        let queries = ["harvest", "rain", "w50", "harvest rain", "harvest OR w30", "\"harvest rain\"", "harv*", "w1*",
+                       "title:harvest", "harvest -rain", "(rain OR steppe) grain", "almaty OR astana OR wheat"]
+        let filters = [ArticleFilter(limit: 1), ArticleFilter(limit: 10), ArticleFilter(limit: 51), ArticleFilter(),
+                       ArticleFilter(source: "b", limit: 10), ArticleFilter(duplicates: false, limit: 20)]
+        for text in queries {
+            let query = try SearchQuery(parsing: text)
+            for filter in filters {
+                for factor in [0, 1_000_000] {  // both plans: the matches lead, or the filter does
+                    let hits = try reader.search(query, filter: filter, rankWithin: nil, snippetWords: 8, filterFirstFactor: factor)
+                    let expected = try reference(reader, query, filter)
+                    #expect(!expected.isEmpty, "\(text)")
+                    #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected, "\(text) with \(filter), factor \(factor)")
+                }
+            }
+        }
+    }
+
+    @Test("rows that cannot reach the results are left unscored, and only those")
+    func boundLeavesRowsOut() async throws {
+        let reader = try await makeStore(count: 1500)
+        let (matches, skipped, worstKept) = try reader.read { db -> (Int, Int, Double) in
+            let scores = try Double.fetchAll(db, sql: """
+                SELECT \(SearchRanking.score(best: 10)) FROM articles_search WHERE articles_search MATCH '"harvest"'
+                """)
+            let exact = try Double.fetchAll(db, sql: """
+                SELECT bm25(articles_search, \(SearchRanking.weights)) AS s FROM articles_search
+                WHERE articles_search MATCH '"harvest"' ORDER BY s LIMIT 10
+                """)
+            let scored = scores.filter { $0 != 1.0 }
+            // Every row scored got bm25()'s exact value: the ten best are among them.
+            #expect(Array(scored.sorted().prefix(10)) == exact)
+            return (scores.count, scores.count - scored.count, exact.last ?? 0)
+        }
+        #expect(matches > 500, "a common word")
+        #expect(skipped > matches / 2, "most rows of a common word never need their length: \(skipped) of \(matches) skipped")
+        #expect(worstKept < 0)
+        let everything = try reader.read { db in
+            try Double.fetchAll(db, sql: "SELECT \(SearchRanking.score(best: nil)) FROM articles_search WHERE articles_search MATCH '\"harvest\"'")
+        }
+        #expect(!everything.contains(1.0), "no limit: every row is scored")
+    }
+
+    @Test("a row asked for twice in one query is counted once among the best")
+    func rowAskedTwice() async throws {
+        let reader = try await makeStore(count: 1500)
+        let query = try SearchQuery(parsing: "harvest")
+        let twice = try reader.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, \(SearchRanking.score(best: 10)) AS first, \(SearchRanking.score(best: 10)) AS second
+                FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?
+                ORDER BY first, articles_search.rowid DESC LIMIT 10
+                """, arguments: [query.expression]).map { row in
+                [Double(row["id"] as Int64), (-(row["first"] as Double) * 1000).rounded() / 1000]
+            }
+        }
+        #expect(twice == (try reference(reader, query, ArticleFilter(limit: 10))))
+    }
+}
