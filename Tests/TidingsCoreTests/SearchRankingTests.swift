@@ -46,16 +46,17 @@ struct SearchRankingTests {
         return try StoreReader.open(path: path)
     }
 
-    /// The hits FTS5's `bm25()` ranks first for `query` and `filter` (ties to the newest): ids and scores as `search` gives them.
-    func reference(_ reader: StoreReader, _ query: SearchQuery, _ filter: ArticleFilter) throws -> [[Double]] {
+    /// The hits FTS5's `bm25()` ranks first for `query` and `filter` (ties to the newest), among the newest
+    /// `window` matches the filter keeps if given: ids and scores as `search` gives them.
+    func reference(_ reader: StoreReader, _ query: SearchQuery, _ filter: ArticleFilter, window: Int? = nil) throws -> [[Double]] {
         let (conditions, arguments) = filter.conditions
+        let matches = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?\(conditions)"
+        let newest = window.map { " AND a.id IN (SELECT a.id \(matches) ORDER BY a.id DESC LIMIT \($0))" } ?? ""
         return try reader.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.id, bm25(articles_search, \(SearchRanking.weights)) AS score
-                FROM articles_search JOIN articles a ON a.id = articles_search.rowid
-                WHERE articles_search MATCH ?\(conditions)
+                SELECT a.id, bm25(articles_search, \(SearchRanking.weights)) AS score \(matches)\(newest)
                 ORDER BY score, articles_search.rowid DESC\(filter.limit.map { " LIMIT \($0)" } ?? "")
-                """, arguments: [query.expression] + arguments).map { row in
+                """, arguments: [query.expression] + arguments + (window == nil ? [] : [query.expression] + arguments)).map { row in
                 [Double(row["id"] as Int64), (-(row["score"] as Double) * 1000).rounded() / 1000]
             }
         }
@@ -72,10 +73,13 @@ struct SearchRankingTests {
             let query = try SearchQuery(parsing: text)
             for filter in filters {
                 for factor in [0, 1_000_000] {  // both plans: the matches lead, or the filter does
-                    let hits = try reader.search(query, filter: filter, rankWithin: nil, snippetWords: 8, filterFirstFactor: factor)
-                    let expected = try reference(reader, query, filter)
-                    #expect(!expected.isEmpty, "\(text)")
-                    #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected, "\(text) with \(filter), factor \(factor)")
+                    for window in [nil, 1, 150] as [Int?] {  // every match, or only the newest
+                        let hits = try reader.search(query, filter: filter, rankWithin: window, snippetWords: 8, filterFirstFactor: factor)
+                        let expected = try reference(reader, query, filter, window: window)
+                        #expect(!expected.isEmpty, "\(text)")
+                        #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected,
+                                "\(text) with \(filter), factor \(factor), window \(window ?? 0)")
+                    }
                 }
             }
         }

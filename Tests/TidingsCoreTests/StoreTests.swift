@@ -184,7 +184,16 @@ struct StoreTests {
         }
         let frames = try await store.pool.writeWithoutTransaction { db -> Int in
             #expect(try Int.fetchOne(db, sql: "PRAGMA secure_delete") == 2, "FAST")
-            try db.checkpoint(.truncate)
+            // The store's own checkpointer may be at work, and SQLite refuses a second checkpoint at once
+            // (no busy wait): try again until it is done.
+            for attempt in 1... {
+                do {
+                    try db.checkpoint(.truncate)
+                    break
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 100 {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+            }
             try db.inTransaction {
                 try db.execute(sql: "DELETE FROM articles WHERE identity = 'guid:1'")
                 return .commit
