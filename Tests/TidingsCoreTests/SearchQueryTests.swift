@@ -40,5 +40,11 @@ struct SearchQueryTests {
         #expect(marked.text == "…the Қазақстан news and café")
         #expect(marked.matches == [[5, 14], [24, 28]])
         #expect(marked.rendered(before: "[", after: "]") == "…the [Қазақстан] news and [café]")
+        // Every scalar's white space as Unicode defines it, ASCII or not.
+        for value in UInt32(0)...0x3000 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            #expect(MarkedText.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+        }
+        #expect(MarkedText(marked: "a\t\u{0B}\u{0C}\r\u{A0}\u{2003}b\u{1C}c").text == "a b\u{1C}c")
     }
 }

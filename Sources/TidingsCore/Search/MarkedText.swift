@@ -28,7 +28,7 @@ public struct MarkedText: Sendable, Equatable, Codable {
             case Self.close:
                 if let begin = start, count > begin { matches.append([begin, count]) }
                 start = nil
-            case _ where scalar.properties.isWhitespace:
+            case _ where Self.isWhitespace(scalar):
                 pendingSpace = true
             default:
                 if pendingSpace, count > 0 { text.append(" "); count += 1 }
@@ -39,6 +39,11 @@ public struct MarkedText: Sendable, Equatable, Codable {
         }
         self.text = String(text)
         self.matches = matches
+    }
+
+    /// Unicode's White_Space, answered without a table lookup for ASCII (almost every character of a snippet).
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
     /// The text with each match wrapped in `before` and `after` (ANSI codes, or brackets).
