@@ -3,9 +3,10 @@
 
 Builds (once, then reuses) a real Tidings store: `tidingsd --once` creates and
 migrates it, then SQLite inserts 1,000,000 articles into the daemon's own schema
-(the search index filled a batch at a time, as the daemon fills it):
-50 sources, 60 days of dates (ids growing with them, as the daemon numbers articles), texts of 40-120 words drawn from a Zipf-distributed
-vocabulary of 40,000 words, 10% near-duplicates. Then times the real `tidings`
+(the search index filled a batch at a time, as the daemon fills it): 50 sources,
+60 days of dates (ids growing with them, as the daemon numbers articles), texts
+of 40-120 words drawn from a Zipf-distributed vocabulary of 40,000 words, 10%
+near-duplicates. Then times the real `tidings`
 binary, end to end (process start to exit), for search queries of every kind
 (rare, middling and common words, phrases, prefixes, filters; by default the
 best of the newest 10,000 matches are ranked, `--all` ranks every match), `articles --limit
@@ -183,7 +184,7 @@ def main():
         ("stats", ["stats"], None, None),
         ("sources", ["sources"], None, None),
     ]
-    print(f"{'command':<40} {'p50 ms':>8} {'p95 ms':>8} {'target':>8} {'sqlite p95':>11} {'ratio':>6}")
+    print(f"{'command':<40} {'p50 ms':>8} {'p95 ms':>8} {'target':>8} {'fts5 p95':>11} {'ratio':>6}")
     worst = {"search": 0.0, "articles": 0.0, "stats": 0.0}
     for label, arguments, sql, sql_arguments in cases:
         # As a person runs them: search and articles show their first 50 (the table's default; JSON to skip the terminal).
