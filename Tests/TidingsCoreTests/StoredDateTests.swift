@@ -50,4 +50,29 @@ struct StoredDateTests {
         }
         #expect(mismatches == 0)
     }
+
+    @Test("the store's text reads back as GRDB reads it, to the bit, for 100,000 random instants; other text is GRDB's to read")
+    func readBack() {
+        var generator = DedupHash.SplitMix64(state: 20261203)
+        var mismatches = 0
+        for round in 0..<100_000 {
+            let seconds = round.isMultiple(of: 2)
+                ? Double.random(in: -11_644_473_600 ..< 253_402_300_800, using: &generator)
+                : Double.random(in: 1_600_000_000 ..< 1_900_000_000, using: &generator)
+            let stored = Date(timeIntervalSince1970: seconds).storedValue
+            let ours = Date.fromStored(stored), grdb = Date.fromDatabaseValue(stored)
+            if ours != grdb || Date.fromStoredText(String.fromDatabaseValue(stored) ?? "") == nil {
+                mismatches += 1
+                if mismatches <= 5 { Issue.record("\(stored): \(String(describing: ours)) vs GRDB \(String(describing: grdb))") }
+            }
+        }
+        #expect(mismatches == 0)
+        for other in ["2026-12-03", "2026-12-03 18:45:39", "2026-12-03T18:45:39.123", "2026-02-30 18:45:39.123",
+                      "2026-12-03 24:00:00.000", "2026-12-03 18:45:39.12a", "0900-01-01 00:00:00.000"] {
+            #expect(Date.fromStoredText(other) == nil, "\(other)")
+            #expect(Date.fromStored(other.databaseValue) == Date.fromDatabaseValue(other.databaseValue), "\(other)")
+        }
+        #expect(Date.fromStored(DatabaseValue.null) == nil)
+        #expect(Date.fromStored(2_460_648.5.databaseValue) == Date.fromDatabaseValue(2_460_648.5.databaseValue), "a Julian day number")
+    }
 }

@@ -217,6 +217,7 @@ extension ArticleSummary {
     /// From a row with the `articles` columns id, source_id, title, url, published_at, first_seen_at, duplicate_of.
     init(row: Row) {
         self.init(id: row["id"], source: row["source_id"], title: row["title"], url: row["url"],
-                  published: row["published_at"], firstSeen: row["first_seen_at"], duplicateOf: row["duplicate_of"])
+                  published: Date.fromStored(row["published_at"]), firstSeen: Date.fromStored(row["first_seen_at"]) ?? row["first_seen_at"],
+                  duplicateOf: row["duplicate_of"])
     }
 }
