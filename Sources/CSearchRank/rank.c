@@ -30,6 +30,9 @@ typedef struct {
     double lastResult;
 } RankState;
 
+/* The most results the bound keeps a heap for (8 MiB of scores). */
+static const sqlite3_int64 bestCap = 1 << 20;
+
 static const double k1 = 1.2;
 static const double b = 0.75;
 
@@ -120,9 +123,10 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
         sqlite3_result_error(context, "tidings_bm25: expected (table, best, weight...)", -1);
         return;
     }
-    int best = sqlite3_value_int(values[0]);
+    /* A page longer than the cap (a script asking for everything) is ranked without the bound: exact all the same. */
+    sqlite3_int64 best = sqlite3_value_int64(values[0]);
     int rc = SQLITE_OK;
-    RankState *state = rankState(api, fts, best < 0 ? 0 : best, &rc);
+    RankState *state = rankState(api, fts, best < 0 || best > bestCap ? 0 : (int)best, &rc);
     if (!state) {
         sqlite3_result_error_code(context, rc);
         return;

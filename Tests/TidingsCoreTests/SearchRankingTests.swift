@@ -108,6 +108,10 @@ struct SearchRankingTests {
             try Double.fetchAll(db, sql: "SELECT \(SearchRanking.score(best: nil)) FROM articles_search WHERE articles_search MATCH '\"harvest\"'")
         }
         #expect(!everything.contains(1.0), "no limit: every row is scored")
+        let huge = try reader.read { db in
+            try Double.fetchAll(db, sql: "SELECT \(SearchRanking.score(best: (1 << 40) + 10)) FROM articles_search WHERE articles_search MATCH '\"harvest\"'")
+        }
+        #expect(huge == everything, "a page beyond the heap's cap is ranked without the bound (not as its low 32 bits, 10)")
     }
 
     @Test("a row asked for twice in one query is counted once among the best")

@@ -10,7 +10,7 @@
 /// (worse than any BM25 score, which is never positive) for a row that provably cannot:
 /// one whose score, with its document length taken as short as its matches allow, is still
 /// below the `best` scores already seen. Only those rows skip the document-size lookup,
-/// which is most of what ranking costs. `best` 0 ranks every row. The query must order by
+/// which is most of what ranking costs. `best` 0, or above 2^20, ranks every row exactly. The query must order by
 /// this value with a LIMIT of at most `best`, and evaluate it only for rows that pass its
 /// WHERE clause (as SQLite does for a result column).
 ///
