@@ -52,7 +52,8 @@ extension StoreReader {
             while let row = try rows.next() {
                 try body(ExportedArticle(
                     id: row["id"], source: row["source_id"], url: row["url"], title: row["title"], author: row["author"],
-                    published: row["published_at"], updated: row["updated_at"], firstSeen: row["first_seen_at"],
+                    published: row.storedDate("published_at"), updated: row.storedDate("updated_at"),
+                    firstSeen: row.storedDate("first_seen_at"),
                     duplicateOf: row["duplicate_of"], similarity: row["similarity"], revision: row["revision"],
                     text: row["text"], content: withContent ? row["content"] : nil))
             }

@@ -55,7 +55,7 @@ extension ChangeRecord {
             arguments += [limit]
         }
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-            ChangeRecord(seq: row["seq"], time: row["time"], event: row["event"], source: row["source_id"],
+            ChangeRecord(seq: row["seq"], time: row.storedDate("time"), event: row["event"], source: row["source_id"],
                          article: row["article_id"], url: row["url"], title: row["title"], detailsJSON: row["details"])
         }
     }

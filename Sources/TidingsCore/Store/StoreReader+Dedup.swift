@@ -62,7 +62,7 @@ extension StoreReader {
         guard let row = try Row.fetchOne(canonical, arguments: [id]) else { return nil }
         return DuplicateCluster(canonical: ArticleSummary(row: row), members: try Row.fetchAll(members, arguments: [id]).map {
             DuplicateMember(id: $0["id"], source: $0["source_id"], title: $0["title"], url: $0["url"],
-                            firstSeen: $0["first_seen_at"], similarity: $0["similarity"] ?? 0)
+                            firstSeen: $0.storedDate("first_seen_at"), similarity: $0["similarity"] ?? 0)
         })
     }
 

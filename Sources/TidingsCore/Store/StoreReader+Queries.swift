@@ -60,17 +60,18 @@ extension StoreReader {
                 }
                 let configuredTitle: String = row["title"]
                 let errors: Int = row["consecutive_errors"]
-                let state: String = if (row["removed_at"] as Date?) != nil { "removed" }
+                let lastSuccess: Date? = row.storedDate("last_success_at")
+                let state: String = if !(row["removed_at"] as DatabaseValue).isNull { "removed" }
                     else if !(row["enabled"] as Bool) { "disabled" }
-                    else if (row["gone_at"] as Date?) != nil { "gone" }
+                    else if !(row["gone_at"] as DatabaseValue).isNull { "gone" }
                     else if errors > 0 { "backing-off" }
-                    else if (row["last_success_at"] as Date?) == nil { "new" }
+                    else if lastSuccess == nil { "new" }
                     else { "ok" }
                 return SourceStatus(
                     id: id, url: row["url"], title: configuredTitle.isEmpty ? (row["feed_title"] ?? "") : configuredTitle,
                     siteURL: row["feed_link"],
                     kind: row["kind"], state: state, tags: tags, lastStatus: row["last_status"],
-                    lastAttempt: row["last_attempt_at"], lastSuccess: row["last_success_at"], nextDue: row["next_due_at"],
+                    lastAttempt: row.storedDate("last_attempt_at"), lastSuccess: lastSuccess, nextDue: row.storedDate("next_due_at"),
                     dueReason: row["due_reason"], learntInterval: row["learnt_interval"], consecutiveErrors: errors,
                     lastError: row["last_error"], warning: row["last_warning"], articles: articles,
                     duplicates: duplicates, duplicateRate: DuplicateRate.of(duplicates, in: articles),
@@ -111,11 +112,11 @@ extension StoreReader {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM articles WHERE id = ?", arguments: [id]).map { row in
                 ArticleDetail(id: row["id"], source: row["source_id"], identity: row["identity"], guid: row["guid"],
-                              url: row["url"], title: row["title"], author: row["author"], published: row["published_at"],
-                              updated: row["updated_at"], firstSeen: row["first_seen_at"], contentHash: row["content_hash"],
+                              url: row["url"], title: row["title"], author: row["author"], published: row.storedDate("published_at"),
+                              updated: row.storedDate("updated_at"), firstSeen: row.storedDate("first_seen_at"), contentHash: row["content_hash"],
                               summary: row["summary"], content: row["content"], text: row["text"],
                               duplicateOf: row["duplicate_of"], similarity: row["similarity"],
-                              revision: row["revision"], inFeed: row["in_feed"], leftFeed: row["left_feed_at"])
+                              revision: row["revision"], inFeed: row["in_feed"], leftFeed: row.storedDate("left_feed_at"))
             }
         }
     }
@@ -197,8 +198,8 @@ extension StoreReader {
                 storiesAcrossSources: try Int.fetchOne(db, sql: "SELECT count(*) FROM stories WHERE sources > 1") ?? 0,
                 changes: try Int.fetchOne(db, sql: "SELECT count(*) FROM changes") ?? 0,
                 lastSeq: try Int64.fetchOne(db, sql: "SELECT max(seq) FROM changes"),
-                oldestArticle: try Date.fetchOne(db, sql: "SELECT min(first_seen_at) FROM articles"),
-                newestArticle: try Date.fetchOne(db, sql: "SELECT max(first_seen_at) FROM articles"),
+                oldestArticle: try Row.fetchOne(db, sql: "SELECT min(first_seen_at) AS d FROM articles")?.storedDate("d"),
+                newestArticle: try Row.fetchOne(db, sql: "SELECT max(first_seen_at) AS d FROM articles")?.storedDate("d"),
                 databaseBytes: 0, perSource: perSource, perDay: perDay)
         }
         stats.databaseBytes = FileSize.of(database: path)
@@ -217,7 +218,6 @@ extension ArticleSummary {
     /// From a row with the `articles` columns id, source_id, title, url, published_at, first_seen_at, duplicate_of.
     init(row: Row) {
         self.init(id: row["id"], source: row["source_id"], title: row["title"], url: row["url"],
-                  published: Date.fromStored(row["published_at"]), firstSeen: Date.fromStored(row["first_seen_at"]) ?? row["first_seen_at"],
-                  duplicateOf: row["duplicate_of"])
+                  published: row.storedDate("published_at"), firstSeen: row.storedDate("first_seen_at"), duplicateOf: row["duplicate_of"])
     }
 }

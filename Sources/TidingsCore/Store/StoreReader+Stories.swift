@@ -59,10 +59,7 @@ extension StoreReader {
                 FROM story_articles m JOIN articles a ON a.id = m.article_id
                 WHERE m.story_id = ? ORDER BY coalesce(a.published_at, a.first_seen_at), a.id
                 """, arguments: [id]).map { row in
-                StoryMemberArticle(article: ArticleSummary(id: row["id"], source: row["source_id"], title: row["title"],
-                                                           url: row["url"], published: row["published_at"],
-                                                           firstSeen: row["first_seen_at"], duplicateOf: row["duplicate_of"]),
-                                   joined: row["joined"], score: row["score"])
+                StoryMemberArticle(article: ArticleSummary(row: row), joined: row["joined"], score: row["score"])
             }
             return StoryDetail(story: try Self.summary(row, db), members: members)
         }
@@ -85,6 +82,6 @@ extension StoreReader {
             SELECT DISTINCT source_id FROM story_articles WHERE story_id = ? ORDER BY source_id
             """), arguments: [id])
         return StorySummary(id: id, title: row["title"], articleID: row["article_id"], articles: row["articles"],
-                            sources: row["sources"], outlets: outlets, first: row["first_at"], last: row["last_at"])
+                            sources: row["sources"], outlets: outlets, first: row.storedDate("first_at"), last: row.storedDate("last_at"))
     }
 }

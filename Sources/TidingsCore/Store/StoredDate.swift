@@ -62,3 +62,15 @@ extension Date {
     private static let firstFastMillis = -11_644_473_600_000.0
     private static let endFastMillis = 253_402_300_800_000.0
 }
+
+extension Row {
+    /// The date in `column` as GRDB reads it, nil for NULL (see `Date.fromStored`): what the reader's listings use.
+    func storedDate(_ column: String) -> Date? {
+        Date.fromStored(self[column])
+    }
+
+    /// The same for a column that is never NULL; a NULL or unreadable value fails as GRDB's own subscript does.
+    func storedDate(_ column: String) -> Date {
+        Date.fromStored(self[column]) ?? self[column]
+    }
+}
