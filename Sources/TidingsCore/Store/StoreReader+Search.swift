@@ -36,7 +36,7 @@ public struct SearchResults: Sendable {
 extension StoreReader {
     /// Articles matching `query`, best first, with highlighted titles and snippets. With `rankWithin`,
     /// a query matching more articles ranks only the newest that many (ranking every match of a common
-    /// word in a million articles, 74,000 matches, takes SQLite some 40–60 ms); nil ranks them all.
+    /// word in a million articles, 73,552 matches, took SQLite 27–50 ms); nil ranks them all.
     /// `snippetWords` is about how many words of text each snippet shows.
     public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), rankWithin: Int? = nil,
                        snippetWords: Int = 24) throws -> SearchResults {
@@ -92,13 +92,13 @@ extension StoreReader {
 ///
 /// Without a filter, every match is ranked. A filter is applied one of two ways, whichever reads fewer rows:
 /// - **by the matches**: each match's article row is read and the filter checked on it; the
-///   cost follows the number of matches (a common word's 74,000 in a million articles: ~0.1 s
-///   in SQLite alone).
+///   cost follows the number of matches (a page read each).
 /// - **by the filter**: the ids the filter keeps come from the articles' indexes (a source's
 ///   date index), and each match from the first id kept to the last is checked against them
 ///   without reading its row; only the matches kept are scored. The cost follows what the filter
-///   keeps and the span of ids it covers (a date filter's is short: ids grow with time): a middling
-///   word in one source's last week took SQLite 8 ms to rank instead of 20 (`bench/cli_bench.py`'s store).
+///   keeps and the span of ids it covers (a date filter's is short: ids grow with time): a common
+///   word in one source's last week took SQLite 4–12 ms to rank, 14–28 without the span
+///   (`bench/cli_bench.py`'s store).
 struct SearchPlan {
     /// Every match, from the index alone.
     static let allMatches = "FROM articles_search WHERE articles_search MATCH ?"
