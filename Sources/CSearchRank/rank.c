@@ -9,8 +9,8 @@
  * exactly as fts5_aux.c's fts5Bm25Function does, operation by operation, so the results
  * are the same doubles. */
 #include "CSearchRank.h"
+#include "bm25.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,9 +32,6 @@ typedef struct {
 
 /* The most results the bound keeps a heap for (8 MiB of scores). */
 static const sqlite3_int64 bestCap = 1 << 20;
-
-static const double k1 = 1.2;
-static const double b = 0.75;
 
 static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) {
     (void)api;
@@ -69,10 +66,7 @@ static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, int b
     for (int i = 0; *rc == SQLITE_OK && i < phrases; i++) {
         sqlite3_int64 hits = 0;
         *rc = api->xQueryPhrase(fts, i, &hits, countRow);
-        if (*rc == SQLITE_OK) {
-            double idf = log((rows - hits + 0.5) / (hits + 0.5));
-            state->idf[i] = idf <= 0.0 ? 1e-6 : idf;
-        }
+        if (*rc == SQLITE_OK) state->idf[i] = bm25Idf(rows, hits);
     }
     if (*rc == SQLITE_OK) *rc = api->xSetAuxdata(fts, state, free);
     else free(state);
@@ -81,12 +75,7 @@ static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, int b
 
 /* BM25 of the current row's frequencies at document length `length`. */
 static double score(const RankState *state, double length) {
-    double total = 0.0;
-    for (int i = 0; i < state->phrases; i++) {
-        double f = state->frequency[i];
-        total += state->idf[i] * ((f * (k1 + 1.0)) / (f + k1 * (1 - b + b * length / state->averageLength)));
-    }
-    return total;
+    return bm25Score(state->idf, state->frequency, state->phrases, state->averageLength, length);
 }
 
 /* Keeps `value` if it is among the `best` highest so far (a min-heap of them). */
@@ -148,7 +137,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
             return;
         }
         for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
-            frequency += weights > column ? sqlite3_value_double(values[1 + column]) : 1.0;
+            frequency += bm25Weight(values + 1, weights, column);
             if (column < state->columns && offset + 1 > state->columnEnds[column]) state->columnEnds[column] = offset + 1;
         }
         state->frequency[i] = frequency;
@@ -186,5 +175,6 @@ static fts5_api *fts5(sqlite3 *db) {
 int tidings_search_rank_register(sqlite3 *db) {
     fts5_api *api = fts5(db);
     if (!api) return SQLITE_ERROR;
-    return api->xCreateFunction(api, "tidings_bm25", NULL, rank, NULL);
+    int rc = api->xCreateFunction(api, "tidings_bm25", NULL, rank, NULL);
+    return rc == SQLITE_OK ? tidings_search_top_register(api) : rc;
 }

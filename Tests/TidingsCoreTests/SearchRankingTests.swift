@@ -113,6 +113,35 @@ struct SearchRankingTests {
         #expect(huge == everything, "a page beyond the heap's cap is ranked without the bound (not as its low 32 bits, 10)")
     }
 
+    @Test("a query of one phrase is ranked in one pass: bm25()'s rows and exact doubles; other queries are not")
+    func onePass() async throws {
+        let reader = try await makeStore(count: 1500)
+        try reader.read { db in
+            for text in ["harvest", "w50", "\"harvest rain\"", "harv*", "title:harvest", "text:rain", "nosuchword"] {
+                let expression = try SearchQuery(parsing: text).expression
+                let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_search WHERE articles_search MATCH ?",
+                                               arguments: [expression]) ?? 0
+                for best in [1, 7, 50, 5000] {
+                    for window in [nil, 1, 40, 300, 5000] as [Int?] {
+                        let exact = try Row.fetchAll(db, sql: """
+                            SELECT rowid, bm25(articles_search, \(SearchRanking.weights)) AS s FROM articles_search
+                            WHERE articles_search MATCH ? AND rowid IN (
+                                SELECT rowid FROM articles_search WHERE articles_search MATCH ? ORDER BY rowid DESC LIMIT ?)
+                            ORDER BY s, rowid DESC LIMIT ?
+                            """, arguments: [expression, expression, window ?? -1, best]).map { [Double($0[0] as Int64), $0[1] as Double] }
+                        let top = try SearchRanking.top(expression, best: best, window: window, in: db)
+                        #expect(top?.hits.map { [Double($0.id), $0.score] } == exact, "\(text), best \(best), window \(window ?? 0)")
+                        #expect(top?.cutByWindow == (matches > (window ?? .max)), "\(text), window \(window ?? 0)")
+                    }
+                }
+            }
+            for text in ["harvest rain", "harvest OR w30", "harvest -rain"] {
+                #expect(try SearchRanking.top(SearchQuery(parsing: text).expression, best: 10, window: nil, in: db) == nil, "\(text)")
+            }
+            #expect(try SearchRanking.top(SearchQuery(parsing: "harvest").expression, best: 0, window: nil, in: db) == nil, "no limit")
+        }
+    }
+
     @Test("a row asked for twice in one query is counted once among the best")
     func rowAskedTwice() async throws {
         let reader = try await makeStore(count: 1500)

@@ -14,6 +14,12 @@
 /// this value with a LIMIT of at most `best`, and evaluate it only for rows that pass its
 /// WHERE clause (as SQLite does for a result column).
 ///
+/// It also registers `tidings_bm25_top(table, best, window, weight...)`, for a query of one
+/// phrase: called once (`... WHERE table MATCH ? LIMIT 1`), it returns a blob of the number of
+/// matches (int64) then the `best` best of the newest `window` matches (0: of all) as
+/// (rowid int64, score double) pairs, best first, the score positive and exactly bm25()'s
+/// (negated); NULL when the query has more than one phrase or `best` is not in 1...2^20.
+///
 /// Returns SQLITE_OK, or an SQLite error code when FTS5 is not available.
 int tidings_search_rank_register(sqlite3 *db);
 

@@ -1,4 +1,5 @@
 import CSearchRank
+import Foundation
 import GRDB
 
 /// The ranking function searches order by: FTS5's BM25 (titles weighing four times the text),
@@ -30,4 +31,40 @@ enum SearchRanking {
     static func score(best: Int?) -> String {
         "tidings_bm25(articles_search, \(best ?? 0), \(weights))"
     }
+
+    /// The `best` best of the newest `window` matches (nil: of all) of a query of one phrase (a word, a
+    /// prefix or a quoted phrase, in one column or all), best first, with the scores `score(best:)` gives
+    /// them; nil for any other query, which is then ranked row by row.
+    ///
+    /// `tidings_bm25_top` reads every match's count and offsets from the index in one pass, and
+    /// looks up the lengths of the rows in the order of their bound, best first, until no row left
+    /// can make the cut: the phrase is evaluated once (row by row, it is evaluated for the window's
+    /// start, for its IDF and for the scan), and the rows are not scored in the order of the scan.
+    static func top(_ expression: String, best: Int, window: Int?, in db: Database) throws -> RankedMatches? {
+        guard (1...(1 << 20)).contains(best) else { return nil }
+        let sql = """
+            SELECT tidings_bm25_top(articles_search, ?, ?, \(weights)) FROM articles_search WHERE articles_search MATCH ? LIMIT 1
+            """
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: [best, window ?? 0, expression]) else {
+            return RankedMatches(hits: [], cutByWindow: false)  // nothing matches
+        }
+        guard let ranked = row[0] as Data? else { return nil }
+        return ranked.withUnsafeBytes { bytes in
+            let header = MemoryLayout<Int64>.size, stride = MemoryLayout<Int64>.size + MemoryLayout<Double>.size
+            let hits = (0..<(bytes.count - header) / stride).map { index in
+                let id = bytes.loadUnaligned(fromByteOffset: header + index * stride, as: Int64.self)
+                let value = bytes.loadUnaligned(fromByteOffset: header + index * stride + MemoryLayout<Int64>.size, as: Double.self)
+                return (id: id, score: -value)
+            }
+            let matches = bytes.loadUnaligned(as: Int64.self)
+            return RankedMatches(hits: hits, cutByWindow: window.map { matches > $0 } ?? false)
+        }
+    }
+}
+
+/// The best matches of a query, best first, with their scores as `SearchRanking.score(best:)` gives them.
+struct RankedMatches {
+    var hits: [(id: Int64, score: Double)]
+    /// More matches than the window: only the newest were ranked.
+    var cutByWindow: Bool
 }

@@ -49,41 +49,53 @@ extension StoreReader {
                 filterFirstFactor: Int) throws -> SearchResults {
         try read { db in
             let plan = try SearchPlan(db, query: query, filter: filter, filterFirstFactor: filterFirstFactor)
-            // The match just past the newest `rankWithin`, if there is one: only matches stored after it are ranked.
-            // None when the plan already knows there are no more matches than that, or no more articles kept.
-            let beyond = try rankWithin.flatMap { count -> Int64? in
-                if let matches = plan.matchCount, matches <= count { return nil }
-                if let kept = plan.keptCount, kept <= count { return nil }
-                return try Int64.fetchOne(
-                    db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
-                    arguments: [query.expression] + plan.arguments + [count])
-            }
             // Ranked first from the index alone (ties to the newest), and only the hits kept are read
             // with their marks: ordering the joined rows would read every match's article row.
-            var ranking = """
-                SELECT articles_search.rowid AS id, \(SearchRanking.score(best: filter.limit)) AS score
-                \(plan.matches)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
-                ORDER BY score, articles_search.rowid DESC
-                """
-            if let limit = filter.limit { ranking += " LIMIT \(limit)" }
-            let ranked = try Row.fetchAll(db, sql: ranking, arguments: [query.expression] + plan.arguments)
-                .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+            let onePass = try plan.ranksInOnePass
+                ? SearchRanking.top(query.expression, best: filter.limit ?? 0, window: rankWithin, in: db) : nil
+            let ranked = try onePass ?? rankRowByRow(query, plan: plan, within: rankWithin, limit: filter.limit, in: db)
             let details = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of,
                        highlight(articles_search, 0, \(MarkedText.sqlMarkers)) AS title_marked,
                        snippet(articles_search, 1, \(MarkedText.sqlMarkers), '…', \(max(1, min(snippetWords, 64)))) AS snippet
                 FROM articles_search JOIN articles a ON a.id = articles_search.rowid
-                WHERE articles_search MATCH ? AND articles_search.rowid IN (\(ranked.map { String($0.id) }.joined(separator: ",")))
+                WHERE articles_search MATCH ? AND articles_search.rowid IN (\(ranked.hits.map { String($0.id) }.joined(separator: ",")))
                 """, arguments: [query.expression])
             let byID = Dictionary(uniqueKeysWithValues: details.map { ($0["id"] as Int64, $0) })
-            let hits = ranked.compactMap { hit -> SearchHit? in
+            let hits = ranked.hits.compactMap { hit -> SearchHit? in
                 guard let row = byID[hit.id] else { return nil }
                 return SearchHit(article: ArticleSummary(row: row), score: (-hit.score * 1000).rounded() / 1000,
                                  titleMarks: MarkedText(marked: row["title_marked"] ?? ""),
                                  snippet: MarkedText(marked: row["snippet"] ?? ""))
             }
-            return SearchResults(hits: hits, rankedAmongNewest: beyond == nil ? nil : rankWithin)
+            return SearchResults(hits: hits, rankedAmongNewest: ranked.cutByWindow ? rankWithin : nil)
         }
+    }
+}
+
+extension StoreReader {
+    /// The best `limit` (nil: all) of the newest `window` matches `plan` keeps (nil: of all), each scored
+    /// as its row is read.
+    fileprivate func rankRowByRow(_ query: SearchQuery, plan: SearchPlan, within window: Int?, limit: Int?,
+                                  in db: Database) throws -> RankedMatches {
+        // The match just past the newest `window`, if there is one: only matches stored after it are ranked.
+        // None when the plan already knows there are no more matches than that, or no more articles kept.
+        let beyond = try window.flatMap { count -> Int64? in
+            if let matches = plan.matchCount, matches <= count { return nil }
+            if let kept = plan.keptCount, kept <= count { return nil }
+            return try Int64.fetchOne(
+                db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
+                arguments: [query.expression] + plan.arguments + [count])
+        }
+        var ranking = """
+            SELECT articles_search.rowid AS id, \(SearchRanking.score(best: limit)) AS score
+            \(plan.matches)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
+            ORDER BY score, articles_search.rowid DESC
+            """
+        if let limit { ranking += " LIMIT \(limit)" }
+        let hits = try Row.fetchAll(db, sql: ranking, arguments: [query.expression] + plan.arguments)
+            .map { (id: $0["id"] as Int64, score: $0["score"] as Double) }
+        return RankedMatches(hits: hits, cutByWindow: beyond != nil)
     }
 }
 
@@ -114,6 +126,9 @@ struct SearchPlan {
     /// How many articles the filter keeps, when it leads (else nil: not counted to the end).
     let keptCount: Int?
     var leadsByFilter: Bool { keptCount != nil }
+    /// No filter: every match is a candidate, so a query of one phrase can be ranked in one pass
+    /// over the phrase's rows (`SearchRanking.top`).
+    var ranksInOnePass: Bool { matches == Self.allMatches }
 
     init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Int) throws {
         let (conditions, arguments) = filter.conditions

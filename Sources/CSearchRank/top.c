@@ -1,0 +1,239 @@
+/* tidings_bm25_top: the best rows of a one-phrase query, ranked in one pass over its matches.
+ *
+ * tidings_bm25 sees the rows in the order FTS5 scans them (by rowid), so its bound can only
+ * leave a row out once the rows before it have raised the cut: for a common word, thousands
+ * of rows are still looked up. Here every match is read first, from the index alone (its
+ * weighted count and the offset of its last match in each column), and scored at the
+ * shortest length those offsets allow. Rows are then looked up in the order of that bound,
+ * best first, and the search stops as soon as the next bound cannot beat the `best`
+ * exact scores kept: most of the matches of a common word are never looked up. The scores
+ * kept are computed as bm25() computes them, so they are its doubles.
+ *
+ * With a window, only the newest `window` matches are ranked (the IDF still counts them all),
+ * as a search ranks the newest 10,000 matches of a common word unless asked for all.
+ *
+ * Only a query of one phrase (a word, a prefix, a quoted phrase, with or without a column)
+ * can be read this way: its matches are that phrase's rows. FTS5 gives them to an
+ * auxiliary function through xQueryPhrase. */
+#include "CSearchRank.h"
+#include "bm25.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A match, as the index tells it. */
+typedef struct {
+    sqlite3_int64 rowid;
+    double frequency;  /* weighted count of its instances */
+    double bound;      /* its score at the shortest length its offsets allow */
+} Candidate;
+
+/* How many rows are looked up at a time. */
+enum { lookupBatch = 256 };
+
+/* A row kept, with its exact score. */
+typedef struct {
+    sqlite3_int64 rowid;
+    double value;
+} Ranked;
+
+typedef struct {
+    const Fts5ExtensionApi *api;
+    sqlite3_value **weights;
+    int weightCount;
+    int columns;
+    sqlite3_int64 window;  /* only the newest this many rows are candidates; 0: all */
+    sqlite3_int64 hits;    /* every row of the phrase: its IDF counts them all */
+    Candidate *candidates; /* with a window, a ring of the newest rows seen */
+    sqlite3_int64 capacity;
+    int *columnEnds;
+    int rc;
+} Collector;
+
+static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context) {
+    Collector *collector = context;
+    sqlite3_int64 seen = collector->hits++;
+    /* With a window, the oldest row kept gives way to the next (the rows come in rowid order). */
+    sqlite3_int64 slot = collector->window > 0 ? seen % collector->window : seen;
+    if (slot == collector->capacity) {
+        sqlite3_int64 capacity = collector->capacity ? 2 * collector->capacity : 1024;
+        if (collector->window > 0 && capacity > collector->window) capacity = collector->window;
+        Candidate *grown = realloc(collector->candidates, sizeof(Candidate) * (size_t)capacity);
+        if (!grown) return SQLITE_NOMEM;
+        collector->candidates = grown;
+        collector->capacity = capacity;
+    }
+    memset(collector->columnEnds, 0, sizeof(int) * (size_t)collector->columns);
+    Fts5PhraseIter iterator;
+    int column, offset;
+    double frequency = 0.0;
+    int rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
+    if (rc != SQLITE_OK) return rc;
+    for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
+        frequency += bm25Weight(collector->weights, collector->weightCount, column);
+        if (column < collector->columns && offset + 1 > collector->columnEnds[column]) {
+            collector->columnEnds[column] = offset + 1;
+        }
+    }
+    int shortest = 0;
+    for (int c = 0; c < collector->columns; c++) shortest += collector->columnEnds[c];
+    Candidate *candidate = &collector->candidates[slot];
+    candidate->rowid = api->xRowid(fts);
+    candidate->frequency = frequency;
+    candidate->bound = (double)shortest;  /* a length for now: scored once the IDF is known */
+    return SQLITE_OK;
+}
+
+/* `a` ranks before `b`: a higher score, and between equal scores the newer row (ORDER BY score, rowid DESC). */
+static int before(const Ranked *a, const Ranked *b) {
+    return a->value > b->value || (a->value == b->value && a->rowid > b->rowid);
+}
+
+/* A max-heap of candidates by bound. */
+static void siftDown(Candidate *heap, sqlite3_int64 count, sqlite3_int64 i) {
+    Candidate item = heap[i];
+    for (;;) {
+        sqlite3_int64 child = 2 * i + 1;
+        if (child >= count) break;
+        if (child + 1 < count && heap[child + 1].bound > heap[child].bound) child++;
+        if (heap[child].bound <= item.bound) break;
+        heap[i] = heap[child];
+        i = child;
+    }
+    heap[i] = item;
+}
+
+/* Keeps `row` among the `best` that rank first; `kept` is a heap whose top ranks last. */
+static void keep(Ranked *kept, int *count, int best, Ranked row) {
+    int i;
+    if (*count < best) {
+        for (i = (*count)++; i > 0 && before(&kept[(i - 1) / 2], &row); i = (i - 1) / 2) kept[i] = kept[(i - 1) / 2];
+        kept[i] = row;
+        return;
+    }
+    if (!before(&row, &kept[0])) return;
+    for (i = 0;;) {
+        int child = 2 * i + 1;
+        if (child >= *count) break;
+        if (child + 1 < *count && before(&kept[child], &kept[child + 1])) child++;
+        if (!before(&row, &kept[child])) break;
+        kept[i] = kept[child];
+        i = child;
+    }
+    kept[i] = row;
+}
+
+static int byRowid(const void *a, const void *b) {
+    sqlite3_int64 x = ((const Candidate *)a)->rowid, y = ((const Candidate *)b)->rowid;
+    return (x > y) - (x < y);
+}
+
+static int rankedOrder(const void *a, const void *b) {
+    return before(a, b) ? -1 : before(b, a) ? 1 : 0;
+}
+
+/* The length of row `rowid` as xColumnSize(-1) gives it: the sum of its docsize varints.
+ * Read with the blob handle (a seek in the table, no statement to run): `*sizes` is opened on the first row. */
+static int documentLength(sqlite3 *db, sqlite3_blob **sizes, sqlite3_int64 rowid, int *length) {
+    int rc = *sizes ? sqlite3_blob_reopen(*sizes, rowid)
+                    : sqlite3_blob_open(db, "main", "articles_search_docsize", "sz", rowid, 0, sizes);
+    if (rc != SQLITE_OK) return rc == SQLITE_ERROR ? SQLITE_CORRUPT_VTAB : rc;  /* a match without a size: a damaged index */
+    unsigned char bytes[64];
+    int size = sqlite3_blob_bytes(*sizes);
+    if (size > (int)sizeof bytes) size = (int)sizeof bytes;
+    rc = sqlite3_blob_read(*sizes, bytes, size, 0);
+    *length = 0;
+    for (int at = 0; rc == SQLITE_OK && at < size;) {
+        /* FTS5 writes each column's size as an SQLite varint; a size fits in 32 bits. */
+        unsigned value = 0;
+        for (int k = 0; at < size && k < 5; k++) {
+            unsigned char byte = bytes[at++];
+            value = (value << 7) | (byte & 0x7f);
+            if (!(byte & 0x80)) break;
+        }
+        *length += (int)value;
+    }
+    return rc;
+}
+
+static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context, int count,
+                sqlite3_value **values) {
+    if (count < 2) {
+        sqlite3_result_error(context, "tidings_bm25_top: expected (table, best, window, weight...)", -1);
+        return;
+    }
+    sqlite3_int64 best64 = sqlite3_value_int64(values[0]);
+    if (api->xPhraseCount(fts) != 1 || best64 < 1 || best64 > (1 << 20)) {
+        sqlite3_result_null(context);  /* not a query this can rank: the caller ranks it row by row */
+        return;
+    }
+    int best = (int)best64;
+    Collector collector = {.api = api, .weights = values + 2, .weightCount = count - 2,
+                           .columns = api->xColumnCount(fts), .window = sqlite3_value_int64(values[1])};
+    Ranked *kept = NULL;
+    sqlite3_blob *sizes = NULL;
+    sqlite3_int64 rows = 0, tokens = 0;
+    int rc = SQLITE_OK;
+    collector.columnEnds = calloc((size_t)collector.columns + 1, sizeof(int));
+    kept = malloc(sizeof(Ranked) * (size_t)best);
+    if (!collector.columnEnds || !kept) rc = SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = api->xRowCount(fts, &rows);
+    if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
+    if (rc == SQLITE_OK) rc = api->xQueryPhrase(fts, 0, &collector, collect);
+    int keptCount = 0;
+    if (rc == SQLITE_OK) {
+        double averageLength = (double)tokens / (double)rows;
+        double idf = bm25Idf(rows, collector.hits);
+        Candidate *heap = collector.candidates;
+        sqlite3_int64 remaining = collector.window > 0 && collector.hits > collector.window ? collector.window : collector.hits;
+        for (sqlite3_int64 i = 0; i < remaining; i++) {
+            heap[i].bound = bm25Score(&idf, &heap[i].frequency, 1, averageLength, heap[i].bound);
+        }
+        for (sqlite3_int64 i = remaining / 2; i-- > 0;) siftDown(heap, remaining, i);
+        /* Looked up a batch at a time, in rowid order: neighbouring rows share the size table's pages. */
+        Candidate *batch = malloc(sizeof(Candidate) * lookupBatch);
+        if (!batch) rc = SQLITE_NOMEM;
+        while (remaining > 0 && rc == SQLITE_OK) {
+            int taken = 0;
+            /* The bound never falls below the exact score: no row left can rank before the last kept. */
+            while (remaining > 0 && taken < lookupBatch && !(keptCount == best && heap[0].bound < kept[0].value)) {
+                batch[taken++] = heap[0];
+                heap[0] = heap[--remaining];
+                siftDown(heap, remaining, 0);
+            }
+            if (taken == 0) break;
+            qsort(batch, (size_t)taken, sizeof(Candidate), byRowid);
+            for (int i = 0; i < taken && rc == SQLITE_OK; i++) {
+                if (keptCount == best && batch[i].bound < kept[0].value) continue;  /* the cut rose past it meanwhile */
+                int length = 0;
+                rc = documentLength(sqlite3_context_db_handle(context), &sizes, batch[i].rowid, &length);
+                Ranked row = {batch[i].rowid, bm25Score(&idf, &batch[i].frequency, 1, averageLength, (double)length)};
+                if (rc == SQLITE_OK) keep(kept, &keptCount, best, row);
+            }
+        }
+        free(batch);
+    }
+    if (rc == SQLITE_OK) {
+        /* The result: the number of matches, then the rows kept, best first. */
+        qsort(kept, (size_t)keptCount, sizeof(Ranked), rankedOrder);
+        size_t bytes = sizeof(sqlite3_int64) + sizeof(Ranked) * (size_t)keptCount;
+        unsigned char *result = sqlite3_malloc64(bytes);
+        if (result) {
+            memcpy(result, &collector.hits, sizeof(sqlite3_int64));
+            memcpy(result + sizeof(sqlite3_int64), kept, sizeof(Ranked) * (size_t)keptCount);
+            sqlite3_result_blob64(context, result, bytes, sqlite3_free);
+        } else {
+            sqlite3_result_error_nomem(context);
+        }
+    } else {
+        sqlite3_result_error_code(context, rc);
+    }
+    if (sizes) sqlite3_blob_close(sizes);
+    free(kept);
+    free(collector.columnEnds);
+    free(collector.candidates);
+}
+
+int tidings_search_top_register(fts5_api *api) {
+    return api->xCreateFunction(api, "tidings_bm25_top", NULL, top, NULL);
+}
