@@ -27,8 +27,8 @@ struct StoreDedupTests {
                               finishedAt: time, nextDueAt: time.addingTimeInterval(3600))
     }
 
-    func open() throws -> Store {
-        let store = try Store.open(path: path)
+    func open(_ settings: DedupSettings = DedupSettings()) throws -> Store {
+        let store = try Store.open(path: path, dedup: settings)
         try store.syncSources(["a", "b", "c"].map {
             SourceSettings(id: $0, url: URL(string: "https://\($0).example/feed")!, interval: .hours(1))
         })
@@ -253,6 +253,37 @@ struct StoreDedupTests {
         #expect(copy.duplicates == 1, "found through the reloaded rows")
         let duplicateOf = try await reopened.pool.read { db in try Int64.fetchOne(db, sql: "SELECT duplicate_of FROM articles WHERE id = 3") }
         #expect(duplicateOf == 2)
+    }
+
+    @Test("a new band layout (another threshold) re-keys the index: articles stored before are still found, and pruned")
+    func bandLayoutChange() async throws {
+        let now = Date()
+        let before: LSHBands
+        do {
+            let store = try open()
+            before = store.dedup.parameters.bands
+            #expect(try store.adoptBandLayout() == .recorded)
+            #expect(try store.adoptBandLayout() == .unchanged)
+            try await store.record(outcome("a", [("one", now.addingTimeInterval(-3600), Self.story)], at: now))
+            #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == before.bands)
+            try store.close()
+        }
+        var settings = DedupSettings()
+        settings.threshold = 0.5
+        let store = try open(settings)
+        let after = store.dedup.parameters.bands
+        #expect(after != before)
+        #expect(try store.adoptBandLayout() == .rebuilt(previous: before))
+        #expect(try await bandRows(store) == (after.bands, 0), "the old rows dropped; the article's new ones from its signature")
+        let copy = try await store.record(outcome("b", [("two", now.addingTimeInterval(-1800), Array(Self.story.dropLast(2)))], at: now))
+        #expect(copy.duplicates == 1, "a copy of an article stored under the old layout is found")
+        #expect(try await store.mergeRecentBands(now: now, minimumRows: 0) == 2 * after.bands)
+        try store.close()
+        let reopened = try open(settings)
+        #expect(try reopened.adoptBandLayout() == .unchanged)
+        #expect(try await bandRows(reopened) == (0, 2 * after.bands), "merged with the new keys: nothing loaded twice")
+        _ = try await reopened.pruneDedup(now: now.addingTimeInterval(60 * 86400))
+        #expect(try await bandRows(reopened) == (0, 0), "pruning finds every row it wrote")
     }
 
     @Test("the filter over merged keys finds what was merged, revised after the merge, or written by SQL, across restarts")

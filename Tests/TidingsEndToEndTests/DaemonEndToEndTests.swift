@@ -120,6 +120,45 @@ struct DaemonEndToEndTests {
         #expect(Set(failed.compactMap { $0["source"] as? String }) == ["garbage", "missing", "unreachable", "html"])
     }
 
+    @Test("after [dedup] threshold changes, the next start re-keys the band index and copies of earlier articles are still found")
+    func thresholdChangeKeepsFindingCopies() throws {
+        let feeds = TemporaryDirectory("tidings-feeds")
+        let paragraphs = (0..<12).map {
+            "Paragraph \($0): the port authority extended night shifts at berth \($0 * 3) to clear \($0 + 40) containers."
+        }
+        func feed(_ id: String, _ kept: ArraySlice<String>) -> String {
+            """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>\(id)</title>
+            <item><guid>\(id)-1</guid><title>Night shifts at the port</title><link>https://\(id).example/1</link>
+            <pubDate>Mon, 30 Nov 2026 10:00:00 GMT</pubDate>
+            <description>\(kept.map { "&lt;p&gt;\($0)&lt;/p&gt;" }.joined())</description></item>
+            </channel></rss>
+            """
+        }
+        try feeds.write("original.xml", feed("original", paragraphs[...]))
+        try feeds.write("copy.xml", feed("copy", paragraphs.dropLast(2)))
+        func config(threshold: Double, sources: [String]) throws -> String {
+            try work.write("tidings.toml", """
+                [daemon]
+                database = "state/tidings.db"
+                change_log = "state/changes"
+
+                [dedup]
+                threshold = \(threshold)
+
+                """ + sources.map { "[[source]]\nid = \"\($0)\"\nurl = \"\(feeds.url.appendingPathComponent("\($0).xml").absoluteString)\"\n" }
+                    .joined(separator: "\n"))
+        }
+        let first = try ProcessRunner.tidingsd(["--config", try config(threshold: 0.2, sources: ["original"]), "--once"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stderr.contains("dedup.layout_changed"))
+        let second = try ProcessRunner.tidingsd(["--config", try config(threshold: 0.5, sources: ["original", "copy"]), "--once"])
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stderr.contains("dedup.layout_changed"), "\(second.stderr)")
+        let duplicates = try TidingsJSON.document(db: work.path("state/tidings.db"), ["articles", "--duplicates", "--json"]) as? [[String: Any]] ?? []
+        #expect(duplicates.compactMap { $0["source"] as? String } == ["copy"], "the copy is found under the new layout")
+    }
+
     @Test("without --once the daemon refreshes on schedule and stops cleanly on SIGTERM with everything committed")
     func daemonStopsGracefully() throws {
         let config = try demoConfig()

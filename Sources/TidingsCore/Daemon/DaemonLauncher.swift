@@ -67,6 +67,13 @@ public enum DaemonLauncher {
         do {
             store = try Store.open(path: configuration.daemon.databasePath, dedup: configuration.dedup,
                                    stories: configuration.stories, tombstoneExpiry: configuration.daemon.tombstoneExpiry)
+            if case .rebuilt(let previous) = try store.adoptBandLayout() {
+                let layout = store.dedup.parameters.bands
+                logger.notice("dedup.layout_changed", metadata: [
+                    "from": "\(previous.bands)x\(previous.rows)", "to": "\(layout.bands)x\(layout.rows)",
+                    "effect": "band index rebuilt from the signatures of the articles in the window",
+                ])
+            }
             let sync = try store.syncSources(configuration.sources)
             logger.info("store.opened", metadata: [
                 "path": "\(store.path)", "sources": "\(configuration.sources.count)", "libcurl": "\(CurlGlobal.version)",

@@ -417,6 +417,14 @@ enum StoreMigrations {
             // articles wrote into a store of a million than into one of 10,000.
             try db.execute(sql: "DROP INDEX dedup_fingerprints_by_exact")
         }
+        migrator.register("v21-dedup-band-layout") { db in
+            // The band layout (bands x rows, from `threshold` and `permutations`) the merged band rows
+            // were keyed with (`Store.adoptBandLayout`). Unknown for an existing store: the daemon
+            // records its own on its next start.
+            try db.execute(sql: """
+                CREATE TABLE dedup_band_layout (id INTEGER PRIMARY KEY CHECK (id = 1), bands INTEGER NOT NULL, rows INTEGER NOT NULL)
+                """)
+        }
         return migrator
     }
 }
