@@ -32,6 +32,25 @@ static inline double bm25Weight(sqlite3_value **weights, int count, int column) 
     return count > column ? sqlite3_value_double(weights[column]) : 1.0;
 }
 
+/* The most results a page may ask for and still be ranked with a bound (8 MiB of scores in rank.c). */
+static const sqlite3_int64 bm25BestCap = 1 << 20;
+
+/* Adds up the weighted instances of `phrase` in the current row into `*frequency`, and raises
+ * `columnEnds[c]` to the offset of its last instance in column c plus one. */
+static inline int bm25PhraseCounts(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, sqlite3_value **weights,
+                                   int weightCount, int columns, int *columnEnds, double *frequency) {
+    Fts5PhraseIter iterator;
+    int column, offset;
+    *frequency = 0.0;
+    int rc = api->xPhraseFirst(fts, phrase, &iterator, &column, &offset);
+    if (rc != SQLITE_OK) return rc;
+    for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
+        *frequency += bm25Weight(weights, weightCount, column);
+        if (column < columns && offset + 1 > columnEnds[column]) columnEnds[column] = offset + 1;
+    }
+    return SQLITE_OK;
+}
+
 /* Registers tidings_bm25_top (top.c). */
 int tidings_search_top_register(fts5_api *api);
 

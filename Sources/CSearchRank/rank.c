@@ -30,9 +30,6 @@ typedef struct {
     double lastResult;
 } RankState;
 
-/* The most results the bound keeps a heap for (8 MiB of scores). */
-static const sqlite3_int64 bestCap = 1 << 20;
-
 static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) {
     (void)api;
     (void)fts;
@@ -115,7 +112,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
     /* A page longer than the cap (a script asking for everything) is ranked without the bound: exact all the same. */
     sqlite3_int64 best = sqlite3_value_int64(values[0]);
     int rc = SQLITE_OK;
-    RankState *state = rankState(api, fts, best < 0 || best > bestCap ? 0 : (int)best, &rc);
+    RankState *state = rankState(api, fts, best < 0 || best > bm25BestCap ? 0 : (int)best, &rc);
     if (!state) {
         sqlite3_result_error_code(context, rc);
         return;
@@ -128,19 +125,11 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
     int weights = count - 1;
     memset(state->columnEnds, 0, sizeof(int) * (size_t)state->columns);
     for (int i = 0; i < state->phrases; i++) {
-        Fts5PhraseIter iterator;
-        int column, offset;
-        double frequency = 0.0;
-        rc = api->xPhraseFirst(fts, i, &iterator, &column, &offset);
+        rc = bm25PhraseCounts(api, fts, i, values + 1, weights, state->columns, state->columnEnds, &state->frequency[i]);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(context, rc);
             return;
         }
-        for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
-            frequency += bm25Weight(values + 1, weights, column);
-            if (column < state->columns && offset + 1 > state->columnEnds[column]) state->columnEnds[column] = offset + 1;
-        }
-        state->frequency[i] = frequency;
     }
     if (state->best > 0 && state->kept == state->best) {
         int shortest = 0;

@@ -64,17 +64,10 @@ static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context)
         collector->capacity = capacity;
     }
     memset(collector->columnEnds, 0, sizeof(int) * (size_t)collector->columns);
-    Fts5PhraseIter iterator;
-    int column, offset;
-    double frequency = 0.0;
-    int rc = api->xPhraseFirst(fts, 0, &iterator, &column, &offset);
+    double frequency;
+    int rc = bm25PhraseCounts(api, fts, 0, collector->weights, collector->weightCount, collector->columns,
+                              collector->columnEnds, &frequency);
     if (rc != SQLITE_OK) return rc;
-    for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
-        frequency += bm25Weight(collector->weights, collector->weightCount, column);
-        if (column < collector->columns && offset + 1 > collector->columnEnds[column]) {
-            collector->columnEnds[column] = offset + 1;
-        }
-    }
     int shortest = 0;
     for (int c = 0; c < collector->columns; c++) shortest += collector->columnEnds[c];
     Candidate *candidate = &collector->candidates[slot];
@@ -163,7 +156,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         return;
     }
     sqlite3_int64 best64 = sqlite3_value_int64(values[0]);
-    if (api->xPhraseCount(fts) != 1 || best64 < 1 || best64 > (1 << 20)) {
+    if (api->xPhraseCount(fts) != 1 || best64 < 1 || best64 > bm25BestCap) {
         sqlite3_result_null(context);  /* not a query this can rank: the caller ranks it row by row */
         return;
     }
