@@ -15,7 +15,8 @@
 /// WHERE clause (as SQLite does for a result column).
 ///
 /// It also registers `tidings_bm25_top(table, best, window, weight...)`, for a query of one
-/// phrase: called once (`... WHERE table MATCH ? LIMIT 1`), it returns a blob of the number of
+/// phrase on `articles_search` (it reads that index's docsize table by name): called once
+/// (`... WHERE articles_search MATCH ? LIMIT 1`), it returns a blob of the number of
 /// matches (int64) then the `best` best of the newest `window` matches (0: of all) as
 /// (rowid int64, score double) pairs, best first, the score positive and exactly bm25()'s
 /// (negated); NULL when the query has more than one phrase or `best` is not in 1...2^20.
