@@ -77,6 +77,9 @@ struct SearchRankingTests {
                         let hits = try reader.search(query, filter: filter, rankWithin: window, snippetWords: 8, filterFirstFactor: factor)
                         let expected = try reference(reader, query, filter, window: window)
                         #expect(!expected.isEmpty, "\(text)")
+                        let kept = try reference(reader, query, ArticleFilter(source: filter.source, duplicates: filter.duplicates)).count
+                        #expect(hits.rankedAmongNewest == window.flatMap { kept > $0 ? $0 : nil },
+                                "\(text) with \(filter), window \(window ?? 0): the note says whether the window cut the matches")
                         #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected,
                                 "\(text) with \(filter), factor \(factor), window \(window ?? 0)")
                     }
