@@ -83,7 +83,8 @@ extension StoreReader {
     /// Articles and near-duplicates per source, each counted from an index.
     static func countsBySource(_ db: Database) throws -> [String: (articles: Int, duplicates: Int)] {
         var counts: [String: (articles: Int, duplicates: Int)] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles INDEXED BY articles_by_source_date GROUP BY source_id") {
+        // The (source, id) index: the narrowest that holds every article's source (half the pages of (source, date)).
+        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles INDEXED BY articles_by_source_id GROUP BY source_id") {
             counts[row[0], default: (0, 0)].articles = row[1]
         }
         for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles WHERE duplicate_of IS NOT NULL GROUP BY source_id") {
