@@ -51,6 +51,13 @@ static inline int bm25PhraseCounts(const Fts5ExtensionApi *api, Fts5Context *fts
     return SQLITE_OK;
 }
 
+/* The shortest a row can be: the last instance's offset plus one, in each column. */
+static inline int bm25ShortestLength(const int *columnEnds, int columns) {
+    int shortest = 0;
+    for (int c = 0; c < columns; c++) shortest += columnEnds[c];
+    return shortest;
+}
+
 /* Registers tidings_bm25_top (top.c). */
 int tidings_search_top_register(fts5_api *api);
 

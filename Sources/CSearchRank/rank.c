@@ -132,9 +132,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
         }
     }
     if (state->best > 0 && state->kept == state->best) {
-        int shortest = 0;
-        for (int c = 0; c < state->columns; c++) shortest += state->columnEnds[c];
-        if (score(state, (double)shortest) < state->heap[0]) {
+        if (score(state, (double)bm25ShortestLength(state->columnEnds, state->columns)) < state->heap[0]) {
             finish(state, context, row, 1.0);
             return;
         }

@@ -38,7 +38,6 @@ typedef struct {
 } Ranked;
 
 typedef struct {
-    const Fts5ExtensionApi *api;
     sqlite3_value **weights;
     int weightCount;
     int columns;
@@ -47,7 +46,6 @@ typedef struct {
     Candidate *candidates; /* with a window, a ring of the newest rows seen */
     sqlite3_int64 capacity;
     int *columnEnds;
-    int rc;
 } Collector;
 
 static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context) {
@@ -68,12 +66,11 @@ static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context)
     int rc = bm25PhraseCounts(api, fts, 0, collector->weights, collector->weightCount, collector->columns,
                               collector->columnEnds, &frequency);
     if (rc != SQLITE_OK) return rc;
-    int shortest = 0;
-    for (int c = 0; c < collector->columns; c++) shortest += collector->columnEnds[c];
     Candidate *candidate = &collector->candidates[slot];
     candidate->rowid = api->xRowid(fts);
     candidate->frequency = frequency;
-    candidate->bound = (double)shortest;  /* a length for now: scored once the IDF is known */
+    /* A length for now: scored once the IDF (which counts every row) is known. */
+    candidate->bound = (double)bm25ShortestLength(collector->columnEnds, collector->columns);
     return SQLITE_OK;
 }
 
@@ -161,7 +158,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         return;
     }
     int best = (int)best64;
-    Collector collector = {.api = api, .weights = values + 2, .weightCount = count - 2,
+    Collector collector = {.weights = values + 2, .weightCount = count - 2,
                            .columns = api->xColumnCount(fts), .window = sqlite3_value_int64(values[1])};
     Ranked *kept = NULL;
     sqlite3_blob *sizes = NULL;
