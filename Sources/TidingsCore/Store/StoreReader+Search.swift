@@ -128,12 +128,13 @@ struct SearchPlan {
     var leadsByFilter: Bool { keptCount != nil }
     /// No filter: every match is a candidate, so a query of one phrase can be ranked in one pass
     /// over the phrase's rows (`SearchRanking.top`).
-    var ranksInOnePass: Bool { matches == Self.allMatches }
+    let ranksInOnePass: Bool
 
     init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Int) throws {
         let (conditions, arguments) = filter.conditions
         self.arguments = arguments
         let joined = "FROM articles_search JOIN articles a ON a.id = articles_search.rowid WHERE articles_search MATCH ?"
+        ranksInOnePass = conditions.isEmpty
         guard !conditions.isEmpty else {
             (matchCount, keptCount) = (nil, nil)
             matches = Self.allMatches
