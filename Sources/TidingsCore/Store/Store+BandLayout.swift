@@ -26,10 +26,10 @@ extension Store {
         let adoption = try pool.write { db -> BandLayoutAdoption in
             let stored = try Row.fetchOne(db, sql: "SELECT bands, rows FROM dedup_band_layout WHERE id = 1")
                 .map { LSHBands(bands: $0["bands"], rows: $0["rows"]) }
+            guard stored != layout else { return .unchanged }  // a read, no write: the usual start
             try db.execute(sql: "INSERT OR REPLACE INTO dedup_band_layout (id, bands, rows) VALUES (1, ?, ?)",
                            arguments: [layout.bands, layout.rows])
             guard let stored else { return .recorded }
-            guard stored != layout else { return .unchanged }
             try db.execute(sql: """
                 DELETE FROM dedup_bands;
                 DELETE FROM dedup_band_filter;
