@@ -10,6 +10,7 @@
  * are the same doubles. */
 #include "CSearchRank.h"
 #include "bm25.h"
+#include "lengths.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ typedef struct {
     double *idf;        /* per phrase */
     double *frequency;  /* per phrase, this row's weighted count of instances */
     int *columnEnds;    /* per column, this row's last match offset + 1 */
+    LengthReader *lengths;
     int best;           /* how many results the query keeps; 0: no bound */
     int kept;
     double *heap;       /* the `best` highest scores so far (positive), lowest at the top */
@@ -37,7 +39,12 @@ static int countRow(const Fts5ExtensionApi *api, Fts5Context *fts, void *count) 
     return SQLITE_OK;
 }
 
-static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, int best, int *rc) {
+static void freeRankState(void *state) {
+    lengthReaderClose(((RankState *)state)->lengths);
+    free(state);
+}
+
+static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int best, int *rc) {
     RankState *state = api->xGetAuxdata(fts, 0);
     if (state) return state;
     int phrases = api->xPhraseCount(fts);
@@ -56,8 +63,10 @@ static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, int b
     state->heap = state->frequency + phrases;
     state->columnEnds = (int *)(state->heap + best);
     state->best = best;
+    state->lengths = lengthReaderOpen(db);
+    if (!state->lengths) *rc = SQLITE_NOMEM;
     sqlite3_int64 rows = 0, tokens = 0;
-    *rc = api->xRowCount(fts, &rows);
+    if (*rc == SQLITE_OK) *rc = api->xRowCount(fts, &rows);
     if (*rc == SQLITE_OK) *rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (*rc == SQLITE_OK) state->averageLength = (double)tokens / (double)rows;
     for (int i = 0; *rc == SQLITE_OK && i < phrases; i++) {
@@ -65,8 +74,8 @@ static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, int b
         *rc = api->xQueryPhrase(fts, i, &hits, countRow);
         if (*rc == SQLITE_OK) state->idf[i] = bm25Idf(rows, hits);
     }
-    if (*rc == SQLITE_OK) *rc = api->xSetAuxdata(fts, state, free);
-    else free(state);
+    if (*rc == SQLITE_OK) *rc = api->xSetAuxdata(fts, state, freeRankState);  /* on failure it frees it */
+    else freeRankState(state);
     return *rc == SQLITE_OK ? state : NULL;
 }
 
@@ -112,7 +121,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
     /* A page longer than the cap (a script asking for everything) is ranked without the bound: exact all the same. */
     sqlite3_int64 best = sqlite3_value_int64(values[0]);
     int rc = SQLITE_OK;
-    RankState *state = rankState(api, fts, best < 0 || best > bm25BestCap ? 0 : (int)best, &rc);
+    RankState *state = rankState(api, fts, sqlite3_context_db_handle(context), best < 0 || best > bm25BestCap ? 0 : (int)best, &rc);
     if (!state) {
         sqlite3_result_error_code(context, rc);
         return;
@@ -138,7 +147,7 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
         }
     }
     int length = 0;
-    rc = api->xColumnSize(fts, -1, &length);
+    rc = lengthReaderGet(state->lengths, row, &length);
     if (rc != SQLITE_OK) {
         sqlite3_result_error_code(context, rc);
         return;

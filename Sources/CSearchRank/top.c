@@ -17,6 +17,7 @@
  * auxiliary function through xQueryPhrase. */
 #include "CSearchRank.h"
 #include "bm25.h"
+#include "lengths.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -122,30 +123,6 @@ static int rankedOrder(const void *a, const void *b) {
     return before(a, b) ? -1 : before(b, a) ? 1 : 0;
 }
 
-/* The length of row `rowid` as xColumnSize(-1) gives it: the sum of its docsize varints.
- * Read with the blob handle (a seek in the table, no statement to run): `*sizes` is opened on the first row. */
-static int documentLength(sqlite3 *db, sqlite3_blob **sizes, sqlite3_int64 rowid, int *length) {
-    int rc = *sizes ? sqlite3_blob_reopen(*sizes, rowid)
-                    : sqlite3_blob_open(db, "main", "articles_search_docsize", "sz", rowid, 0, sizes);
-    if (rc != SQLITE_OK) return rc == SQLITE_ERROR ? SQLITE_CORRUPT_VTAB : rc;  /* a match without a size: a damaged index */
-    unsigned char bytes[64];
-    int size = sqlite3_blob_bytes(*sizes);
-    if (size > (int)sizeof bytes) size = (int)sizeof bytes;
-    rc = sqlite3_blob_read(*sizes, bytes, size, 0);
-    *length = 0;
-    for (int at = 0; rc == SQLITE_OK && at < size;) {
-        /* FTS5 writes each column's size as an SQLite varint; a size fits in 32 bits. */
-        unsigned value = 0;
-        for (int k = 0; at < size && k < 5; k++) {
-            unsigned char byte = bytes[at++];
-            value = (value << 7) | (byte & 0x7f);
-            if (!(byte & 0x80)) break;
-        }
-        *length += (int)value;
-    }
-    return rc;
-}
-
 static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context, int count,
                 sqlite3_value **values) {
     if (count < 2) {
@@ -161,12 +138,12 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
     Collector collector = {.weights = values + 2, .weightCount = count - 2,
                            .columns = api->xColumnCount(fts), .window = sqlite3_value_int64(values[1])};
     Ranked *kept = NULL;
-    sqlite3_blob *sizes = NULL;
+    LengthReader *lengths = lengthReaderOpen(sqlite3_context_db_handle(context));
     sqlite3_int64 rows = 0, tokens = 0;
     int rc = SQLITE_OK;
     collector.columnEnds = calloc((size_t)collector.columns + 1, sizeof(int));
     kept = malloc(sizeof(Ranked) * (size_t)best);
-    if (!collector.columnEnds || !kept) rc = SQLITE_NOMEM;
+    if (!collector.columnEnds || !kept || !lengths) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (rc == SQLITE_OK) rc = api->xQueryPhrase(fts, 0, &collector, collect);
@@ -196,7 +173,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
             for (int i = 0; i < taken && rc == SQLITE_OK; i++) {
                 if (keptCount == best && batch[i].bound < kept[0].value) continue;  /* the cut rose past it meanwhile */
                 int length = 0;
-                rc = documentLength(sqlite3_context_db_handle(context), &sizes, batch[i].rowid, &length);
+                rc = lengthReaderGet(lengths, batch[i].rowid, &length);
                 Ranked row = {batch[i].rowid, bm25Score(&idf, &batch[i].frequency, 1, averageLength, (double)length)};
                 if (rc == SQLITE_OK) keep(kept, &keptCount, best, row);
             }
@@ -218,7 +195,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
     } else {
         sqlite3_result_error_code(context, rc);
     }
-    if (sizes) sqlite3_blob_close(sizes);
+    lengthReaderClose(lengths);
     free(kept);
     free(collector.columnEnds);
     free(collector.candidates);

@@ -14,7 +14,16 @@ struct SearchRankingTests {
     /// A store of `count` articles in two sources: texts of 5–150 words drawn unevenly from a
     /// small vocabulary, so that common words match hundreds of articles with every count and
     /// length, and titles that sometimes hold them too (a title match weighs four).
-    func makeStore(count: Int) async throws -> StoreReader {
+    func makeStore(count: Int, packing: Packing = .all) async throws -> StoreReader {
+        try await makeStores(count: count, packing: packing).reader
+    }
+
+    /// Which blocks of lengths (`SearchLengths`) a test store has packed: ranking reads the others from docsize.
+    enum Packing: CaseIterable, Sendable {
+        case none, firstBlock, all
+    }
+
+    func makeStores(count: Int, packing: Packing) async throws -> (store: Store, reader: StoreReader) {
         let store = try Store.open(path: path)
         var random = DedupHash.SplitMix64(state: 11)
         let words = ["harvest", "rain", "steppe", "grain", "border", "river", "market", "winter", "road", "council",
@@ -42,8 +51,13 @@ struct SearchRankingTests {
                                      number > 10 && number % 7 == 0 ? number - 10 : nil])
             }
             try SearchIndexing.add(1, through: Int64(count), in: db)
+            switch packing {
+            case .none: break
+            case .firstBlock: try SearchLengths.pack(0, in: db)
+            case .all: _ = try SearchLengths.pack(limit: 100, in: db)
+            }
         }
-        return try StoreReader.open(path: path)
+        return (store, try StoreReader.open(path: path))
     }
 
     /// The hits FTS5's `bm25()` ranks first for `query` and `filter` (ties to the newest), among the newest
@@ -62,13 +76,21 @@ struct SearchRankingTests {
         }
     }
 
-    @Test("the hits, their order and their scores are bm25()'s, for every query shape, limit and filter")
-    func sameAsBM25() async throws {
-        let reader = try await makeStore(count: 1500)
-        let queries = ["harvest", "rain", "w50", "harvest rain", "harvest OR w30", "\"harvest rain\"", "harv*", "w1*",
-                       "title:harvest", "harvest -rain", "(rain OR steppe) grain", "almaty OR astana OR wheat"]
+    @Test("the hits, their order and their scores are bm25()'s, for every query shape, limit and filter, lengths packed or not",
+          arguments: Packing.allCases)
+    func sameAsBM25(packing: Packing) async throws {
+        let reader = try await makeStore(count: 1500, packing: packing)
+        try expectSameAsBM25(reader)
+    }
+
+    static let queries = ["harvest", "rain", "w50", "harvest rain", "harvest OR w30", "\"harvest rain\"", "harv*", "w1*",
+                          "title:harvest", "harvest -rain", "(rain OR steppe) grain", "almaty OR astana OR wheat"]
+
+    /// Every query of `queries`, with each filter, both plans and windows, gives `reference`'s hits and scores.
+    func expectSameAsBM25(_ reader: StoreReader, queries: [String] = queries) throws {
         let filters = [ArticleFilter(limit: 1), ArticleFilter(limit: 10), ArticleFilter(limit: 51), ArticleFilter(),
-                       ArticleFilter(source: "b", limit: 10), ArticleFilter(duplicates: false, limit: 20)]
+                       ArticleFilter(source: "b", limit: 10), ArticleFilter(duplicates: false, limit: 20),
+                       ArticleFilter(source: "b", duplicates: true, limit: 10)]  // 1 article in 21: the page takes rounds
         for text in queries {
             let query = try SearchQuery(parsing: text)
             for filter in filters {
@@ -116,9 +138,10 @@ struct SearchRankingTests {
         #expect(huge == everything, "a page beyond the heap's cap is ranked without the bound (not as its low 32 bits, 10)")
     }
 
-    @Test("a query of one phrase is ranked in one pass: bm25()'s rows and exact doubles; other queries are not")
-    func onePass() async throws {
-        let reader = try await makeStore(count: 1500)
+    @Test("a query of one phrase is ranked in one pass: bm25()'s rows and exact doubles; other queries are not",
+          arguments: Packing.allCases)
+    func onePass(packing: Packing) async throws {
+        let reader = try await makeStore(count: 1500, packing: packing)
         try reader.read { db in
             for text in ["harvest", "w50", "\"harvest rain\"", "harv*", "title:harvest", "text:rain", "nosuchword"] {
                 let expression = try SearchQuery(parsing: text).expression
@@ -159,5 +182,66 @@ struct SearchRankingTests {
             }
         }
         #expect(twice == (try reference(reader, query, ArticleFilter(limit: 10))))
+    }
+    /// The blocks of lengths the store has packed, and those queued to be.
+    func lengthBlocks(_ reader: StoreReader) throws -> (packed: [Int64], queued: [Int64]) {
+        try reader.read { db in
+            (try Int64.fetchAll(db, sql: "SELECT block FROM search_lengths ORDER BY block"),
+             try Int64.fetchAll(db, sql: "SELECT block FROM search_lengths_pending ORDER BY block"))
+        }
+    }
+
+    @Test("a changed or deleted article drops its block of packed lengths: ranking stays bm25()'s before and after packing again")
+    func packedLengthsFollowChanges() async throws {
+        let (store, reader) = try await makeStores(count: 1500, packing: .all)
+        #expect(try lengthBlocks(reader) == ([0, 1], []))
+        let queries = ["harvest", "harv*", "title:harvest", "harvest rain"]
+        // A text made short, with the word twice: a length left from before would score it far below bm25().
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE articles SET text = 'harvest harvest' WHERE id = 1030")
+        }
+        #expect(try lengthBlocks(reader) == ([0], [1]))
+        try expectSameAsBM25(reader, queries: queries)
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM articles WHERE id = 8") }
+        #expect(try lengthBlocks(reader) == ([], [0, 1]))
+        #expect(try store.packAllSearchLengths() == 2)
+        #expect(try lengthBlocks(reader) == ([0, 1], []))
+        try expectSameAsBM25(reader, queries: queries)
+        // A title changed alone drops its block too; a write that changes neither does not.
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE articles SET title = 'harvest' WHERE id = 20")
+            try db.execute(sql: "UPDATE articles SET text = text, title = title WHERE id = 1100")
+        }
+        #expect(try lengthBlocks(reader) == ([1], [0]))
+        try expectSameAsBM25(reader, queries: queries)
+    }
+
+    @Test("a store migrated to v22 queues every block of its articles; packed, empty blocks are left out")
+    func migrationQueuesEveryBlock() throws {
+        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
+        let early = try DatabaseQueue(path: path)
+        try StoreMigrations.migrator.migrate(early, upTo: "v21-dedup-band-layout")
+        try early.write { db in
+            for id in ["a", "b"] {
+                try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES (?, ?, '{}', '2026-01-01')",
+                               arguments: [id, "https://\(id).example/"])
+            }
+            for id in [3, 4, 5, 1023, 1024, 3100] {  // blocks 0, 1 and 3: none in block 2
+                try db.execute(sql: """
+                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at, duplicate_of)
+                    VALUES (?, ?, ?, 'Harvest news', ?, 'h', '2026-01-01', ?)
+                    """, arguments: [id, id % 2 == 0 ? "a" : "b", "guid:\(id)", String(repeating: "harvest rain ", count: id % 7 + 1),
+                                     id == 1023 ? 3 : nil])
+            }
+            try db.execute(sql: "INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles")
+        }
+        try early.close()
+        let store = try Store.open(path: path)
+        let reader = try StoreReader.open(path: path)
+        #expect(try lengthBlocks(reader) == ([], [0, 1, 2, 3]))
+        try expectSameAsBM25(reader, queries: ["harvest", "rain"])
+        #expect(try store.packAllSearchLengths() == 4)
+        #expect(try lengthBlocks(reader) == ([0, 1, 3], []))
+        try expectSameAsBM25(reader, queries: ["harvest", "rain"])
     }
 }

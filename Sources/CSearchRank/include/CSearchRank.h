@@ -15,11 +15,14 @@
 /// WHERE clause (as SQLite does for a result column).
 ///
 /// It also registers `tidings_bm25_top(table, best, window, weight...)`, for a query of one
-/// phrase on `articles_search` (it reads that index's docsize table by name): called once
+/// phrase: called once
 /// (`... WHERE articles_search MATCH ? LIMIT 1`), it returns a blob of the number of
 /// matches (int64) then the `best` best of the newest `window` matches (0: of all) as
 /// (rowid int64, score double) pairs, best first, the score positive and exactly bm25()'s
 /// (negated); NULL when the query has more than one phrase or `best` is not in 1...2^20.
+///
+/// Both are for `articles_search` only: they read its rows' lengths by name, from the store's
+/// packed `search_lengths` where it has them and from `articles_search_docsize` otherwise.
 ///
 /// Returns SQLITE_OK, or an SQLite error code when FTS5 is not available.
 int tidings_search_rank_register(sqlite3 *db);

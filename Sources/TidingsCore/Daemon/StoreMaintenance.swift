@@ -3,13 +3,14 @@ import Logging
 
 /// The store's upkeep: retention (articles, old change rows, expired tombstones),
 /// dedup data past its window, recent LSH band rows merged into the big table,
-/// a pending rebuild of the search index, free pages back to the file system, and the
-/// query planner's statistics; then freed memory back to the kernel. Every step
-/// works in short write transactions.
+/// a pending rebuild of the search index, the index's lengths packed for ranking,
+/// free pages back to the file system, and the query planner's statistics; then
+/// freed memory back to the kernel. Every step works in short write transactions.
 struct StoreMaintenance: Sendable {
     let store: Store
     let logger: Logger
-    /// Seconds a round spends at most on a pending rebuild of the search index, in batches that
+    /// Seconds a round spends at most on a pending rebuild of the search index (and again on
+    /// packing its lengths, a second or so for a million articles), in batches that
     /// ingest interleaves with (a million articles took about two minutes in all here).
     static let searchIndexBudget: TimeInterval = 10
 
@@ -40,6 +41,10 @@ struct StoreMaintenance: Sendable {
                 logger.info(progress.finished ? "search.reindexed" : "search.reindexing", metadata: [
                     "articles.copied": "\(progress.copied)", "articles.remaining": "\(progress.remaining)",
                 ])
+            }
+            let lengths = try await store.packSearchLengths(budget: Self.searchIndexBudget)
+            if lengths.packed > 0 {
+                logger.info("search.lengths_packed", metadata: ["blocks": "\(lengths.packed)", "blocks.remaining": "\(lengths.remaining)"])
             }
             let pages = try await store.vacuumIncrementally()
             if pages > 0 { logger.info("store.vacuumed", metadata: ["pages": "\(pages)"]) }

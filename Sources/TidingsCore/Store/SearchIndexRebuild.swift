@@ -95,6 +95,8 @@ enum SearchIndexRebuild {
             DROP TABLE search_rebuild;
             """)
         for trigger in triggers { try db.execute(sql: trigger["sql"]) }
+        // The new index's lengths, packed anew (a store that migration v22 has yet to reach queues them there).
+        if try db.tableExists("search_lengths") { try SearchLengths.queueAll(db) }
     }
 }
 

@@ -12,11 +12,13 @@ import GRDB
 enum SearchIndexing {
     /// Indexes the articles with ids `first...last`: all inserted by this transaction, so no
     /// other row has an id between them. While a rebuild is pending (`SearchIndexRebuild`), the
-    /// new index gets them too: it holds every article stored after the rebuild began.
+    /// new index gets them too: it holds every article stored after the rebuild began. Their
+    /// lengths are packed later, by the upkeep (`SearchLengths`).
     static func add(_ first: Int64, through last: Int64, in db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles WHERE id BETWEEN ? AND ?
             """).execute(arguments: [first, last])
+        try SearchLengths.queue(first, through: last, in: db)
         if try db.tableExists("search_rebuild") {
             try db.execute(sql: """
                 INSERT INTO articles_search_next (rowid, title, text) SELECT id, title, text FROM articles WHERE id BETWEEN ? AND ?

@@ -425,6 +425,25 @@ enum StoreMigrations {
                 CREATE TABLE dedup_band_layout (id INTEGER PRIMARY KEY CHECK (id = 1), bands INTEGER NOT NULL, rows INTEGER NOT NULL)
                 """)
         }
+        migrator.register("v22-search-lengths") { db in
+            // The search index's lengths packed for ranking (`SearchLengths`). A block must never
+            // hold a length that is no longer true: any change to an article's title or text, and its
+            // deletion, drops the block and queues it to be packed again. Every block is queued now.
+            try db.execute(sql: """
+                CREATE TABLE search_lengths (block INTEGER PRIMARY KEY, lengths BLOB NOT NULL);
+                CREATE TABLE search_lengths_pending (block INTEGER PRIMARY KEY);
+                CREATE TRIGGER search_lengths_delete AFTER DELETE ON articles BEGIN
+                    DELETE FROM search_lengths WHERE block = old.id >> \(SearchLengths.blockShift);
+                    INSERT OR IGNORE INTO search_lengths_pending (block) VALUES (old.id >> \(SearchLengths.blockShift));
+                END;
+                CREATE TRIGGER search_lengths_update AFTER UPDATE OF title, text ON articles
+                    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+                    DELETE FROM search_lengths WHERE block = old.id >> \(SearchLengths.blockShift);
+                    INSERT OR IGNORE INTO search_lengths_pending (block) VALUES (old.id >> \(SearchLengths.blockShift));
+                END;
+                """)
+            try SearchLengths.queueAll(db)
+        }
         return migrator
     }
 }

@@ -1,0 +1,111 @@
+#include "lengths.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { blockBytes = 2 * lengthsBlockRows };
+
+struct LengthReader {
+    sqlite3 *db;
+    sqlite3_stmt *blockQuery;  /* NULL: a store without packed lengths */
+    sqlite3_blob *sizes;       /* on articles_search_docsize, opened at the first row read there */
+    unsigned char **blocks;    /* by block number: its lengths, `absent`, or NULL when not read yet */
+    sqlite3_int64 blockCount;
+};
+
+/* Marks a block the store does not have. */
+static unsigned char absent[1];
+
+LengthReader *lengthReaderOpen(sqlite3 *db) {
+    LengthReader *reader = calloc(1, sizeof *reader);
+    if (!reader) return NULL;
+    reader->db = db;
+    if (sqlite3_prepare_v2(db, "SELECT lengths FROM search_lengths WHERE block = ?", -1, &reader->blockQuery, NULL)
+        != SQLITE_OK) {
+        reader->blockQuery = NULL;  /* no such table: every length comes from docsize */
+    }
+    return reader;
+}
+
+void lengthReaderClose(LengthReader *reader) {
+    if (!reader) return;
+    for (sqlite3_int64 i = 0; i < reader->blockCount; i++) {
+        if (reader->blocks[i] != absent) free(reader->blocks[i]);
+    }
+    free(reader->blocks);
+    sqlite3_finalize(reader->blockQuery);
+    if (reader->sizes) sqlite3_blob_close(reader->sizes);
+    free(reader);
+}
+
+/* Block `number`'s lengths, read once per query; `absent` when the store does not have it. */
+static int block(LengthReader *reader, sqlite3_int64 number, const unsigned char **lengths) {
+    if (number >= reader->blockCount) {
+        sqlite3_int64 count = reader->blockCount ? 2 * reader->blockCount : 64;
+        if (count <= number) count = number + 1;
+        unsigned char **grown = realloc(reader->blocks, sizeof(unsigned char *) * (size_t)count);
+        if (!grown) return SQLITE_NOMEM;
+        memset(grown + reader->blockCount, 0, sizeof(unsigned char *) * (size_t)(count - reader->blockCount));
+        reader->blocks = grown;
+        reader->blockCount = count;
+    }
+    if (!reader->blocks[number]) {
+        unsigned char *found = absent;
+        int rc = SQLITE_DONE;
+        if (reader->blockQuery) {
+            sqlite3_bind_int64(reader->blockQuery, 1, number);
+            rc = sqlite3_step(reader->blockQuery);
+            if (rc == SQLITE_ROW && sqlite3_column_bytes(reader->blockQuery, 0) == blockBytes) {
+                found = malloc(blockBytes);
+                if (found) memcpy(found, sqlite3_column_blob(reader->blockQuery, 0), blockBytes);
+                else rc = SQLITE_NOMEM;
+            }
+            sqlite3_reset(reader->blockQuery);
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
+        reader->blocks[number] = found;
+    }
+    *lengths = reader->blocks[number];
+    return SQLITE_OK;
+}
+
+/* The row's length from docsize: the sum of its columns' varints, read with a blob handle
+ * (a seek in the table, no statement to run). */
+static int documentLength(LengthReader *reader, sqlite3_int64 rowid, int *length) {
+    int rc = reader->sizes ? sqlite3_blob_reopen(reader->sizes, rowid)
+                           : sqlite3_blob_open(reader->db, "main", "articles_search_docsize", "sz", rowid, 0, &reader->sizes);
+    if (rc != SQLITE_OK) return rc == SQLITE_ERROR ? SQLITE_CORRUPT_VTAB : rc;  /* a match without a size: a damaged index */
+    unsigned char bytes[64];
+    int size = sqlite3_blob_bytes(reader->sizes);
+    if (size > (int)sizeof bytes) size = (int)sizeof bytes;
+    rc = sqlite3_blob_read(reader->sizes, bytes, size, 0);
+    *length = 0;
+    for (int at = 0; rc == SQLITE_OK && at < size;) {
+        /* FTS5 writes each column's size as an SQLite varint; a size fits in 32 bits. */
+        unsigned value = 0;
+        for (int k = 0; at < size && k < 5; k++) {
+            unsigned char byte = bytes[at++];
+            value = (value << 7) | (byte & 0x7f);
+            if (!(byte & 0x80)) break;
+        }
+        *length += (int)value;
+    }
+    return rc;
+}
+
+int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length) {
+    if (rowid >= 0) {
+        const unsigned char *lengths = NULL;
+        int rc = block(reader, rowid >> lengthsBlockShift, &lengths);
+        if (rc != SQLITE_OK) return rc;
+        if (lengths != absent) {
+            size_t at = 2 * (size_t)(rowid & (lengthsBlockRows - 1));
+            int value = lengths[at] | lengths[at + 1] << 8;
+            if (value > 0) {  /* 0: a row the block does not know (or of no tokens) */
+                *length = value;
+                return SQLITE_OK;
+            }
+        }
+    }
+    return documentLength(reader, rowid, length);
+}

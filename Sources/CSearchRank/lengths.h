@@ -1,0 +1,28 @@
+/* The lengths BM25 needs (a row's tokens in all columns, as xColumnSize(-1) gives them), read
+ * from the store's packed copy where it has one, else from the index's docsize table.
+ *
+ * FTS5 keeps a row's length in `articles_search_docsize`, one B-tree row per article: ranking a
+ * common word looks up thousands of them, each a seek and most a page of its own. The store
+ * also keeps them packed (`search_lengths`, made by migration v22 and filled by its upkeep):
+ * 1,024 rows' lengths in one 2 KiB blob, little-endian 16-bit, 0 for a row it does not know.
+ * A block is dropped whenever one of its articles changes or goes, so a length found there is
+ * the row's length now; a block not there, or a 0, is read from docsize. */
+#ifndef TIDINGS_LENGTHS_H
+#define TIDINGS_LENGTHS_H
+
+#include <sqlite3.h>
+
+/* Rows a block holds: a row's block is its rowid >> lengthsBlockShift. */
+enum { lengthsBlockShift = 10, lengthsBlockRows = 1 << lengthsBlockShift };
+
+typedef struct LengthReader LengthReader;
+
+/* A reader on `db`'s `articles_search`; NULL when out of memory. */
+LengthReader *lengthReaderOpen(sqlite3 *db);
+
+/* Sets `*length` to the row's length; SQLITE_CORRUPT_VTAB when the index has no size for it. */
+int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length);
+
+void lengthReaderClose(LengthReader *reader);
+
+#endif

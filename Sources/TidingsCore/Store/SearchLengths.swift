@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// The search index's row lengths packed for ranking: `search_lengths` holds the lengths (tokens
+/// in title and text, as FTS5's docsize table has them) of 1,024 consecutive article ids in one
+/// 2 KiB blob, little-endian 16-bit, 0 where it has none (no such article, or 65,536 tokens and
+/// more). Ranking reads a length there instead of looking it up in docsize, a B-tree row an
+/// article: a common word's thousands of lookups in a million articles read 9 MB of pages,
+/// the blocks at most 2 MB (`Sources/CSearchRank/lengths.c`).
+///
+/// A block can only be true or absent: the store's triggers (migration v22) drop it whenever one
+/// of its articles is changed or deleted, and ranking reads what is absent from docsize. Blocks
+/// to pack wait in `search_lengths_pending`: new articles' blocks (`queue`), changed ones, and
+/// at first every block (`queueAll`). The daemon's upkeep packs them (`Store.packSearchLengths`).
+enum SearchLengths {
+    /// A block holds the ids `block << blockShift` and the next `blockRows - 1` (as in lengths.h).
+    static let blockShift = 10
+    static let blockRows: Int64 = 1 << 10
+
+    /// Queues the blocks of the ids `first...last` (new articles) to be packed.
+    static func queue(_ first: Int64, through last: Int64, in db: Database) throws {
+        guard first <= last else { return }
+        let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO search_lengths_pending (block) VALUES (?)")
+        for block in (first >> blockShift)...(last >> blockShift) { try statement.execute(arguments: [block]) }
+    }
+
+    /// Drops every block and queues every block from the first article's to the last one's
+    /// (a store migrated to v22, or a search index made anew).
+    static func queueAll(_ db: Database) throws {
+        try db.execute(sql: """
+            DELETE FROM search_lengths;
+            INSERT OR IGNORE INTO search_lengths_pending (block)
+                WITH RECURSIVE blocks(block) AS (
+                    SELECT (SELECT min(id) FROM articles) >> \(blockShift)
+                    UNION ALL SELECT block + 1 FROM blocks WHERE block < (SELECT max(id) FROM articles) >> \(blockShift))
+                SELECT block FROM blocks WHERE block IS NOT NULL;
+            """)
+    }
+
+    /// Packs up to `limit` queued blocks, lowest first; returns how many it packed and how many are still queued.
+    static func pack(limit: Int, in db: Database) throws -> (packed: Int, remaining: Int) {
+        let blocks = try Int64.fetchAll(db, sql: "SELECT block FROM search_lengths_pending ORDER BY block LIMIT ?",
+                                        arguments: [limit])
+        for block in blocks { try pack(block, in: db) }
+        let remaining = blocks.count < limit ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM search_lengths_pending") ?? 0
+        return (blocks.count, remaining)
+    }
+
+    /// Packs block `block` from docsize as it is now (a block without articles is dropped).
+    static func pack(_ block: Int64, in db: Database) throws {
+        let first = block << blockShift
+        var lengths = [UInt8](repeating: 0, count: 2 * Int(blockRows))
+        var found = false
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: "SELECT id, sz FROM articles_search_docsize WHERE id BETWEEN ? AND ?"),
+                                       arguments: [first, first + blockRows - 1])
+        while let row = try rows.next() {
+            found = true
+            let length = documentLength(row["sz"] as Data? ?? Data())
+            guard length > 0, length <= 0xFFFF else { continue }  // 0 says "not known here": docsize has it
+            let at = 2 * Int((row["id"] as Int64) - first)
+            lengths[at] = UInt8(length & 0xFF)
+            lengths[at + 1] = UInt8(length >> 8)
+        }
+        if found {
+            try db.execute(sql: "INSERT OR REPLACE INTO search_lengths (block, lengths) VALUES (?, ?)", arguments: [block, Data(lengths)])
+        } else {
+            try db.execute(sql: "DELETE FROM search_lengths WHERE block = ?", arguments: [block])
+        }
+        try db.execute(sql: "DELETE FROM search_lengths_pending WHERE block = ?", arguments: [block])
+    }
+
+    /// A docsize row's length: the sum of its columns' sizes, each an SQLite varint (big-endian, 7 bits a byte).
+    static func documentLength(_ sizes: Data) -> Int {
+        var total = 0, value = 0
+        for byte in sizes {
+            value = value << 7 | Int(byte & 0x7F)
+            if byte & 0x80 == 0 {
+                total += value
+                value = 0
+            }
+        }
+        return total
+    }
+}
+
+extension Store {
+    /// Packs every queued block of search lengths, on the calling thread; returns how many.
+    public func packAllSearchLengths() throws -> Int {
+        var packed = 0
+        while true {
+            let step = try pool.write { try SearchLengths.pack(limit: 256, in: $0) }
+            packed += step.packed
+            if step.remaining == 0 { return packed }
+        }
+    }
+
+    /// Packs queued blocks of search lengths (`SearchLengths`) for about `budget` seconds, in
+    /// transactions of `batch` blocks so ingest interleaves. Returns the blocks packed and those still queued.
+    public func packSearchLengths(budget: TimeInterval, batch: Int = 64) async throws -> (packed: Int, remaining: Int) {
+        let started = Date()
+        var packed = 0
+        while true {
+            let step = try await pool.write { try SearchLengths.pack(limit: batch, in: $0) }
+            packed += step.packed
+            if step.remaining == 0 || Date().timeIntervalSince(started) >= budget { return (packed, step.remaining) }
+        }
+    }
+}
