@@ -80,15 +80,11 @@ extension StoreReader {
         }
     }
 
-    /// Articles and near-duplicates per source, each counted from an index.
+    /// Articles and near-duplicates per source, as the store's triggers keep them (migration v23).
     static func countsBySource(_ db: Database) throws -> [String: (articles: Int, duplicates: Int)] {
         var counts: [String: (articles: Int, duplicates: Int)] = [:]
-        // The (source, id) index: the narrowest that holds every article's source (half the pages of (source, date)).
-        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles INDEXED BY articles_by_source_id GROUP BY source_id") {
-            counts[row[0], default: (0, 0)].articles = row[1]
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT source_id, count(*) FROM articles WHERE duplicate_of IS NOT NULL GROUP BY source_id") {
-            counts[row[0], default: (0, 0)].duplicates = row[1]
+        for row in try Row.fetchAll(db, sql: "SELECT source_id, articles, duplicates FROM source_counts") {
+            counts[row[0]] = (row[1], row[2])
         }
         return counts
     }
@@ -182,8 +178,9 @@ extension StoreReader {
                 let day = String(ISO8601.string(firstDay.addingTimeInterval(86400 * Double(offset))).prefix(10))
                 return StoreStatistics.PerDay(day: day, articles: perDayCounts[day] ?? 0)
             }
-            let articles = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles") ?? 0
-            let duplicates = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") ?? 0
+            // Every article is counted under its source, removed ones' too.
+            let articles = counts.values.reduce(0) { $0 + $1.articles }
+            let duplicates = counts.values.reduce(0) { $0 + $1.duplicates }
             return StoreStatistics(
                 sources: perSource.count,
                 sourcesEnabled: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources WHERE removed_at IS NULL AND enabled = 1") ?? 0,
