@@ -74,7 +74,8 @@ extension StoreReader {
 
 extension StoreReader {
     /// The best `limit` of the newest `window` matches `plan` keeps, from `SearchRanking.top`: nil when the
-    /// query is not one phrase, there is no limit, or the plan reads the matches by the filter.
+    /// query is not one phrase, there is no limit, the plan reads the matches by the filter, or a filter
+    /// meets more matches than the window.
     ///
     /// With no filter, that is the best `limit` of the matches. A filter that keeps many articles is applied
     /// to the matches in the order they rank, best first, until `limit` pass: the best 8 × `limit`, then
