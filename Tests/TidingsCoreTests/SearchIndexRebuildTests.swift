@@ -14,10 +14,7 @@ struct SearchIndexRebuildTests {
 
     /// A store as version 15 left it, holding `count` articles (article i's text names words[i % 10]).
     func earlyStore(articles count: Int, at path: String) throws {
-        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
-        let early = try DatabaseQueue(path: path)
-        try StoreMigrations.migrator.migrate(early, upTo: "v15-upkeep-cursors")
-        try early.write { db in
+        try makeEarlyStore(at: path, upTo: "v15-upkeep-cursors") { db in
             try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('wire', 'https://wire.example/feed', '{}', '2026-01-01')")
             for id in 1...count {
                 try db.execute(sql: """
@@ -26,7 +23,6 @@ struct SearchIndexRebuildTests {
                     """, arguments: [id, "guid:\(id)", "Report \(id)", "News from \(Self.words[id % 10]) today"])
             }
         }
-        try early.close()
     }
 
     /// Ids of the articles whose current title or text has a word starting with `prefix`.

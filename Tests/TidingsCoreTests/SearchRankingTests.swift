@@ -218,10 +218,7 @@ struct SearchRankingTests {
 
     @Test("a store migrated to v22 queues every block of its articles; packed, empty blocks are left out")
     func migrationQueuesEveryBlock() throws {
-        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
-        let early = try DatabaseQueue(path: path)
-        try StoreMigrations.migrator.migrate(early, upTo: "v21-dedup-band-layout")
-        try early.write { db in
+        try makeEarlyStore(at: path, upTo: "v21-dedup-band-layout") { db in
             for id in ["a", "b"] {
                 try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES (?, ?, '{}', '2026-01-01')",
                                arguments: [id, "https://\(id).example/"])
@@ -235,7 +232,6 @@ struct SearchRankingTests {
             }
             try db.execute(sql: "INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles")
         }
-        try early.close()
         let store = try Store.open(path: path)
         let reader = try StoreReader.open(path: path)
         #expect(try lengthBlocks(reader) == ([], [0, 1, 2, 3]))

@@ -74,10 +74,7 @@ struct StoreSourceCountsTests {
 
     @Test("a store upgraded to v23 counts the articles it already holds")
     func countedOnUpgrade() throws {
-        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
-        let early = try DatabaseQueue(path: path)
-        try StoreMigrations.migrator.migrate(early, upTo: "v22-search-lengths")
-        try early.write { db in
+        try makeEarlyStore(at: path, upTo: "v22-search-lengths") { db in
             try addSources(db)
             for number in 1...50 {
                 try db.execute(sql: """
@@ -86,7 +83,6 @@ struct StoreSourceCountsTests {
                     """, arguments: [number, "s\(number % 3)", "guid:\(number)", number % 4 == 0 ? 1 : nil])
             }
         }
-        try early.close()
         let store = try Store.open(path: path)
         let (kept, counted) = try store.pool.read { db in try counts(db) }
         #expect(counted == [[0, 16, 4], [1, 17, 4], [2, 17, 4]])

@@ -69,10 +69,7 @@ struct StoreTests {
 
     @Test("band rows that waited in the recent table are merged by the upgrade that keeps them in memory instead")
     func upgradesRecentBandRows() async throws {
-        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
-        let early = try DatabaseQueue(path: path)
-        try StoreMigrations.migrator.migrate(early, upTo: "v16-search-prefix-4")
-        try await early.write { db in
+        try makeEarlyStore(at: path, upTo: "v16-search-prefix-4") { db in
             try db.execute(sql: """
                 INSERT INTO sources (id, url, settings_json, added_at) VALUES ('wire', 'https://wire.example/feed', '{}', '2026-01-01');
                 INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
@@ -83,7 +80,6 @@ struct StoreTests {
                 INSERT INTO dedup_bands_recent (band_key, article_id, time) VALUES (7, 2, 2.0), (-3, 2, 2.0);
                 """)
         }
-        try early.close()
         let store = try Store.open(path: path)
         let facts = try await store.pool.write { db throws -> [String: String] in
             [
@@ -98,10 +94,7 @@ struct StoreTests {
 
     @Test("a store made by an early version is upgraded with its data kept, its index built and its foreign keys sound")
     func upgradesAnEarlyStore() throws {
-        try FileManager.default.createDirectory(atPath: directory.path("store"), withIntermediateDirectories: true)
-        let early = try DatabaseQueue(path: path)
-        try StoreMigrations.migrator.migrate(early, upTo: "v7-dedup-canonical-index")
-        try early.write { db in
+        try makeEarlyStore(at: path, upTo: "v7-dedup-canonical-index") { db in
             try db.execute(sql: """
                 INSERT INTO sources (id, url, settings_json, added_at) VALUES ('wire', 'https://wire.example/feed', '{}', '2026-01-01');
                 INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
@@ -113,7 +106,6 @@ struct StoreTests {
                 INSERT INTO dedup_bands (band_key, article_id, time) VALUES (7, 1, 1.0), (7, 2, 2.0), (-3, 2, 2.0);
                 """)
         }
-        try early.close()
 
         // Only the migration that rebuilds a table checks the whole store's foreign keys after it.
         let statements = Locked<[String]>([])
