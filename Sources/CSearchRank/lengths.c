@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { blockBytes = 2 * lengthsBlockRows };
+/* Blocks beyond this are read from docsize, not kept (ids past 4 billion): the table of blocks read
+ * stays within 32 MiB however high an id. */
+enum { blockBytes = 2 * lengthsBlockRows, maxBlocks = 1 << 22 };
 
 struct LengthReader {
     sqlite3 *db;
@@ -94,7 +96,7 @@ static int documentLength(LengthReader *reader, sqlite3_int64 rowid, int *length
 }
 
 int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length) {
-    if (rowid >= 0) {
+    if (rowid >= 0 && (rowid >> lengthsBlockShift) < maxBlocks) {
         const unsigned char *lengths = NULL;
         int rc = block(reader, rowid >> lengthsBlockShift, &lengths);
         if (rc != SQLITE_OK) return rc;

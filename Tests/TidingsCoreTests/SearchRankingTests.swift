@@ -216,14 +216,14 @@ struct SearchRankingTests {
         try expectSameAsBM25(reader, queries: queries)
     }
 
-    @Test("a store migrated to v22 queues every block of its articles; packed, empty blocks are left out")
+    @Test("a store migrated to v22 queues the blocks of its articles, and ranks an id too high for a block from docsize")
     func migrationQueuesEveryBlock() throws {
         try makeEarlyStore(at: path, upTo: "v21-dedup-band-layout") { db in
             for id in ["a", "b"] {
                 try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES (?, ?, '{}', '2026-01-01')",
                                arguments: [id, "https://\(id).example/"])
             }
-            for id in [3, 4, 5, 1023, 1024, 3100] {  // blocks 0, 1 and 3: none in block 2
+            for id in [3, 4, 5, 1023, 1024, 3100, 1 << 40] {  // blocks 0, 1 and 3 (none in block 2), and one past the cap
                 try db.execute(sql: """
                     INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at, duplicate_of)
                     VALUES (?, ?, ?, 'Harvest news', ?, 'h', '2026-01-01', ?)
@@ -234,10 +234,11 @@ struct SearchRankingTests {
         }
         let store = try Store.open(path: path)
         let reader = try StoreReader.open(path: path)
-        #expect(try lengthBlocks(reader) == ([], [0, 1, 2, 3]))
+        let blocks: [Int64] = [0, 1, 3, 1 << 30]
+        #expect(try lengthBlocks(reader) == ([], blocks))
         try expectSameAsBM25(reader, queries: ["harvest", "rain"])
         #expect(try store.packAllSearchLengths() == 4)
-        #expect(try lengthBlocks(reader) == ([0, 1, 3], []))
+        #expect(try lengthBlocks(reader) == (blocks, []))
         try expectSameAsBM25(reader, queries: ["harvest", "rain"])
     }
 }

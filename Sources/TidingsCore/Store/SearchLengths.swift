@@ -24,16 +24,12 @@ enum SearchLengths {
         for block in (first >> blockShift)...(last >> blockShift) { try statement.execute(arguments: [block]) }
     }
 
-    /// Drops every block and queues every block from the first article's to the last one's
-    /// (a store migrated to v22, or a search index made anew).
+    /// Drops every block and queues every block that holds an article (a store migrated to v22,
+    /// or a search index made anew): read from an index, half a second for a million articles.
     static func queueAll(_ db: Database) throws {
         try db.execute(sql: """
             DELETE FROM search_lengths;
-            INSERT OR IGNORE INTO search_lengths_pending (block)
-                WITH RECURSIVE blocks(block) AS (
-                    SELECT (SELECT min(id) FROM articles) >> \(blockShift)
-                    UNION ALL SELECT block + 1 FROM blocks WHERE block < (SELECT max(id) FROM articles) >> \(blockShift))
-                SELECT block FROM blocks WHERE block IS NOT NULL;
+            INSERT OR IGNORE INTO search_lengths_pending (block) SELECT DISTINCT id >> \(blockShift) FROM articles;
             """)
     }
 
