@@ -116,7 +116,6 @@ struct InspectionStoreStateTests {
         try store.sql("""
             DROP TRIGGER articles_search_delete; DROP TRIGGER articles_search_update;
             DROP TABLE articles_search; DROP INDEX articles_by_date; DROP INDEX articles_by_source_date;
-            DROP INDEX articles_duplicates_by_source;
             DELETE FROM grdb_migrations WHERE identifier IN ('v10-search-and-listing-indexes', 'v18-search-indexed-by-refresh');
             """)
         let older = try store.tidings(["search", "budget"])
