@@ -176,6 +176,10 @@ def main():
         ("search: a word, one source, 7 days", ["search", words[2000], "--source", "source-07", "--since", "7d"], None, None),
         ("search: a common word, one source, 7 days", ["search", words[100], "--source", "source-07", "--since", "7d"], None, None),
         ("search: a word, last 7 days", ["search", words[2000], "--since", "7d"], None, None),
+        # A common word under a filter that keeps many: the newest 10,000 matches the filter keeps are ranked,
+        # found by reading each match's row from the newest down.
+        ("search: a common word, last 7 days", ["search", words[100], "--since", "7d"], None, None),
+        ("search: a common word, --no-duplicates", ["search", words[100], "--no-duplicates"], None, None),
         ("articles --limit 50", ["articles", "--limit", "50"],
          "SELECT id, title FROM articles ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC LIMIT 50", []),
         ("articles --limit 50 --source", ["articles", "--limit", "50", "--source", "source-07"], None, None),

@@ -318,16 +318,26 @@ struct StoreTests {
             #expect(byMatches.hits.allSatisfy { filter.source == nil || $0.article.source == filter.source })
         }
         // What each plan is chosen for: a filter keeping fewer than four articles per match leads (source b:
-        // 4 articles, 13 matches); one keeping more does not (source a, 12 articles, for "rain"'s 2 matches).
-        func leads(_ words: String, _ filter: ArticleFilter) throws -> Bool {
+        // 4 articles, 14 matches); one keeping more does not (source a, 12 articles, for "rain"'s 2 matches).
+        func plan(_ words: String, _ filter: ArticleFilter, countedFirst: Int = SearchPlan.matchesCountedFirst) throws -> SearchPlan {
             try reader.read { db in
                 try SearchPlan(db, query: SearchQuery(parsing: words), filter: filter,
-                               filterFirstFactor: SearchPlan.filterFirstFactor).leadsByFilter
+                               filterFirstFactor: SearchPlan.filterFirstFactor, matchesCountedFirst: countedFirst)
             }
         }
+        func leads(_ words: String, _ filter: ArticleFilter) throws -> Bool { try plan(words, filter).leadsByFilter }
         #expect(try leads("harvest", ArticleFilter(source: "b")))
         #expect(try !leads("rain", ArticleFilter(source: "a")))
         #expect(try !leads("harvest", ArticleFilter()), "no filter, nothing to lead")
+        // The same choices with the matches counted a few first: counted to the end only when the filter keeps
+        // at least four times those few (then the count decides), not when it leads regardless.
+        for countedFirst in [1, 2, 3] {
+            let harvest = try plan("harvest", ArticleFilter(source: "b"), countedFirst: countedFirst)
+            #expect(harvest.leadsByFilter && harvest.keptCount == 4)
+            #expect(harvest.matchCount == (countedFirst == 1 ? 14 : nil), "counted first: \(countedFirst)")
+            let rain = try plan("rain", ArticleFilter(source: "a"), countedFirst: countedFirst)
+            #expect(!rain.leadsByFilter && rain.matchCount == 2)
+        }
     }
 
     @Test("the same identity in two sources is two articles: identity is per source")
