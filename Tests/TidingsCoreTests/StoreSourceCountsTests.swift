@@ -61,6 +61,16 @@ struct StoreSourceCountsTests {
             let (kept, counted) = try counts(db)
             #expect(kept == counted)
             #expect(counted.count == 4 && counted.allSatisfy { $0[2] > 0 }, "every source has articles and duplicates")
+            // What a search plan takes a filter without dates to keep.
+            for source in [nil, "s1", "s3", "nosuch"] as [String?] {
+                for duplicates in [nil, true, false] as [Bool?] {
+                    let filter = ArticleFilter(source: source, duplicates: duplicates)
+                    let (conditions, arguments) = filter.conditions
+                    #expect(try SearchPlan.keptArticles(filter, in: db)
+                            == Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE 1\(conditions)", arguments: arguments),
+                            "\(source ?? "all"), duplicates \(String(describing: duplicates))")
+                }
+            }
         }
         // What the CLI shows comes from them.
         let reader = try StoreReader.open(path: path)
