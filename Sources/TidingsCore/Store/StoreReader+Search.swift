@@ -74,53 +74,61 @@ extension StoreReader {
 
 extension StoreReader {
     /// The best `limit` of the newest `window` matches `plan` keeps, from `SearchRanking.top`: nil when the
-    /// query is not one phrase, there is no limit, the plan reads the matches by the filter, or a filter
-    /// meets more matches than the window.
+    /// query is not one phrase, there is no limit, or the plan reads the matches by the filter.
     ///
     /// With no filter, that is the best `limit` of the matches. A filter that keeps many articles is applied
     /// to the matches in the order they rank, best first, until `limit` pass: the best 8 × `limit`, then
     /// four times as many, and so on. Row by row, every match's article row would be read to check the
-    /// filter (a page each), and every match would be scored. Only when no window cuts the matches: the
-    /// window is the newest matches the filter keeps, which ranking every match would not give.
+    /// filter (a page each), and every match would be scored. When the window cuts the matches, the
+    /// candidates are the matches stored after its start (`windowStart`): the newest `window` the filter
+    /// keeps, and those it drops among them.
     fileprivate func rankInOnePass(_ query: SearchQuery, plan: SearchPlan, within window: Int?, limit: Int?,
                                    in db: Database) throws -> RankedMatches? {
         guard let limit, limit > 0 else { return nil }
         if plan.keepsEveryMatch { return try SearchRanking.top(query.expression, best: limit, window: window, in: db) }
-        guard plan.checksEachMatch, let matches = plan.matchCount, matches <= window ?? .max else { return nil }
+        guard plan.checksEachMatch, let matches = plan.matchCount else { return nil }
+        let start = try windowStart(query, plan: plan, window: window, in: db)
+        let candidates = try start.map { start in
+            try Int.fetchOne(db, sql: "SELECT count(*) \(SearchPlan.allMatches) AND articles_search.rowid > ?",
+                             arguments: [query.expression, start]) ?? 0
+        } ?? matches
         var kept: [(id: Int64, score: Double)] = []
         var checked = 0
-        var best = min(limit * 8, matches)
-        while true {
-            guard let ranked = try SearchRanking.top(query.expression, best: best, window: nil, in: db) else { return nil }
-            let candidates = ranked.hits[checked...]
+        var best = min(limit * 8, candidates)
+        while best > 0 {
+            guard let ranked = try SearchRanking.top(query.expression, best: best, window: start == nil ? nil : candidates,
+                                                     in: db) else { return nil }
+            let fresh = ranked.hits[checked...]
             var passing = Set<Int64>()
-            for start in stride(from: candidates.startIndex, to: candidates.endIndex, by: 500) {
-                let ids = candidates[start..<min(start + 500, candidates.endIndex)].map { String($0.id) }.joined(separator: ",")
+            for first in stride(from: fresh.startIndex, to: fresh.endIndex, by: 500) {
+                let ids = fresh[first..<min(first + 500, fresh.endIndex)].map { String($0.id) }.joined(separator: ",")
                 passing.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM articles WHERE id IN (\(ids))\(plan.conditions)",
                                                      arguments: plan.arguments))
             }
-            kept += candidates.filter { passing.contains($0.id) }
+            kept += fresh.filter { passing.contains($0.id) }
             checked = ranked.hits.count
-            if kept.count >= limit || checked < best || best >= matches {
-                return RankedMatches(hits: Array(kept.prefix(limit)), cutByWindow: false)
-            }
-            best = min(best * 4, matches)
+            if kept.count >= limit || checked < best || best >= candidates { break }
+            best = min(best * 4, candidates)
         }
+        return RankedMatches(hits: Array(kept.prefix(limit)), cutByWindow: start != nil)
+    }
+
+    /// The match just past the newest `window` that `plan` keeps, if there is one: only matches stored after it
+    /// are ranked. None when the plan already knows there are no more matches than that, or no more articles kept.
+    fileprivate func windowStart(_ query: SearchQuery, plan: SearchPlan, window: Int?, in db: Database) throws -> Int64? {
+        guard let window else { return nil }
+        if let matches = plan.matchCount, matches <= window { return nil }
+        if let kept = plan.keptCount, kept <= window { return nil }
+        return try Int64.fetchOne(
+            db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
+            arguments: [query.expression] + plan.arguments + [window])
     }
 
     /// The best `limit` (nil: all) of the newest `window` matches `plan` keeps (nil: of all), each scored
     /// as its row is read.
     fileprivate func rankRowByRow(_ query: SearchQuery, plan: SearchPlan, within window: Int?, limit: Int?,
                                   in db: Database) throws -> RankedMatches {
-        // The match just past the newest `window`, if there is one: only matches stored after it are ranked.
-        // None when the plan already knows there are no more matches than that, or no more articles kept.
-        let beyond = try window.flatMap { count -> Int64? in
-            if let matches = plan.matchCount, matches <= count { return nil }
-            if let kept = plan.keptCount, kept <= count { return nil }
-            return try Int64.fetchOne(
-                db, sql: "SELECT articles_search.rowid \(plan.matches) ORDER BY articles_search.rowid DESC LIMIT 1 OFFSET ?",
-                arguments: [query.expression] + plan.arguments + [count])
-        }
+        let beyond = try windowStart(query, plan: plan, window: window, in: db)
         var ranking = """
             SELECT articles_search.rowid AS id, \(SearchRanking.score(best: limit)) AS score
             \(plan.matches)\(beyond.map { " AND articles_search.rowid > \($0)" } ?? "")
