@@ -58,6 +58,9 @@ public final class NginxServer: @unchecked Sendable {
                 gzip on;
                 gzip_min_length 32;
                 gzip_types application/rss+xml application/atom+xml;
+                # Idle connections stay open for as long as a test runs: under the full suite a test
+                # can wait over a minute between two fetches (the default 75 s broke a reuse test once).
+                keepalive_timeout 10m;
                 server {
                     \(listen)
                     root \(root.path);
