@@ -10,10 +10,10 @@
 #ifndef TIDINGS_LENGTHS_H
 #define TIDINGS_LENGTHS_H
 
-#include <sqlite3.h>
+#include "CSearchRank.h"
 
-/* Rows a block holds: a row's block is its rowid >> lengthsBlockShift. */
-enum { lengthsBlockShift = 10, lengthsBlockRows = 1 << lengthsBlockShift };
+/* Rows a block holds: a row's block is its rowid >> lengthsBlockShift (the layout in CSearchRank.h). */
+enum { lengthsBlockShift = tidings_lengths_block_shift, lengthsBlockRows = 1 << lengthsBlockShift };
 
 typedef struct LengthReader LengthReader;
 

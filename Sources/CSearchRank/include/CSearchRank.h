@@ -27,4 +27,9 @@
 /// Returns SQLITE_OK, or an SQLite error code when FTS5 is not available.
 int tidings_search_rank_register(sqlite3 *db);
 
+/// The store's packed lengths (`search_lengths`): a block holds the rowids `block << shift` to
+/// `(block << shift) + 2^shift - 1`, one little-endian 16-bit length each. The store packs them
+/// (TidingsCore's `SearchLengths`) and the ranking functions read them, both by this layout.
+enum { tidings_lengths_block_shift = 10 };
+
 #endif

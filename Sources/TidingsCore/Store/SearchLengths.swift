@@ -1,3 +1,4 @@
+import CSearchRank
 import Foundation
 import GRDB
 
@@ -13,9 +14,10 @@ import GRDB
 /// to pack wait in `search_lengths_pending`: new articles' blocks (`queue`), changed ones, and
 /// at first every block (`queueAll`). The daemon's upkeep packs them (`Store.packSearchLengths`).
 enum SearchLengths {
-    /// A block holds the ids `block << blockShift` and the next `blockRows - 1` (as in lengths.h).
-    static let blockShift = 10
-    static let blockRows: Int64 = 1 << 10
+    /// A block holds the ids `block << blockShift` and the next `blockRows - 1`: the layout the ranking
+    /// functions read (CSearchRank.h).
+    static let blockShift = Int(tidings_lengths_block_shift)
+    static let blockRows: Int64 = 1 << blockShift
 
     /// Queues the blocks of the ids `first...last` (new articles) to be packed.
     static func queue(_ first: Int64, through last: Int64, in db: Database) throws {

@@ -157,7 +157,7 @@ extension StoreReader {
     }
 
     /// Totals, articles per source with their duplicate rate, and articles first seen on each of the
-    /// last `days` UTC days (today included, oldest first). Every figure comes from an index.
+    /// last `days` UTC days (today included, oldest first). Every figure comes from an index or the per-source counters.
     public func statistics(days: Int = 28, now: Date = Date()) throws -> StoreStatistics {
         let dayAgo = now.addingTimeInterval(-86400)
         let firstDay = UTCDay.start(of: now).addingTimeInterval(-86400 * Double(max(days, 1) - 1))
