@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TidingsTestSupport
 
@@ -104,6 +105,26 @@ struct InspectionStoreStateTests {
         #expect(stats.contains("Articles   0 (0 in the last 24h), first seen - … -\n"))
         #expect(stats.hasSuffix("Articles first seen per day (UTC), last 3 days\n(none)\n"), "\(stats)")
         #expect(try ProcessRunner.tidings(["--db", db, "show", "1"]).status == 1)
+    }
+
+    @Test("the daemon's maintenance round packs the new articles' lengths for ranking, none left queued")
+    func lengthsPacked() throws {
+        let store = try InspectionStore()  // made by `tidingsd --once`: a refresh, then a maintenance round
+        let (queued, blocks, ids) = try DatabaseQueue(path: store.db).read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM search_lengths_pending") ?? -1,
+             try Row.fetchAll(db, sql: "SELECT block, lengths FROM search_lengths"),
+             try Int64.fetchAll(db, sql: "SELECT id FROM articles"))
+        }
+        #expect(queued == 0)
+        #expect(!ids.isEmpty && blocks.count == Set(ids.map { $0 >> 10 }).count)
+        for row in blocks {
+            let block: Int64 = row["block"], lengths: Data = row["lengths"]
+            #expect(lengths.count == 2048)
+            for id in ids where id >> 10 == block {
+                let at = 2 * Int(id & 1023)
+                #expect(Int(lengths[at]) | Int(lengths[at + 1]) << 8 > 0, "article \(id) has a packed length")
+            }
+        }
     }
 
     @Test("a missing store, an older store not migrated yet, and a newer store: a clear message and exit 1")
