@@ -10,13 +10,16 @@
  * kept are computed as bm25() computes them, so they are its doubles.
  *
  * With a window, only the newest `window` matches are ranked (the IDF still counts them all),
- * as a search ranks the newest 10,000 matches of a common word unless asked for all.
+ * as a search ranks the newest 10,000 matches of a common word unless asked for all. With a
+ * filter, only the matches it keeps are candidates (the window counts those), each checked as it
+ * is read (facets.h).
  *
  * Only a query of one phrase (a word, a prefix, a quoted phrase, with or without a column)
  * can be read this way: its matches are that phrase's rows. FTS5 gives them to an
  * auxiliary function through xQueryPhrase. */
 #include "CSearchRank.h"
 #include "bm25.h"
+#include "facets.h"
 #include "lengths.h"
 
 #include <stdlib.h>
@@ -44,6 +47,8 @@ typedef struct {
     int columns;
     sqlite3_int64 window;  /* only the newest this many rows are candidates; 0: all */
     sqlite3_int64 hits;    /* every row of the phrase: its IDF counts them all */
+    FacetReader *filter;   /* NULL: every row is a candidate */
+    sqlite3_int64 passed;  /* the rows that pass the filter (all without one) */
     Candidate *candidates; /* with a window, a ring of the newest rows seen */
     sqlite3_int64 capacity;
     int *columnEnds;
@@ -51,7 +56,13 @@ typedef struct {
 
 static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context) {
     Collector *collector = context;
-    sqlite3_int64 seen = collector->hits++;
+    collector->hits++;
+    if (collector->filter) {
+        int passes = 0;
+        int rc = facetReaderPasses(collector->filter, api->xRowid(fts), &passes);
+        if (rc != SQLITE_OK || !passes) return rc;
+    }
+    sqlite3_int64 seen = collector->passed++;
     /* With a window, the oldest row kept gives way to the next (the rows come in rowid order). */
     sqlite3_int64 slot = collector->window > 0 ? seen % collector->window : seen;
     if (slot == collector->capacity) {
@@ -125,8 +136,8 @@ static int rankedOrder(const void *a, const void *b) {
 
 static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *context, int count,
                 sqlite3_value **values) {
-    if (count < 2) {
-        sqlite3_result_error(context, "tidings_bm25_top: expected (table, best, window, weight...)", -1);
+    if (count < 3) {
+        sqlite3_result_error(context, "tidings_bm25_top: expected (table, best, window, filter, weight...)", -1);
         return;
     }
     sqlite3_int64 best64 = sqlite3_value_int64(values[0]);
@@ -135,15 +146,17 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         return;
     }
     int best = (int)best64;
-    Collector collector = {.weights = values + 2, .weightCount = count - 2,
+    Collector collector = {.weights = values + 3, .weightCount = count - 3,
                            .columns = api->xColumnCount(fts), .window = sqlite3_value_int64(values[1])};
+    const TidingsFacetFilter *filter = facetFilterValue(values[2]);
     Ranked *kept = NULL;
     LengthReader *lengths = lengthReaderOpen(sqlite3_context_db_handle(context));
     sqlite3_int64 rows = 0, tokens = 0;
     int rc = SQLITE_OK;
     collector.columnEnds = calloc((size_t)collector.columns + 1, sizeof(int));
     kept = malloc(sizeof(Ranked) * (size_t)best);
-    if (!collector.columnEnds || !kept || !lengths) rc = SQLITE_NOMEM;
+    if (filter) collector.filter = facetReaderOpen(sqlite3_context_db_handle(context), filter);
+    if (!collector.columnEnds || !kept || !lengths || (filter && !collector.filter)) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
     if (rc == SQLITE_OK) rc = api->xQueryPhrase(fts, 0, &collector, collect);
@@ -152,7 +165,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         double averageLength = (double)tokens / (double)rows;
         double idf = bm25Idf(rows, collector.hits);
         Candidate *heap = collector.candidates;
-        sqlite3_int64 remaining = collector.window > 0 && collector.hits > collector.window ? collector.window : collector.hits;
+        sqlite3_int64 remaining = collector.window > 0 && collector.passed > collector.window ? collector.window : collector.passed;
         for (sqlite3_int64 i = 0; i < remaining; i++) {
             heap[i].bound = bm25Score(&idf, &heap[i].frequency, 1, averageLength, heap[i].bound);
         }
@@ -181,12 +194,12 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         free(batch);
     }
     if (rc == SQLITE_OK) {
-        /* The result: the number of matches, then the rows kept, best first. */
+        /* The result: the number of candidates (matches the filter keeps), then the rows kept, best first. */
         qsort(kept, (size_t)keptCount, sizeof(Ranked), rankedOrder);
         size_t bytes = sizeof(sqlite3_int64) + sizeof(Ranked) * (size_t)keptCount;
         unsigned char *result = sqlite3_malloc64(bytes);
         if (result) {
-            memcpy(result, &collector.hits, sizeof(sqlite3_int64));
+            memcpy(result, &collector.passed, sizeof(sqlite3_int64));
             memcpy(result + sizeof(sqlite3_int64), kept, sizeof(Ranked) * (size_t)keptCount);
             sqlite3_result_blob64(context, result, bytes, sqlite3_free);
         } else {
@@ -196,6 +209,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         sqlite3_result_error_code(context, rc);
     }
     lengthReaderClose(lengths);
+    facetReaderClose(collector.filter);
     free(kept);
     free(collector.columnEnds);
     free(collector.candidates);

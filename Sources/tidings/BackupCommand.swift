@@ -76,7 +76,7 @@ struct SearchIndexCommand: ParsableCommand {
             seconds each maintenance round, and searches use the old index until the new one is \
             complete. This command copies the rest at once (a million articles took about two minutes here), \
             in short transactions, safe while the daemon runs. It applies pending migrations first. \
-            Says so when no rebuild is pending. It also packs the index's lengths for ranking where \
+            Says so when no rebuild is pending. It also packs the index's lengths and filter facets for ranking where \
             the daemon has not yet (new articles since its last maintenance round).
             """
     )

@@ -18,12 +18,13 @@ struct SearchRankingTests {
         try await makeStores(count: count, packing: packing).reader
     }
 
-    /// Which blocks of lengths (`SearchLengths`) a test store has packed: ranking reads the others from docsize.
+    /// Which blocks of lengths (`SearchLengths`) and facets (`SearchFacets`) a test store has packed: ranking
+    /// reads the other lengths from docsize and checks the other filters with SQL.
     enum Packing: CaseIterable, Sendable {
         case none, firstBlock, all
     }
 
-    func makeStores(count: Int, packing: Packing) async throws -> (store: Store, reader: StoreReader) {
+    func makeStores(count: Int, packing: Packing, closeDates: Bool = false) async throws -> (store: Store, reader: StoreReader) {
         let store = try Store.open(path: path)
         var random = DedupHash.SplitMix64(state: 11)
         let words = ["harvest", "rain", "steppe", "grain", "border", "river", "market", "winter", "road", "council",
@@ -45,20 +46,37 @@ struct SearchRankingTests {
             for (index, row) in rows.enumerated() {
                 let number = index + 1
                 try db.execute(sql: """
-                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at, duplicate_of)
-                    VALUES (?, ?, ?, ?, ?, ?, '2026-01-01', ?)
+                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, published_at, first_seen_at, duplicate_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [number, number % 3 == 0 ? "b" : "a", "guid:\(number)", row.title, row.text, "h\(number)",
+                                     closeDates ? Self.publishedClose(number) : Self.published(number), Self.firstSeen(number),
                                      number > 10 && number % 7 == 0 ? number - 10 : nil])
             }
             try SearchIndexing.add(1, through: Int64(count), in: db)
             switch packing {
             case .none: break
-            case .firstBlock: try SearchLengths.pack(0, in: db)
+            case .firstBlock:
+                try SearchLengths.pack(0, in: db)
+                try SearchFacets.pack(0, in: db)
             case .all: _ = try SearchLengths.pack(limit: 100, in: db)
             }
         }
         return (store, try StoreReader.open(path: path))
     }
+
+    /// Article `number`'s dates: first seen a minute after the one before (and a few seconds into it);
+    /// published at a scattered minute for one in four, and on a day written without a time (text the
+    /// facets cannot read as a minute) for one in eleven of the rest.
+    static let firstMinute = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01 00:00 UTC
+    static func firstSeen(_ number: Int) -> Date { firstMinute.addingTimeInterval(Double(number * 60 + number % 5 * 13)) }
+    static func published(_ number: Int) -> DatabaseValue {
+        if number % 4 == 0 { return firstMinute.addingTimeInterval(Double(number * 37 % 1500 * 60) + 7.5).databaseValue }
+        return number % 11 == 0 ? "2026-01-01".databaseValue : .null
+    }
+    /// Published half an hour before first seen, for one in four: a block's dates span little more than its ids.
+    static func publishedClose(_ number: Int) -> Date? { number % 4 == 0 ? firstSeen(number).addingTimeInterval(-1800) : nil }
+    /// Bounds in a minute where articles were first seen before and after them (the facets cannot settle those).
+    static let since = firstMinute.addingTimeInterval(700 * 60 + 20), until = firstMinute.addingTimeInterval(1200 * 60 + 30)
 
     /// The hits FTS5's `bm25()` ranks first for `query` and `filter` (ties to the newest), among the newest
     /// `window` matches the filter keeps if given: ids and scores as `search` gives them.
@@ -87,19 +105,23 @@ struct SearchRankingTests {
                           "title:harvest", "harvest -rain", "(rain OR steppe) grain", "almaty OR astana OR wheat"]
 
     /// Every query of `queries`, with each filter, both plans and windows, gives `reference`'s hits and scores.
-    func expectSameAsBM25(_ reader: StoreReader, queries: [String] = queries) throws {
-        let filters = [ArticleFilter(limit: 1), ArticleFilter(limit: 10), ArticleFilter(limit: 51), ArticleFilter(),
+    func expectSameAsBM25(_ reader: StoreReader, queries: [String] = queries, moreFilters: [ArticleFilter] = []) throws {
+        let filters = moreFilters + [ArticleFilter(limit: 1), ArticleFilter(limit: 10), ArticleFilter(limit: 51), ArticleFilter(),
                        ArticleFilter(source: "b", limit: 10), ArticleFilter(duplicates: false, limit: 20),
-                       ArticleFilter(source: "b", duplicates: true, limit: 10)]  // 1 article in 21: the page takes rounds
+                       ArticleFilter(source: "b", duplicates: true, limit: 10),  // 1 article in 21
+                       ArticleFilter(since: Self.since, limit: 10), ArticleFilter(source: "a", until: Self.until, limit: 5),
+                       ArticleFilter(since: Self.since, until: Self.until, duplicates: false, limit: 20),
+                       ArticleFilter(source: "b", since: Self.since)]
         for text in queries {
             let query = try SearchQuery(parsing: text)
             for filter in filters {
-                for factor in [0, 1_000_000] {  // both plans: the matches lead, or the filter does
+                for factor in [0, 1_000_000] as [Double] {  // both plans: the matches lead, or the filter does
                     for window in [nil, 1, 150] as [Int?] {  // every match, or only the newest
                         let hits = try reader.search(query, filter: filter, rankWithin: window, snippetWords: 8, filterFirstFactor: factor)
                         let expected = try reference(reader, query, filter, window: window)
-                        #expect(!expected.isEmpty, "\(text)")
-                        let kept = try reference(reader, query, ArticleFilter(source: filter.source, duplicates: filter.duplicates)).count
+                        #expect(!expected.isEmpty, "\(text) with \(filter)")
+                        let kept = try reference(reader, query, ArticleFilter(source: filter.source, since: filter.since, until: filter.until,
+                                                                              duplicates: filter.duplicates)).count
                         #expect(hits.rankedAmongNewest == window.flatMap { kept > $0 ? $0 : nil },
                                 "\(text) with \(filter), window \(window ?? 0): the note says whether the window cut the matches")
                         #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected,
@@ -216,6 +238,79 @@ struct SearchRankingTests {
         try expectSameAsBM25(reader, queries: queries)
     }
 
+    /// The blocks of facets the store has packed.
+    func facetBlocks(_ reader: StoreReader) throws -> [Int64] {
+        try reader.read { db in try Int64.fetchAll(db, sql: "SELECT block FROM search_facets ORDER BY block") }
+    }
+
+    @Test("a date filter settles whole blocks by their span of minutes, and checks what they did not know with SQL")
+    func spansSettleBlocks() async throws {
+        // Three blocks (ids 1-1023, 1024-2047, 2048-3000): since the 700th minute, block 0 is cut and 1 and 2 are
+        // wholly kept; until the 1200th, block 1 is cut and block 2 wholly left out.
+        let (store, reader) = try await makeStores(count: 3000, packing: .all, closeDates: true)
+        let spans = try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT first_minute, last_minute, last_id FROM search_facet_spans ORDER BY block")
+                .map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64] }
+        }
+        let start = Int64(Self.firstMinute.timeIntervalSince1970 / 60)
+        #expect(spans == [[start - 26, start + 1023, 1023], [start + 994, start + 2047, 2047], [start + 2018, start + 2999, 3000]])
+        let queries = ["harvest", "rain", "harv*"]
+        // And bounds a few minutes into blocks 1 and 2, with pages that hold every match kept: the rows before (or
+        // after) them in those blocks are left out.
+        let edges = [ArticleFilter(since: Self.firstMinute.addingTimeInterval(1000 * 60 + 10), limit: 5000),
+                     ArticleFilter(until: Self.firstMinute.addingTimeInterval(2030 * 60), limit: 5000)]
+        try expectSameAsBM25(reader, queries: queries, moreFilters: edges)
+        // Articles stored after the last block was packed, dated inside and outside its span: the span does not speak for them.
+        try await store.pool.write { db in
+            for number in 3001...3040 {
+                try db.execute(sql: """
+                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at) VALUES (?, 'a', ?, 'harvest', 'rain w20', 'h', ?)
+                    """, arguments: [number, "guid:\(number)", Self.firstSeen(number % 2 == 0 ? 900 : 1100)])
+            }
+            try SearchIndexing.add(3001, through: 3040, in: db)
+        }
+        #expect(try facetBlocks(reader) == [0, 1, 2])
+        try expectSameAsBM25(reader, queries: queries)
+        // One stored below a block's last id (its own was deleted) drops the block: it would not know it.
+        try await store.pool.write { db in try db.execute(sql: "DELETE FROM articles WHERE id = 1500") }
+        #expect(try store.packAllSearchLengths() == 2)
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at) VALUES (1500, 'b', 'again', 'harvest', 'rain', 'h', ?)
+                """, arguments: [Self.firstSeen(3)])
+            try SearchIndexing.add(1500, through: 1500, in: db)
+        }
+        #expect(try facetBlocks(reader) == [0, 2])
+        try expectSameAsBM25(reader, queries: queries)
+    }
+
+    @Test("an article's changed source, date or duplicate flag drops its block of facets: filtered searches stay bm25()'s")
+    func packedFacetsFollowChanges() async throws {
+        let (store, reader) = try await makeStores(count: 1500, packing: .all)
+        #expect(try facetBlocks(reader) == [0, 1])
+        let queries = ["harvest", "rain", "title:harvest"]
+        // Each change moves an article into or out of what a filter of `expectSameAsBM25` keeps.
+        let changes = [
+            "UPDATE articles SET duplicate_of = NULL WHERE id = 14",  // a copy no more
+            "UPDATE articles SET duplicate_of = 1 WHERE id = 1030",  // a new copy
+            "UPDATE articles SET source_id = 'b' WHERE id = 1031",
+            "UPDATE articles SET published_at = '2026-01-01 15:00:00.000' WHERE id = 1",  // into the dates kept
+            "UPDATE articles SET published_at = NULL, first_seen_at = '2025-12-31 00:00:00.000' WHERE id = 1100",  // out of them
+        ]
+        for (index, change) in changes.enumerated() {
+            try await store.pool.write { db in try db.execute(sql: change) }
+            #expect(try facetBlocks(reader) == (index == 0 || index == 3 ? [1] : [0]), "\(change)")
+            try expectSameAsBM25(reader, queries: queries)
+            #expect(try store.packAllSearchLengths() == 1)
+        }
+        // A write that changes none of them keeps the block.
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE articles SET published_at = published_at, source_id = source_id, duplicate_of = duplicate_of, title = 'x' WHERE id = 5")
+        }
+        #expect(try facetBlocks(reader) == [0, 1])
+        try expectSameAsBM25(reader, queries: queries)
+    }
+
     @Test("a store migrated to v22 queues the blocks of its articles, and ranks an id too high for a block from docsize")
     func migrationQueuesEveryBlock() throws {
         try makeEarlyStore(at: path, upTo: "v21-dedup-band-layout") { db in
@@ -226,9 +321,9 @@ struct SearchRankingTests {
             for id in [3, 4, 5, 1023, 1024, 3100, 1 << 40] {  // blocks 0, 1 and 3 (none in block 2), and one past the cap
                 try db.execute(sql: """
                     INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at, duplicate_of)
-                    VALUES (?, ?, ?, 'Harvest news', ?, 'h', '2026-01-01', ?)
+                    VALUES (?, ?, ?, 'Harvest news', ?, 'h', ?, ?)
                     """, arguments: [id, id % 2 == 0 ? "a" : "b", "guid:\(id)", String(repeating: "harvest rain ", count: id % 7 + 1),
-                                     id == 1023 ? 3 : nil])
+                                     Self.firstSeen(id % 1400), id == 1023 ? 3 : nil])
             }
             try db.execute(sql: "INSERT INTO articles_search (rowid, title, text) SELECT id, title, text FROM articles")
         }

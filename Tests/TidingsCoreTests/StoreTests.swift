@@ -37,7 +37,7 @@ struct StoreTests {
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_band_filter,dedup_band_filter_extra,dedup_band_layout,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,search_lengths,search_lengths_pending,source_counts,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
+        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_band_filter,dedup_band_filter_extra,dedup_band_layout,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,search_facet_spans,search_facets,search_lengths,search_lengths_pending,search_source_numbers,source_counts,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
         #expect(facts["journal_mode"] == "wal")
         #expect(facts["auto_vacuum"] == "2", "incremental: retention's freed pages go back to the file system")
         #expect(facts["foreign_keys"] == "1")
@@ -319,12 +319,17 @@ struct StoreTests {
         }
         // What each plan is chosen for: a filter keeping fewer than four articles per match leads (source b:
         // 4 articles, 14 matches); one keeping more does not (source a, 12 articles, for "rain"'s 2 matches).
-        func plan(_ words: String, _ filter: ArticleFilter, countedFirst: Int = SearchPlan.matchesCountedFirst) throws -> SearchPlan {
+        func plan(_ words: String, _ filter: ArticleFilter, countedFirst: Int = SearchPlan.matchesCountedFirst,
+                  neverLeadsFrom: Int? = nil) throws -> SearchPlan {
             try reader.read { db in
-                try SearchPlan(db, query: SearchQuery(parsing: words), filter: filter,
-                               filterFirstFactor: SearchPlan.filterFirstFactor, matchesCountedFirst: countedFirst)
+                try SearchPlan(db, query: SearchQuery(parsing: words), filter: filter, filterFirstFactor: SearchPlan.filterFirstFactor,
+                               neverLeadsFrom: neverLeadsFrom, matchesCountedFirst: countedFirst)
             }
         }
+        // A filter keeping at least `neverLeadsFrom` articles does not lead, and the matches are not counted to weigh it.
+        let uncounted = try plan("harvest", ArticleFilter(source: "b"), neverLeadsFrom: 4)
+        #expect(uncounted.checksEachMatch && uncounted.matchCount == nil && uncounted.keptCount == nil)
+        #expect(try plan("harvest", ArticleFilter(source: "b"), neverLeadsFrom: 5).leadsByFilter, "source b keeps 4")
         func leads(_ words: String, _ filter: ArticleFilter) throws -> Bool { try plan(words, filter).leadsByFilter }
         #expect(try leads("harvest", ArticleFilter(source: "b")))
         #expect(try !leads("rain", ArticleFilter(source: "a")))

@@ -92,7 +92,7 @@ public struct ConfigOption: Sendable {
         ConfigOption(table: .daemon, key: "tombstone_expiry", kind: .timeSpan, defaultValue: "\"90d\"",
                      summary: "a pruned or dropped item's tombstone is forgotten once its feed has not listed it for this long"),
         ConfigOption(table: .daemon, key: "maintenance_interval", kind: .timeSpan, defaultValue: "\"5m\"",
-                     summary: "how often retention prunes (in short batches), a pending search-index rebuild goes on (10 s a round), the search index's new lengths are packed for ranking, freed pages go back to the file system and freed memory to the kernel"),
+                     summary: "how often retention prunes (in short batches), a pending search-index rebuild goes on (10 s a round), the search index's new lengths and filter facets are packed for ranking, freed pages go back to the file system and freed memory to the kernel"),
         ConfigOption(table: .daemon, key: "keep", kind: .stringArray, defaultValue: "[]",
                      summary: "rules for every source: an item must match one to be stored (none: all are kept)"),
         ConfigOption(table: .daemon, key: "drop", kind: .stringArray, defaultValue: "[]",

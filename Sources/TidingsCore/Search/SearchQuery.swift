@@ -8,6 +8,9 @@
 public struct SearchQuery: Sendable, Equatable {
     /// The query in FTS5's syntax.
     public let expression: String
+    /// It is one phrase (a word, a prefix or a quoted phrase, in one column or all): a search can rank it
+    /// in one pass over its matches (`SearchRanking.top`).
+    let isOnePhrase: Bool
 
     /// Why a query cannot be searched for, in the user's terms.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -63,6 +66,7 @@ public struct SearchQuery: Sendable, Equatable {
             throw Problem(description: "nothing to search for; expected at least one word or \"phrase\" (excluded terms alone match nothing)")
         }
         expression = parts.joined(separator: " ")
+        isOnePhrase = parts.count == 1
     }
 }
 

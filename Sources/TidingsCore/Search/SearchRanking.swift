@@ -32,20 +32,33 @@ enum SearchRanking {
         "tidings_bm25(articles_search, \(best ?? 0), \(weights))"
     }
 
-    /// The `best` best of the newest `window` matches (nil: of all) of a query of one phrase (a word, a
-    /// prefix or a quoted phrase, in one column or all), best first, with the scores `score(best:)` gives
-    /// them; nil for any other query, which is then ranked row by row.
+    /// The `best` best of the newest `window` matches (nil: of all) that `filter` keeps (nil: every match)
+    /// of a query of one phrase (a word, a prefix or a quoted phrase, in one column or all), best first,
+    /// with the scores `score(best:)` gives them; nil for any other query, which is then ranked row by row.
     ///
-    /// `tidings_bm25_top` reads every match's count and offsets from the index in one pass, and
-    /// looks up the lengths of the rows in the order of their bound, best first, until no row left
-    /// can make the cut: the phrase is evaluated once (row by row, it is evaluated for the window's
-    /// start, for its IDF and for the scan), and the rows are not scored in the order of the scan.
-    static func top(_ expression: String, best: Int, window: Int?, in db: Database) throws -> RankedMatches? {
+    /// `tidings_bm25_top` reads every match's count and offsets from the index in one pass, checking the
+    /// filter on the packed facets (`SearchFacets`) as it goes, and looks up the lengths of the rows in
+    /// the order of their bound, best first, until no row left can make the cut: the phrase is evaluated
+    /// once (row by row, it is evaluated for the window's start, for its IDF and for the scan), and the
+    /// rows are not scored in the order of the scan.
+    static func top(_ expression: String, best: Int, window: Int?, filter: FacetFilter? = nil,
+                    in db: Database) throws -> RankedMatches? {
         guard best > 0 else { return nil }  // no limit: the function would say nil after a pass over the matches
-        let sql = """
-            SELECT tidings_bm25_top(articles_search, ?, ?, \(weights)) FROM articles_search WHERE articles_search MATCH ? LIMIT 1
-            """
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: [best, window ?? 0, expression]) else {
+        let statement = try db.makeStatement(sql: """
+            SELECT tidings_bm25_top(articles_search, ?, ?, ?, \(weights)) FROM articles_search WHERE articles_search MATCH ? LIMIT 1
+            """)
+        try statement.setArguments([best, window ?? 0, nil, expression])
+        let found: Row?
+        if let facets = filter?.facets {
+            found = try withUnsafePointer(to: facets) { pointer in
+                _ = tidings_bind_facet_filter(statement.sqliteStatement, 3, pointer)
+                defer { sqlite3_bind_null(statement.sqliteStatement, 3) }  // the pointer does not outlive this call
+                return try Row.fetchOne(statement)
+            }
+        } else {
+            found = try Row.fetchOne(statement)
+        }
+        guard let row = found else {
             return RankedMatches(hits: [], cutByWindow: false)  // nothing matches
         }
         guard let ranked = row[0] as Data? else { return nil }
@@ -56,8 +69,8 @@ enum SearchRanking {
                 let value = bytes.loadUnaligned(fromByteOffset: header + index * stride + MemoryLayout<Int64>.size, as: Double.self)
                 return (id: id, score: -value)
             }
-            let matches = bytes.loadUnaligned(as: Int64.self)
-            return RankedMatches(hits: hits, cutByWindow: window.map { matches > $0 } ?? false)
+            let candidates = bytes.loadUnaligned(as: Int64.self)  // the matches the filter keeps
+            return RankedMatches(hits: hits, cutByWindow: window.map { candidates > $0 } ?? false)
         }
     }
 }

@@ -35,11 +35,15 @@ enum SearchLengths {
             """)
     }
 
-    /// Packs up to `limit` queued blocks, lowest first; returns how many it packed and how many are still queued.
+    /// Packs up to `limit` queued blocks, lowest first, with their facets (`SearchFacets`); returns how many
+    /// it packed and how many are still queued.
     static func pack(limit: Int, in db: Database) throws -> (packed: Int, remaining: Int) {
         let blocks = try Int64.fetchAll(db, sql: "SELECT block FROM search_lengths_pending ORDER BY block LIMIT ?",
                                         arguments: [limit])
-        for block in blocks { try pack(block, in: db) }
+        for block in blocks {
+            try SearchFacets.pack(block, in: db)
+            try pack(block, in: db)
+        }
         let remaining = blocks.count < limit ? 0 : try Int.fetchOne(db, sql: "SELECT count(*) FROM search_lengths_pending") ?? 0
         return (blocks.count, remaining)
     }

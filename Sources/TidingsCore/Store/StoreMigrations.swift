@@ -480,6 +480,40 @@ enum StoreMigrations {
                 END;
                 """)
         }
+        migrator.register("v24-search-facets") { db in
+            // What searches filter on, packed by id beside the lengths (`SearchFacets`), in the same
+            // blocks and the same queue. A block must never hold a tag or minute that is no longer
+            // true: a change to an article's source, date or duplicate flag, its deletion, and an
+            // article stored below the block's last id drop it and queue it to be packed again.
+            // Every block is queued now.
+            let shift = SearchLengths.blockShift
+            func dropping(_ id: String) -> String {
+                """
+                DELETE FROM search_facets WHERE block = \(id) >> \(shift);
+                    DELETE FROM search_facet_spans WHERE block = \(id) >> \(shift);
+                    INSERT OR IGNORE INTO search_lengths_pending (block) VALUES (\(id) >> \(shift));
+                """
+            }
+            try db.execute(sql: """
+                CREATE TABLE search_facets (block INTEGER PRIMARY KEY, tags BLOB NOT NULL, minutes BLOB NOT NULL);
+                CREATE TABLE search_facet_spans (block INTEGER PRIMARY KEY, first_minute INTEGER, last_minute INTEGER,
+                                                 last_id INTEGER NOT NULL);
+                CREATE TABLE search_source_numbers (number INTEGER PRIMARY KEY, source_id TEXT NOT NULL UNIQUE);
+                CREATE TRIGGER search_facets_insert AFTER INSERT ON articles
+                    WHEN new.id < (SELECT last_id FROM search_facet_spans WHERE block = new.id >> \(shift)) BEGIN
+                    \(dropping("new.id"))
+                END;
+                CREATE TRIGGER search_facets_delete AFTER DELETE ON articles BEGIN
+                    \(dropping("old.id"))
+                END;
+                CREATE TRIGGER search_facets_update AFTER UPDATE OF source_id, duplicate_of, published_at, first_seen_at ON articles
+                    WHEN old.source_id IS NOT new.source_id OR (old.duplicate_of IS NULL) <> (new.duplicate_of IS NULL)
+                      OR coalesce(old.published_at, old.first_seen_at) IS NOT coalesce(new.published_at, new.first_seen_at) BEGIN
+                    \(dropping("old.id"))
+                END;
+                INSERT OR IGNORE INTO search_lengths_pending (block) SELECT DISTINCT id >> \(shift) FROM articles;
+                """)
+        }
         return migrator
     }
 }

@@ -40,18 +40,23 @@ extension StoreReader {
     /// `snippetWords` is about how many words of text each snippet shows.
     public func search(_ query: SearchQuery, filter: ArticleFilter = ArticleFilter(), rankWithin: Int? = nil,
                        snippetWords: Int = 24) throws -> SearchResults {
-        try search(query, filter: filter, rankWithin: rankWithin, snippetWords: snippetWords,
-                   filterFirstFactor: SearchPlan.filterFirstFactor)
+        // A one-phrase page checks a filter on the packed facets as it reads the matches: far cheaper
+        // than a match's article row, so the filter leads only when it keeps far fewer.
+        let onePass = query.isOnePhrase && (filter.limit ?? 0) > 0
+        return try search(query, filter: filter, rankWithin: rankWithin, snippetWords: snippetWords,
+                          filterFirstFactor: onePass ? SearchPlan.facetsFirstFactor : SearchPlan.filterFirstFactor,
+                          neverLeadsFrom: onePass ? SearchPlan.facetsAlwaysFrom : nil)
     }
 
     /// `search` with the plan's threshold given (tests run both plans on the same store).
     func search(_ query: SearchQuery, filter: ArticleFilter, rankWithin: Int?, snippetWords: Int,
-                filterFirstFactor: Int) throws -> SearchResults {
+                filterFirstFactor: Double, neverLeadsFrom: Int? = nil) throws -> SearchResults {
         try read { db in
-            let plan = try SearchPlan(db, query: query, filter: filter, filterFirstFactor: filterFirstFactor)
+            let plan = try SearchPlan(db, query: query, filter: filter, filterFirstFactor: filterFirstFactor,
+                                      neverLeadsFrom: neverLeadsFrom)
             // Ranked first from the index alone (ties to the newest), and only the hits kept are read
             // with their marks: ordering the joined rows would read every match's article row.
-            let ranked = try rankInOnePass(query, plan: plan, within: rankWithin, limit: filter.limit, in: db)
+            let ranked = try rankInOnePass(query, filter: filter, plan: plan, within: rankWithin, in: db)
                 ?? rankRowByRow(query, plan: plan, within: rankWithin, limit: filter.limit, in: db)
             let details = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.source_id, a.title, a.url, a.published_at, a.first_seen_at, a.duplicate_of,
@@ -73,44 +78,16 @@ extension StoreReader {
 }
 
 extension StoreReader {
-    /// The best `limit` of the newest `window` matches `plan` keeps, from `SearchRanking.top`: nil when the
-    /// query is not one phrase, there is no limit, or the plan reads the matches by the filter.
-    ///
-    /// With no filter, that is the best `limit` of the matches. A filter that keeps many articles is applied
-    /// to the matches in the order they rank, best first, until `limit` pass: the best 8 × `limit`, then
-    /// four times as many, and so on. Row by row, every match's article row would be read to check the
-    /// filter (a page each), and every match would be scored. When the window cuts the matches, the
-    /// candidates are the matches stored after its start (`windowStart`): the newest `window` the filter
-    /// keeps, and those it drops among them.
-    fileprivate func rankInOnePass(_ query: SearchQuery, plan: SearchPlan, within window: Int?, limit: Int?,
+    /// The best of the newest `window` matches `filter` keeps, a page of them, from `SearchRanking.top`: nil
+    /// when the query is not one phrase, there is no limit, the plan reads the matches by the filter, or
+    /// the facets cannot check the filter (`FacetFilter`). The filter is checked on each match's packed
+    /// facets as the index gives it, not on its article row (a page each).
+    fileprivate func rankInOnePass(_ query: SearchQuery, filter: ArticleFilter, plan: SearchPlan, within window: Int?,
                                    in db: Database) throws -> RankedMatches? {
-        guard let limit, limit > 0 else { return nil }
+        guard let limit = filter.limit, limit > 0 else { return nil }
         if plan.keepsEveryMatch { return try SearchRanking.top(query.expression, best: limit, window: window, in: db) }
-        guard plan.checksEachMatch, let matches = plan.matchCount else { return nil }
-        let start = try windowStart(query, plan: plan, window: window, in: db)
-        let candidates = try start.map { start in
-            try Int.fetchOne(db, sql: "SELECT count(*) \(SearchPlan.allMatches) AND articles_search.rowid > ?",
-                             arguments: [query.expression, start]) ?? 0
-        } ?? matches
-        var kept: [(id: Int64, score: Double)] = []
-        var checked = 0
-        var best = min(limit * 8, candidates)
-        while best > 0 {
-            guard let ranked = try SearchRanking.top(query.expression, best: best, window: start == nil ? nil : candidates,
-                                                     in: db) else { return nil }
-            let fresh = ranked.hits[checked...]
-            var passing = Set<Int64>()
-            for first in stride(from: fresh.startIndex, to: fresh.endIndex, by: 500) {
-                let ids = fresh[first..<min(first + 500, fresh.endIndex)].map { String($0.id) }.joined(separator: ",")
-                passing.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM articles WHERE id IN (\(ids))\(plan.conditions)",
-                                                     arguments: plan.arguments))
-            }
-            kept += fresh.filter { passing.contains($0.id) }
-            checked = ranked.hits.count
-            if kept.count >= limit || checked < best || best >= candidates { break }
-            best = min(best * 4, candidates)
-        }
-        return RankedMatches(hits: Array(kept.prefix(limit)), cutByWindow: start != nil)
+        guard plan.checksEachMatch, let facets = try FacetFilter(filter, in: db) else { return nil }
+        return try SearchRanking.top(query.expression, best: limit, window: window, filter: facets, in: db)
     }
 
     /// The match just past the newest `window` that `plan` keeps, if there is one: only matches stored after it
@@ -145,10 +122,9 @@ extension StoreReader {
 /// ranked by `SearchRanking`.
 ///
 /// Without a filter, every match is ranked. A filter is applied one of two ways, whichever reads fewer rows:
-/// - **by the matches**: each match's article row is read and the filter checked on it; the
-///   cost follows the number of matches (a page read each). A query of one phrase checks its
-///   matches in the order they rank, best first, and stops when the page is full (see
-///   `rankInOnePass`): a middling word in the last week, 471 of 3,974 matches kept, checks 400.
+/// - **by the matches**: the filter is checked on each match; the cost follows the number of
+///   matches. A page of a one-phrase query checks it on the packed facets (`SearchFacets`), a few
+///   bytes a match; any other query reads each match's article row (a page each).
 /// - **by the filter**: the ids the filter keeps come from the articles' indexes (a source's
 ///   date index), and each match from the first id kept to the last is checked against them
 ///   without reading its row; only the matches kept are scored. The cost follows what the filter
@@ -159,7 +135,14 @@ struct SearchPlan {
     /// Every match, from the index alone.
     static let allMatches = "FROM articles_search WHERE articles_search MATCH ?"
     /// Filters are applied by the filter when they keep fewer articles than this many per match.
-    static let filterFirstFactor = 4
+    static let filterFirstFactor = 4.0
+    /// The same for a page of a one-phrase query, whose matches are checked on the facets: the index
+    /// reads of the filter cost about five times a match's check (`bench/cli_bench.py`'s store).
+    static let facetsFirstFactor = 0.2
+    /// A filter keeping this many articles never leads a one-phrase page, however many match: a pass over the
+    /// matches' facets costs less than reading its ids (one source's 20,000 articles: 119 ms that way, 49 this),
+    /// and counting a common word's matches to weigh it would cost a third of that pass.
+    static let facetsAlwaysFrom = 10_000
     /// The matches counted before the filter is weighed; all of them only when the filter keeps more than
     /// `filterFirstFactor` times as many.
     static let matchesCountedFirst = 1_000
@@ -191,7 +174,7 @@ struct SearchPlan {
         return try Int.fetchOne(db, sql: "SELECT coalesce(sum(\(count)), 0) FROM source_counts\(source)", arguments: arguments) ?? 0
     }
 
-    init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Int,
+    init(_ db: Database, query: SearchQuery, filter: ArticleFilter, filterFirstFactor: Double, neverLeadsFrom: Int? = nil,
          matchesCountedFirst: Int = SearchPlan.matchesCountedFirst) throws {
         let (conditions, arguments) = filter.conditions
         (self.conditions, self.arguments) = (conditions, arguments)
@@ -209,20 +192,27 @@ struct SearchPlan {
         // stepping through `--no-duplicates`' articles read the articles table itself, 200 ms and more. With
         // dates, a step to the last of them costs less than counting them (15,896 of the last week: 2 ms against 5).
         let counted = filter.since == nil && filter.until == nil ? try Self.keptArticles(filter, in: db) : nil
-        func keepsAtLeast(_ bound: Int) throws -> Bool {
+        func keeps(atLeast bound: Int) throws -> Bool {
             if bound == 0 { return true }
             if let counted { return counted >= bound }
             return try Row.fetchOne(db, sql: "\(kept) LIMIT 1 OFFSET ?", arguments: arguments + [bound - 1]) != nil
+        }
+        if let neverLeadsFrom, try keeps(atLeast: neverLeadsFrom) {
+            (matchCount, keptCount, matches) = (nil, nil, joined + conditions)
+            return
+        }
+        func keepsAtLeast(_ matches: Int) throws -> Bool {
+            try keeps(atLeast: Int(min((Double(max(1, matches)) * filterFirstFactor).rounded(.up), Double(Int32.max))))
         }
         // The matches are counted only as far as the choice needs: a filter keeping fewer than `filterFirstFactor`
         // times `matchesCountedFirst` leads however many more match (counting a common word's 73,552 took 4-6 ms).
         let first = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 \(Self.allMatches) LIMIT \(matchesCountedFirst))",
                                      arguments: [query.expression]) ?? 0
         var found: Int? = first < matchesCountedFirst ? first : nil
-        var keepsMany = try keepsAtLeast(max(1, first) * filterFirstFactor)
+        var keepsMany = try keepsAtLeast(first)
         if keepsMany, found == nil {
             found = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
-            keepsMany = try keepsAtLeast(max(1, found ?? 0) * filterFirstFactor)
+            keepsMany = try keepsAtLeast(found ?? 0)
         }
         matchCount = found
         let row = keepsMany ? nil : try Row.fetchOne(db, sql: "SELECT count(*), min(id), max(id) FROM (\(kept))", arguments: arguments)
