@@ -115,9 +115,12 @@ struct SearchRankingTests {
         for text in queries {
             let query = try SearchQuery(parsing: text)
             for filter in filters {
-                for factor in [0, 1_000_000] as [Double] {  // both plans: the matches lead, or the filter does
+                // Both plans (the matches lead, or the filter does), and a page's choice between them: a filter keeping
+                // 100 or more never leads, and source b's copies (about 70) are weighed.
+                for (factor, neverLeadsFrom) in [(0, nil), (1_000_000, nil), (SearchPlan.facetsFirstFactor, 100)] as [(Double, Int?)] {
                     for window in [nil, 1, 150] as [Int?] {  // every match, or only the newest
-                        let hits = try reader.search(query, filter: filter, rankWithin: window, snippetWords: 8, filterFirstFactor: factor)
+                        let hits = try reader.search(query, filter: filter, rankWithin: window, snippetWords: 8, filterFirstFactor: factor,
+                                                     neverLeadsFrom: neverLeadsFrom)
                         let expected = try reference(reader, query, filter, window: window)
                         #expect(!expected.isEmpty, "\(text) with \(filter)")
                         let kept = try reference(reader, query, ArticleFilter(source: filter.source, since: filter.since, until: filter.until,
@@ -125,7 +128,7 @@ struct SearchRankingTests {
                         #expect(hits.rankedAmongNewest == window.flatMap { kept > $0 ? $0 : nil },
                                 "\(text) with \(filter), window \(window ?? 0): the note says whether the window cut the matches")
                         #expect(hits.hits.map { [Double($0.article.id), $0.score] } == expected,
-                                "\(text) with \(filter), factor \(factor), window \(window ?? 0)")
+                                "\(text) with \(filter), factor \(factor), never leads from \(neverLeadsFrom ?? 0), window \(window ?? 0)")
                     }
                 }
             }

@@ -329,7 +329,11 @@ struct StoreTests {
         // A filter keeping at least `neverLeadsFrom` articles does not lead, and the matches are not counted to weigh it.
         let uncounted = try plan("harvest", ArticleFilter(source: "b"), neverLeadsFrom: 4)
         #expect(uncounted.checksEachMatch && uncounted.matchCount == nil && uncounted.keptCount == nil)
-        #expect(try plan("harvest", ArticleFilter(source: "b"), neverLeadsFrom: 5).leadsByFilter, "source b keeps 4")
+        // Keeping fewer, the choice is the same as without the bound, from the matches counted no further than it needs.
+        let led = try plan("harvest", ArticleFilter(source: "b"), neverLeadsFrom: 5)
+        #expect(led.leadsByFilter && led.keptCount == 4 && led.matchCount == nil, "source b keeps 4; 2 of the 14 matches settle it")
+        let rain = try plan("rain", ArticleFilter(source: "a"), neverLeadsFrom: 100)
+        #expect(!rain.leadsByFilter && rain.matchCount == 2, "source a keeps 12, more than 4 per match")
         func leads(_ words: String, _ filter: ArticleFilter) throws -> Bool { try plan(words, filter).leadsByFilter }
         #expect(try leads("harvest", ArticleFilter(source: "b")))
         #expect(try !leads("rain", ArticleFilter(source: "a")))

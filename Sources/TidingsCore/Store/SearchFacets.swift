@@ -32,8 +32,8 @@ enum SearchFacets {
         for row in 0..<rows { store(Int32(tidings_facet_unknown_minute), at: 4 * row, in: &minutes) }
         var numbers: [String: Int64] = [:]
         var found = false
-        // The span of the block's minutes (nil once a date is not known as one), and its last id.
-        var span: (first: Int32, last: Int32)?? = .some(nil)
+        // The span of the block's minutes (kept only if every date is known as one), and its last id.
+        var firstMinute = Int32.max, lastMinute = Int32.min, everyMinuteKnown = true
         var lastID = first
         let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, source_id, duplicate_of IS NOT NULL, \(ArticleFilter.dateSQL) FROM articles WHERE id BETWEEN ? AND ?
@@ -45,9 +45,9 @@ enum SearchFacets {
             lastID = id
             if case .string(let text) = (article[3] as DatabaseValue).storage, let minute = minute(ofStored: text) {
                 store(minute, at: 4 * at, in: &minutes)
-                if case .some(let known) = span { span = .some((min(known?.first ?? minute, minute), max(known?.last ?? minute, minute))) }
+                (firstMinute, lastMinute) = (min(firstMinute, minute), max(lastMinute, minute))
             } else {
-                span = .none
+                everyMinuteKnown = false
             }
             let source: String = article[1]
             let number = try numbers[source] ?? sourceNumber(source, in: db)
@@ -60,9 +60,8 @@ enum SearchFacets {
         if found {
             try db.execute(sql: "INSERT OR REPLACE INTO search_facets (block, tags, minutes) VALUES (?, ?, ?)",
                            arguments: [block, Data(tags), Data(minutes)])
-            let known = span.flatMap { $0 }
             try db.execute(sql: "INSERT OR REPLACE INTO search_facet_spans (block, first_minute, last_minute, last_id) VALUES (?, ?, ?, ?)",
-                           arguments: [block, known?.first, known?.last, lastID])
+                           arguments: [block, everyMinuteKnown ? firstMinute : nil, everyMinuteKnown ? lastMinute : nil, lastID])
         } else {
             try db.execute(sql: "DELETE FROM search_facets WHERE block = ?; DELETE FROM search_facet_spans WHERE block = ?",
                            arguments: [block, block])

@@ -197,27 +197,37 @@ struct SearchPlan {
             if let counted { return counted >= bound }
             return try Row.fetchOne(db, sql: "\(kept) LIMIT 1 OFFSET ?", arguments: arguments + [bound - 1]) != nil
         }
-        if let neverLeadsFrom, try keeps(atLeast: neverLeadsFrom) {
-            (matchCount, keptCount, matches) = (nil, nil, joined + conditions)
-            return
-        }
-        func keepsAtLeast(_ matches: Int) throws -> Bool {
-            try keeps(atLeast: Int(min((Double(max(1, matches)) * filterFirstFactor).rounded(.up), Double(Int32.max))))
-        }
-        // The matches are counted only as far as the choice needs: a filter keeping fewer than `filterFirstFactor`
-        // times `matchesCountedFirst` leads however many more match (counting a common word's 73,552 took 4-6 ms).
-        let first = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 \(Self.allMatches) LIMIT \(matchesCountedFirst))",
-                                     arguments: [query.expression]) ?? 0
-        var found: Int? = first < matchesCountedFirst ? first : nil
-        var keepsMany = try keepsAtLeast(first)
-        if keepsMany, found == nil {
-            found = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
-            keepsMany = try keepsAtLeast(found ?? 0)
+        let spanKept = "SELECT count(*), min(id), max(id) FROM (\(kept))"
+        var found: Int?
+        var keptSpan: Row?  // set when the filter leads: how many it keeps, the first id and the last
+        if let neverLeadsFrom {
+            // Keeping fewer, the articles kept are counted (at most that many index entries), then the matches only
+            // as far as the choice needs: to the count beyond which the filter leads.
+            if try !keeps(atLeast: neverLeadsFrom), let span = try Row.fetchOne(db, sql: spanKept, arguments: arguments) {
+                let leadsFrom = Int(min((Double(span[0] as Int) / filterFirstFactor).rounded(.down) + 1, Double(Int32.max)))
+                let matchesCounted = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 \(Self.allMatches) LIMIT \(leadsFrom))",
+                                                      arguments: [query.expression]) ?? 0
+                if matchesCounted < leadsFrom { found = matchesCounted } else { keptSpan = span }
+            }
+        } else {
+            func keepsAtLeast(_ matches: Int) throws -> Bool {
+                try keeps(atLeast: Int(min((Double(max(1, matches)) * filterFirstFactor).rounded(.up), Double(Int32.max))))
+            }
+            // The matches are counted only as far as the choice needs: a filter keeping fewer than `filterFirstFactor`
+            // times `matchesCountedFirst` leads however many more match (counting a common word's 73,552 took 4-6 ms).
+            let first = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 \(Self.allMatches) LIMIT \(matchesCountedFirst))",
+                                         arguments: [query.expression]) ?? 0
+            found = first < matchesCountedFirst ? first : nil
+            var keepsMany = try keepsAtLeast(first)
+            if keepsMany, found == nil {
+                found = try Int.fetchOne(db, sql: "SELECT count(*) \(Self.allMatches)", arguments: [query.expression]) ?? 0
+                keepsMany = try keepsAtLeast(found ?? 0)
+            }
+            if !keepsMany { keptSpan = try Row.fetchOne(db, sql: spanKept, arguments: arguments) }
         }
         matchCount = found
-        let row = keepsMany ? nil : try Row.fetchOne(db, sql: "SELECT count(*), min(id), max(id) FROM (\(kept))", arguments: arguments)
-        keptCount = row.map { $0[0] as Int }
-        if let row {
+        keptCount = keptSpan.map { $0[0] as Int }
+        if let row = keptSpan {
             // Only the matches between the first and last id kept are read (a date filter keeps a span of ids);
             // `+` keeps SQLite from handing the ids to the index as lookups (one doclist seek each).
             let span: (Int64, Int64) = (row[1] ?? 0, row[2] ?? -1)
