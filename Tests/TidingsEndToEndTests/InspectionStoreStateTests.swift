@@ -107,7 +107,7 @@ struct InspectionStoreStateTests {
         #expect(try ProcessRunner.tidings(["--db", db, "show", "1"]).status == 1)
     }
 
-    @Test("the daemon's maintenance round packs the new articles' lengths for ranking, none left queued")
+    @Test("the daemon's maintenance round packs the new articles' lengths and filter facets for ranking, none left queued")
     func lengthsPacked() throws {
         let store = try InspectionStore()  // made by `tidingsd --once`: a refresh, then a maintenance round
         let (queued, blocks, ids) = try DatabaseQueue(path: store.db).read { db in
@@ -123,6 +123,27 @@ struct InspectionStoreStateTests {
             for id in ids where id >> 10 == block {
                 let at = 2 * Int(id & 1023)
                 #expect(Int(lengths[at]) | Int(lengths[at + 1]) << 8 > 0, "article \(id) has a packed length")
+            }
+        }
+        // Its filter facets too: each article's source number and duplicate bit, and each block's last id.
+        let (facets, articles) = try DatabaseQueue(path: store.db).read { db in
+            (try Row.fetchAll(db, sql: """
+                SELECT f.block, f.tags, s.last_id, s.first_minute IS NOT NULL AS bounded
+                FROM search_facets f JOIN search_facet_spans s USING (block)
+                """),
+             try Row.fetchAll(db, sql: """
+                SELECT a.id, n.number, a.duplicate_of IS NOT NULL AS duplicate
+                FROM articles a JOIN search_source_numbers n USING (source_id)
+                """))
+        }
+        #expect(facets.count == blocks.count && articles.count == ids.count)
+        for row in facets {
+            let block: Int64 = row["block"], tags: Data = row["tags"]
+            let held = articles.filter { ($0["id"] as Int64) >> 10 == block }
+            #expect(row["last_id"] == held.map { $0["id"] as Int64 }.max() && row["bounded"] == true)
+            for article in held {
+                let at = 2 * Int((article["id"] as Int64) & 1023)
+                #expect(Int(tags[at]) | Int(tags[at + 1]) << 8 == (article["number"] as Int) | ((article["duplicate"] as Bool) ? 0x8000 : 0))
             }
         }
     }
