@@ -388,6 +388,25 @@ struct StoreTests {
         }
     }
 
+    @Test("a read that fails after the store opened says it could not read, not that it could not open")
+    func damagedPageOnRead() async throws {
+        let store = try Store.open(path: path)
+        try store.syncSources([source("a")])
+        _ = try await store.record(success("a", ["one", "two"]))
+        try await store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }  // every page in the file
+        let root = try StoreReader.open(path: path).read { db in
+            try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'articles'") ?? 0
+        }
+        let file = try #require(FileHandle(forWritingAtPath: path))
+        try file.seek(toOffset: UInt64((root - 1) * 4096))
+        try file.write(contentsOf: Data(repeating: 0xA5, count: 4096))
+        try file.close()
+        let reader = try StoreReader.open(path: path)  // the schema's page is whole: it opens
+        #expect { try reader.articles() } throws: {
+            "\($0)".hasPrefix("cannot read database \(path): ") && "\($0)".contains("malformed")
+        }
+    }
+
     @Test("due sources: new ones at once, then after their interval; disabled and removed never")
     func dueSources() async throws {
         let store = try Store.open(path: path)

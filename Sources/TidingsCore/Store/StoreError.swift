@@ -4,6 +4,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case missing(path: String)
     /// The file is not SQLite, or SQLite cannot open it.
     case cannotOpen(path: String, reason: String)
+    /// Opened, but a read failed (a damaged page, a lock held past the busy timeout, an I/O error).
+    case readFailed(path: String, reason: String)
     /// SQLite, but not a Tidings store.
     case notTidings(path: String)
     /// Written by a newer Tidings: this build does not know these migrations.
@@ -19,6 +21,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             "no Tidings database at \(path) (has tidingsd run with this config yet?)"
         case .cannotOpen(let path, let reason):
             "cannot open database \(path): \(reason)"
+        case .readFailed(let path, let reason):
+            "cannot read database \(path): \(reason)"
         case .notTidings(let path):
             "\(path) is an SQLite database but not a Tidings store; refusing to touch it"
         case .newerSchema(let path, let unknown):

@@ -40,7 +40,7 @@ public final class StoreReader: Sendable {
         do {
             return try queue.read(body)
         } catch let error as DatabaseError {
-            throw StoreError.cannotOpen(path: path, reason: StoreErrorText.describe(error))
+            throw StoreError.readFailed(path: path, reason: StoreErrorText.describe(error))
         }
     }
 }
