@@ -13,6 +13,10 @@ struct LengthReader {
     sqlite3_blob *sizes;       /* on articles_search_docsize, opened at the first row read there */
     unsigned char **blocks;    /* by block number: its lengths, `absent`, or NULL when not read yet */
     sqlite3_int64 blockCount;
+    int floorsRead;            /* the floors below are loaded (all at once, on first use) */
+    int *floors;               /* by block number: the shortest length it held when packed, 0 for none */
+    sqlite3_int64 *floorsLastKnown; /* and the last rowid it knew then: a row past it may be shorter */
+    sqlite3_int64 floorCount;
 };
 
 /* Marks a block the store does not have. */
@@ -35,6 +39,8 @@ void lengthReaderClose(LengthReader *reader) {
         if (reader->blocks[i] != absent) free(reader->blocks[i]);
     }
     free(reader->blocks);
+    free(reader->floors);
+    free(reader->floorsLastKnown);
     sqlite3_finalize(reader->blockQuery);
     if (reader->sizes) sqlite3_blob_close(reader->sizes);
     free(reader);
@@ -110,4 +116,49 @@ int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length) {
         }
     }
     return documentLength(reader, rowid, length);
+}
+
+/* Loads every block's floor: a few bytes a block, from a table of one row each. */
+static int readFloors(LengthReader *reader) {
+    reader->floorsRead = 1;
+    sqlite3_stmt *query = NULL;
+    if (sqlite3_prepare_v2(reader->db, "SELECT block, shortest, last_id FROM search_length_floors ORDER BY block", -1, &query,
+                           NULL) != SQLITE_OK) {
+        sqlite3_finalize(query);
+        return SQLITE_OK;  /* no such table: no floors */
+    }
+    int rc;
+    while ((rc = sqlite3_step(query)) == SQLITE_ROW) {
+        sqlite3_int64 number = sqlite3_column_int64(query, 0);
+        if (number < 0 || number >= maxBlocks) continue;
+        if (number >= reader->floorCount) {
+            sqlite3_int64 count = reader->floorCount ? 2 * reader->floorCount : 1024;
+            if (count <= number) count = number + 1;
+            int *floors = realloc(reader->floors, sizeof(int) * (size_t)count);
+            if (floors) reader->floors = floors;
+            sqlite3_int64 *lastKnown = realloc(reader->floorsLastKnown, sizeof(sqlite3_int64) * (size_t)count);
+            if (lastKnown) reader->floorsLastKnown = lastKnown;
+            if (!floors || !lastKnown) {
+                rc = SQLITE_NOMEM;
+                break;
+            }
+            memset(reader->floors + reader->floorCount, 0, sizeof(int) * (size_t)(count - reader->floorCount));
+            reader->floorCount = count;
+        }
+        reader->floors[number] = sqlite3_column_int(query, 1);
+        reader->floorsLastKnown[number] = sqlite3_column_int64(query, 2);
+    }
+    sqlite3_finalize(query);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int lengthReaderFloor(LengthReader *reader, sqlite3_int64 rowid, int *floor) {
+    *floor = 0;
+    if (!reader->floorsRead) {
+        int rc = readFloors(reader);
+        if (rc != SQLITE_OK) return rc;
+    }
+    sqlite3_int64 number = rowid >> lengthsBlockShift;
+    if (rowid >= 0 && number < reader->floorCount && rowid <= reader->floorsLastKnown[number]) *floor = reader->floors[number];
+    return SQLITE_OK;
 }

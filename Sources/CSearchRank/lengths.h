@@ -23,6 +23,11 @@ LengthReader *lengthReaderOpen(sqlite3 *db);
 /* Sets `*length` to the row's length; SQLITE_CORRUPT_VTAB when the index has no size for it. */
 int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length);
 
+/* Sets `*floor` to a length the row cannot be shorter than: the shortest its block held when the store
+ * packed it (`search_length_floors`), for a row the block knew then; 0 when there is none. Ranking bounds
+ * a row's score with it before looking its length up. */
+int lengthReaderFloor(LengthReader *reader, sqlite3_int64 rowid, int *floor);
+
 void lengthReaderClose(LengthReader *reader);
 
 #endif

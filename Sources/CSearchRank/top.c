@@ -48,6 +48,7 @@ typedef struct {
     sqlite3_int64 window;  /* only the newest this many rows are candidates; 0: all */
     sqlite3_int64 hits;    /* every row of the phrase: its IDF counts them all */
     FacetReader *filter;   /* NULL: every row is a candidate */
+    LengthReader *lengths; /* for the blocks' floors */
     sqlite3_int64 passed;  /* the rows that pass the filter (all without one) */
     Candidate *candidates; /* with a window, a ring of the newest rows seen */
     sqlite3_int64 capacity;
@@ -81,9 +82,12 @@ static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context)
     Candidate *candidate = &collector->candidates[slot];
     candidate->rowid = api->xRowid(fts);
     candidate->frequency = frequency;
-    /* A length for now: scored once the IDF (which counts every row) is known. */
-    candidate->bound = (double)bm25ShortestLength(collector->columnEnds, collector->columns);
-    return SQLITE_OK;
+    /* A length for now, the longer of two it cannot be shorter than: where its matches end, and its block's
+     * floor. Scored once the IDF (which counts every row) is known. */
+    int shortest = bm25ShortestLength(collector->columnEnds, collector->columns), floor = 0;
+    rc = lengthReaderFloor(collector->lengths, candidate->rowid, &floor);
+    candidate->bound = (double)(floor > shortest ? floor : shortest);
+    return rc;
 }
 
 /* `a` ranks before `b`: a higher score, and between equal scores the newer row (ORDER BY score, rowid DESC). */
@@ -156,6 +160,7 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
     collector.columnEnds = calloc((size_t)collector.columns + 1, sizeof(int));
     kept = malloc(sizeof(Ranked) * (size_t)best);
     if (filter) collector.filter = facetReaderOpen(sqlite3_context_db_handle(context), filter);
+    collector.lengths = lengths;
     if (!collector.columnEnds || !kept || !lengths || (filter && !collector.filter)) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);

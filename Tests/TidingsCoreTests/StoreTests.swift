@@ -37,7 +37,7 @@ struct StoreTests {
                 "migrations": try StoreMigrations.migrator.appliedIdentifiers(db).sorted().joined(separator: ","),
             ]
         }
-        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_band_filter,dedup_band_filter_extra,dedup_band_layout,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,search_facet_spans,search_facets,search_lengths,search_lengths_pending,search_source_numbers,source_counts,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
+        #expect(facts["tables"] == "article_revisions,articles,articles_search,changes,dedup_band_filter,dedup_band_filter_extra,dedup_band_layout,dedup_bands,dedup_fingerprints,dedup_lines,origin_holds,search_facet_spans,search_facets,search_length_floors,search_lengths,search_lengths_pending,search_source_numbers,source_counts,sources,stories,story_articles,story_statistics,story_terms,tombstones,upkeep_cursors")
         #expect(facts["journal_mode"] == "wal")
         #expect(facts["auto_vacuum"] == "2", "incremental: retention's freed pages go back to the file system")
         #expect(facts["foreign_keys"] == "1")

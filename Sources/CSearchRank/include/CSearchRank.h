@@ -26,7 +26,8 @@
 /// it keeps are candidates, the window counts those, and the blob's count is of those.
 ///
 /// Both are for `articles_search` only: they read its rows' lengths by name, from the store's
-/// packed `search_lengths` where it has them and from `articles_search_docsize` otherwise.
+/// packed `search_lengths` where it has them and from `articles_search_docsize` otherwise;
+/// `tidings_bm25_top` also bounds rows by their block's floor (`search_length_floors`).
 ///
 /// Returns SQLITE_OK, or an SQLite error code when FTS5 is not available.
 int tidings_search_rank_register(sqlite3 *db);

@@ -482,7 +482,7 @@ enum StoreMigrations {
         }
         migrator.register("v24-search-facets") { db in
             // What searches filter on, packed by id beside the lengths (`SearchFacets`), in the same
-            // blocks and the same queue. A block must never hold a tag or minute that is no longer
+            // blocks and the same queue; and each block's shortest length (`SearchLengths`). A block must never hold a tag or minute that is no longer
             // true: a change to an article's source, date or duplicate flag, its deletion, and an
             // article stored below the block's last id drop it and queue it to be packed again.
             // Every block is queued now.
@@ -499,6 +499,14 @@ enum StoreMigrations {
                 CREATE TABLE search_facet_spans (block INTEGER PRIMARY KEY, first_minute INTEGER, last_minute INTEGER,
                                                  last_id INTEGER NOT NULL);
                 CREATE TABLE search_source_numbers (number INTEGER PRIMARY KEY, source_id TEXT NOT NULL UNIQUE);
+                CREATE TABLE search_length_floors (block INTEGER PRIMARY KEY, shortest INTEGER NOT NULL, last_id INTEGER NOT NULL);
+                CREATE TRIGGER search_length_floors_drop AFTER DELETE ON search_lengths BEGIN
+                    DELETE FROM search_length_floors WHERE block = old.block;
+                END;
+                CREATE TRIGGER search_length_floors_insert AFTER INSERT ON articles
+                    WHEN new.id < (SELECT last_id FROM search_length_floors WHERE block = new.id >> \(shift)) BEGIN
+                    DELETE FROM search_length_floors WHERE block = new.id >> \(shift);
+                END;
                 CREATE TRIGGER search_facets_insert AFTER INSERT ON articles
                     WHEN new.id < (SELECT last_id FROM search_facet_spans WHERE block = new.id >> \(shift)) BEGIN
                     \(dropping("new.id"))
