@@ -150,21 +150,21 @@ struct HTTPFetcherTests {
 
     @Test("connections are reused: a second fetch from the same server opens none")
     func connectionReuse() async throws {
-        let first = try await fetch(server.url("/files/feed.xml")).get()
-        let second = try await fetch(server.url("/files/feed.xml")).get()
+        let (first, second) = try await fetchedBackToBack { try await fetch(server.url("/files/feed.xml")).get() }
         #expect(first.httpVersion == .http1_1)
-        #expect(first.newConnections == 1)
+        #expect(first.newConnections <= 1)  // a retried pair may find the connection of the one before
         #expect(second.newConnections == 0)
     }
 
     @Test("many transfers at once all complete while slow ones are still in flight")
     func concurrentTransfers() async throws {
-        // The slow ones must outlast the rest however loaded the machine is: no timeout of their own.
+        // The slow ones must outlast the rest however loaded the machine is (a full test run has taken the 40 past
+        // a minute): ten minutes, and no timeout of their own.
         var patience = FetchPolicy(userAgent: "Tidings-Test/1", connectTimeout: TimeSpan(seconds: 5),
-                                   timeout: TimeSpan(seconds: 600), maxBodySize: ByteCount(bytes: 64 * 1024))
-        patience.lowSpeedTime = TimeSpan(seconds: 600)
+                                   timeout: TimeSpan(seconds: 3600), maxBodySize: ByteCount(bytes: 64 * 1024))
+        patience.lowSpeedTime = TimeSpan(seconds: 3600)
         let patient = HTTPFetcher(policy: patience)
-        let slowURL = try #require(URL(string: server.url("/slow?seconds=60")))
+        let slowURL = try #require(URL(string: server.url("/slow?seconds=600")))
         let slow = (0..<6).map { _ in Task { await patient.fetch(FetchRequest(url: slowURL)) } }
         try await Task.sleep(for: .milliseconds(300))
         let feed = server.url("/files/feed.xml")
@@ -179,7 +179,7 @@ struct HTTPFetcherTests {
         slow.forEach { $0.cancel() }
         for task in slow {
             guard case .failure(let error) = await task.value else {
-                Issue.record("a 60-second transfer cannot have completed")
+                Issue.record("a 600-second transfer cannot have completed")
                 continue
             }
             #expect(error.kind == .cancelled)
