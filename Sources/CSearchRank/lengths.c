@@ -7,6 +7,13 @@
  * stays within 32 MiB however high an id. */
 enum { blockBytes = 2 * lengthsBlockRows, maxBlocks = 1 << 22 };
 
+/* A block's floor: the shortest length it held when packed, and the last rowid it knew then (a row
+ * stored after it may be shorter). All zero for a block without one. */
+typedef struct {
+    int shortest;
+    sqlite3_int64 lastKnown;
+} Floor;
+
 struct LengthReader {
     sqlite3 *db;
     sqlite3_stmt *blockQuery;  /* NULL: a store without packed lengths */
@@ -14,8 +21,7 @@ struct LengthReader {
     unsigned char **blocks;    /* by block number: its lengths, `absent`, or NULL when not read yet */
     sqlite3_int64 blockCount;
     int floorsRead;            /* the floors below are loaded (all at once, on first use) */
-    int *floors;               /* by block number: the shortest length it held when packed, 0 for none */
-    sqlite3_int64 *floorsLastKnown; /* and the last rowid it knew then: a row past it may be shorter */
+    Floor *floors;             /* by block number; NULL when the store has none */
     sqlite3_int64 floorCount;
 };
 
@@ -40,7 +46,6 @@ void lengthReaderClose(LengthReader *reader) {
     }
     free(reader->blocks);
     free(reader->floors);
-    free(reader->floorsLastKnown);
     sqlite3_finalize(reader->blockQuery);
     if (reader->sizes) sqlite3_blob_close(reader->sizes);
     free(reader);
@@ -118,35 +123,29 @@ int lengthReaderGet(LengthReader *reader, sqlite3_int64 rowid, int *length) {
     return documentLength(reader, rowid, length);
 }
 
-/* Loads every block's floor: a few bytes a block, from a table of one row each. */
+/* Loads every block's floor: a few bytes a block, from a table of one row each, the highest block
+ * first so that the table is sized once. */
 static int readFloors(LengthReader *reader) {
     reader->floorsRead = 1;
     sqlite3_stmt *query = NULL;
-    if (sqlite3_prepare_v2(reader->db, "SELECT block, shortest, last_id FROM search_length_floors ORDER BY block", -1, &query,
-                           NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(reader->db, "SELECT block, shortest, last_id FROM search_length_floors "
+                           "WHERE block BETWEEN 0 AND ? ORDER BY block DESC", -1, &query, NULL) != SQLITE_OK) {
         sqlite3_finalize(query);
         return SQLITE_OK;  /* no such table: no floors */
     }
+    sqlite3_bind_int64(query, 1, maxBlocks - 1);
     int rc;
     while ((rc = sqlite3_step(query)) == SQLITE_ROW) {
         sqlite3_int64 number = sqlite3_column_int64(query, 0);
-        if (number < 0 || number >= maxBlocks) continue;
-        if (number >= reader->floorCount) {
-            sqlite3_int64 count = reader->floorCount ? 2 * reader->floorCount : 1024;
-            if (count <= number) count = number + 1;
-            int *floors = realloc(reader->floors, sizeof(int) * (size_t)count);
-            if (floors) reader->floors = floors;
-            sqlite3_int64 *lastKnown = realloc(reader->floorsLastKnown, sizeof(sqlite3_int64) * (size_t)count);
-            if (lastKnown) reader->floorsLastKnown = lastKnown;
-            if (!floors || !lastKnown) {
+        if (!reader->floors) {
+            reader->floors = calloc((size_t)number + 1, sizeof(Floor));
+            if (!reader->floors) {
                 rc = SQLITE_NOMEM;
                 break;
             }
-            memset(reader->floors + reader->floorCount, 0, sizeof(int) * (size_t)(count - reader->floorCount));
-            reader->floorCount = count;
+            reader->floorCount = number + 1;
         }
-        reader->floors[number] = sqlite3_column_int(query, 1);
-        reader->floorsLastKnown[number] = sqlite3_column_int64(query, 2);
+        reader->floors[number] = (Floor){sqlite3_column_int(query, 1), sqlite3_column_int64(query, 2)};
     }
     sqlite3_finalize(query);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -159,6 +158,6 @@ int lengthReaderFloor(LengthReader *reader, sqlite3_int64 rowid, int *floor) {
         if (rc != SQLITE_OK) return rc;
     }
     sqlite3_int64 number = rowid >> lengthsBlockShift;
-    if (rowid >= 0 && number < reader->floorCount && rowid <= reader->floorsLastKnown[number]) *floor = reader->floors[number];
+    if (rowid >= 0 && number < reader->floorCount && rowid <= reader->floors[number].lastKnown) *floor = reader->floors[number].shortest;
     return SQLITE_OK;
 }

@@ -48,7 +48,6 @@ typedef struct {
     sqlite3_int64 window;  /* only the newest this many rows are candidates; 0: all */
     sqlite3_int64 hits;    /* every row of the phrase: its IDF counts them all */
     FacetReader *filter;   /* NULL: every row is a candidate */
-    LengthReader *lengths; /* for the blocks' floors */
     sqlite3_int64 passed;  /* the rows that pass the filter (all without one) */
     Candidate *candidates; /* with a window, a ring of the newest rows seen */
     sqlite3_int64 capacity;
@@ -58,9 +57,10 @@ typedef struct {
 static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context) {
     Collector *collector = context;
     collector->hits++;
+    sqlite3_int64 rowid = api->xRowid(fts);
     if (collector->filter) {
         int passes = 0;
-        int rc = facetReaderPasses(collector->filter, api->xRowid(fts), &passes);
+        int rc = facetReaderPasses(collector->filter, rowid, &passes);
         if (rc != SQLITE_OK || !passes) return rc;
     }
     sqlite3_int64 seen = collector->passed++;
@@ -80,14 +80,11 @@ static int collect(const Fts5ExtensionApi *api, Fts5Context *fts, void *context)
                               collector->columnEnds, &frequency);
     if (rc != SQLITE_OK) return rc;
     Candidate *candidate = &collector->candidates[slot];
-    candidate->rowid = api->xRowid(fts);
+    candidate->rowid = rowid;
     candidate->frequency = frequency;
-    /* A length for now, the longer of two it cannot be shorter than: where its matches end, and its block's
-     * floor. Scored once the IDF (which counts every row) is known. */
-    int shortest = bm25ShortestLength(collector->columnEnds, collector->columns), floor = 0;
-    rc = lengthReaderFloor(collector->lengths, candidate->rowid, &floor);
-    candidate->bound = (double)(floor > shortest ? floor : shortest);
-    return rc;
+    /* A length for now, as short as its matches allow: bounded once the IDF (which counts every row) is known. */
+    candidate->bound = (double)bm25ShortestLength(collector->columnEnds, collector->columns);
+    return SQLITE_OK;
 }
 
 /* `a` ranks before `b`: a higher score, and between equal scores the newer row (ORDER BY score, rowid DESC). */
@@ -160,7 +157,6 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
     collector.columnEnds = calloc((size_t)collector.columns + 1, sizeof(int));
     kept = malloc(sizeof(Ranked) * (size_t)best);
     if (filter) collector.filter = facetReaderOpen(sqlite3_context_db_handle(context), filter);
-    collector.lengths = lengths;
     if (!collector.columnEnds || !kept || !lengths || (filter && !collector.filter)) rc = SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = api->xRowCount(fts, &rows);
     if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &tokens);
@@ -171,8 +167,13 @@ static void top(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *
         double idf = bm25Idf(rows, collector.hits);
         Candidate *heap = collector.candidates;
         sqlite3_int64 remaining = collector.window > 0 && collector.passed > collector.window ? collector.window : collector.passed;
-        for (sqlite3_int64 i = 0; i < remaining; i++) {
-            heap[i].bound = bm25Score(&idf, &heap[i].frequency, 1, averageLength, heap[i].bound);
+        /* Each candidate's bound: its score at the longer of two lengths it cannot be shorter than, where its
+         * matches end and its block's floor (only the candidates: rows the window dropped need neither). */
+        for (sqlite3_int64 i = 0; i < remaining && rc == SQLITE_OK; i++) {
+            int floor = 0;
+            rc = lengthReaderFloor(lengths, heap[i].rowid, &floor);
+            double length = (double)floor > heap[i].bound ? (double)floor : heap[i].bound;
+            heap[i].bound = bm25Score(&idf, &heap[i].frequency, 1, averageLength, length);
         }
         for (sqlite3_int64 i = remaining / 2; i-- > 0;) siftDown(heap, remaining, i);
         /* Looked up a batch at a time, in rowid order: neighbouring rows share the size table's pages. */

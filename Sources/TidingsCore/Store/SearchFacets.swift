@@ -70,8 +70,12 @@ enum SearchFacets {
 
     /// The source's number, given it on first sight (never reused: a block keeps it).
     static func sourceNumber(_ source: String, in db: Database) throws -> Int64 {
-        try db.execute(sql: "INSERT OR IGNORE INTO search_source_numbers (source_id) VALUES (?)", arguments: [source])
-        return try Int64.fetchOne(db, sql: "SELECT number FROM search_source_numbers WHERE source_id = ?", arguments: [source]) ?? 0
+        if let number = try Int64.fetchOne(db, sql: "SELECT number FROM search_source_numbers WHERE source_id = ?",
+                                           arguments: [source]) {
+            return number
+        }
+        try db.execute(sql: "INSERT INTO search_source_numbers (source_id) VALUES (?)", arguments: [source])
+        return db.lastInsertedRowID
     }
 
     /// The minute (since 1970, rounded down) of a date stored as the store writes dates; nil for any
@@ -96,8 +100,9 @@ struct FacetFilter {
     var facets: TidingsFacetFilter
     let check: Statement
 
-    /// `filter` for the facets; nil when it has nothing to check or a bound the facets cannot read
-    /// (a date outside the years 1601-9999), or the limit: that is the search's business.
+    /// `filter` for the facets (its limit aside: that is the search's business); nil when it has nothing to
+    /// check, a bound the facets cannot read (a date outside the years 1601-9999), or a source whose number
+    /// does not fit a tag.
     init?(_ filter: ArticleFilter, in db: Database) throws {
         let (conditions, arguments) = filter.conditions
         guard !conditions.isEmpty else { return nil }

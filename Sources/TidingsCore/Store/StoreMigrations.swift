@@ -482,10 +482,11 @@ enum StoreMigrations {
         }
         migrator.register("v24-search-facets") { db in
             // What searches filter on, packed by id beside the lengths (`SearchFacets`), in the same
-            // blocks and the same queue; and each block's shortest length (`SearchLengths`). A block must never hold a tag or minute that is no longer
-            // true: a change to an article's source, date or duplicate flag, its deletion, and an
-            // article stored below the block's last id drop it and queue it to be packed again.
-            // Every block is queued now.
+            // blocks and the same queue; and each block's shortest length (`SearchLengths`). A block
+            // must never hold a tag or minute that is no longer true: a change to an article's source,
+            // date or duplicate flag, its deletion, and an article stored below the block's last id
+            // drop it and queue it to be packed again. A floor goes with its block's lengths, and with
+            // an article stored below its last id. Every block is queued now.
             let shift = SearchLengths.blockShift
             func dropping(_ id: String) -> String {
                 """
