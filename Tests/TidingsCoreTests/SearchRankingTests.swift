@@ -286,6 +286,41 @@ struct SearchRankingTests {
         #expect(try first() == 30)
     }
 
+    @Test("a block whose floor puts its matches below the page's cut is never looked up")
+    func floorsLeaveBlocksUnread() async throws {
+        // Block 0: sixty articles of 23 tokens with the word once. Block 1: sixty of 200 tokens with it once, first:
+        // where their match ends says only "at least 1 token", which would rank them above block 0 (1.68 against
+        // 1.48) and look each up; the block's floor, 200 tokens, bounds them at 0.76, below the page's cut.
+        let store = try Store.open(path: path)
+        let filler = (0..<250).map { "w\($0)" }
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('a', 'https://a.example/', '{}', '2026-01-01')")
+            for (ids, tokens) in [(1...60, 20), (1024...1083, 197)] {
+                for id in ids {
+                    try db.execute(sql: """
+                        INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                        VALUES (?, 'a', ?, 'Steppe report', ?, 'h', '2026-01-01 00:00:00.000')
+                        """, arguments: [id, "guid:\(id)", (["harvest"] + filler.prefix(tokens)).joined(separator: " ")])
+                }
+            }
+            try SearchIndexing.add(1, through: 1083, in: db)
+            _ = try SearchLengths.pack(limit: 10, in: db)
+        }
+        let reader = try StoreReader.open(path: path)
+        let query = try SearchQuery(parsing: "harvest")
+        let expected = try reference(reader, query, ArticleFilter(limit: 10))
+        #expect(expected.count == 10 && expected.allSatisfy { $0[0] <= 60 })
+        // Block 1's lengths made unreadable: its packed lengths say "not known" and its docsize rows are gone.
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE search_lengths SET lengths = zeroblob(length(lengths)) WHERE block = 1")
+            try db.execute(sql: "DELETE FROM articles_search_docsize WHERE id BETWEEN 1024 AND 1083")
+        }
+        let hits = try reader.search(query, filter: ArticleFilter(limit: 10)).hits.map { [Double($0.article.id), $0.score] }
+        #expect(hits == expected)
+        // A page that needs block 1 does look its rows up, and finds the damage.
+        #expect(throws: StoreError.self) { try reader.search(query, filter: ArticleFilter(limit: 70)) }
+    }
+
     /// The blocks of facets the store has packed.
     func facetBlocks(_ reader: StoreReader) throws -> [Int64] {
         try reader.read { db in try Int64.fetchAll(db, sql: "SELECT block FROM search_facets ORDER BY block") }
