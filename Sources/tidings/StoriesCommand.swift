@@ -84,7 +84,7 @@ struct StoriesCommand: ParsableCommand {
             let article = member.article
             let fit = member.score.map { String(format: "%.2f", $0) } ?? article.duplicateOf.map { "dup of \($0)" }
                 ?? (member.joined == "duplicate" ? "its copy" : member.joined)
-            table.append([String(article.id), Self.minute(article.date), article.source, fit, article.title])
+            table.append([String(article.id), HumanTime.short(article.date), article.source, fit, article.title])
         }
         lines.append(table.render(width: Terminal.width))
         Output.line(lines.joined(separator: "\n"))
@@ -100,10 +100,6 @@ struct StoriesCommand: ParsableCommand {
     private static func span(_ story: StorySummary) -> String {
         let hours = story.last.timeIntervalSince(story.first) / 3600
         let length = hours < 1 ? "" : hours < 48 ? String(format: " +%.0fh", hours) : String(format: " +%.0fd", hours / 24)
-        return minute(story.first) + length
-    }
-
-    private static func minute(_ date: Date) -> String {
-        String(ISO8601.string(date).prefix(16)).replacingOccurrences(of: "T", with: " ")
+        return HumanTime.short(story.first) + length
     }
 }

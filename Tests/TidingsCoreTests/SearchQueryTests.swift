@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TidingsCore
 
@@ -46,5 +47,21 @@ struct SearchQueryTests {
             #expect(MarkedText.isWhitespace(scalar) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
         }
         #expect(MarkedText(marked: "a\t\u{0B}\u{0C}\r\u{A0}\u{2003}b\u{1C}c").text == "a b\u{1C}c")
+        // Matches at both ends, side by side, and around scalars of two to four bytes.
+        let edges = MarkedText(marked: "\u{02}Ақ\u{03}\u{02}жол\u{03} 🌾 \u{02}👩‍🌾\u{03}")
+        #expect(edges.text == "Ақжол 🌾 👩‍🌾" && edges.matches == [[0, 2], [2, 5], [8, 11]])
+        #expect(edges.rendered(before: "\u{1B}[1m", after: "\u{1B}[0m") == "\u{1B}[1mАқ\u{1B}[0m\u{1B}[1mжол\u{1B}[0m 🌾 \u{1B}[1m👩‍🌾\u{1B}[0m")
+        #expect(MarkedText(marked: "no marks").rendered(before: "[", after: "]") == "no marks")
+    }
+
+    @Test("an ASCII byte replaced as Foundation's replacingOccurrences does, beside characters of every width")
+    func byteReplacement() {
+        let texts = ["", "plain", "\"", "a\"b\"\"c", "\"Қазақ\" \"🌾\"", "line\r\nnext\n", "T", "2026-01-06T09:30", "é\u{301}\"x"]
+        for text in texts {
+            for (byte, replacement) in [(UInt8(ascii: "\""), "\"\""), (UInt8(ascii: "\n"), " "), (UInt8(ascii: "T"), " ")] {
+                let expected = text.replacingOccurrences(of: String(UnicodeScalar(byte)), with: replacement)
+                #expect(text.replacingByte(byte, with: replacement) == expected, "\(text.debugDescription)")
+            }
+        }
     }
 }

@@ -17,6 +17,6 @@ public enum CSVField {
 
     static func quoted(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { ",\"\n\r".unicodeScalars.contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + text.replacingByte(UInt8(ascii: "\""), with: "\"\"") + "\""
     }
 }

@@ -25,7 +25,7 @@ public enum HumanTime {
     public static func short(_ date: Date?) -> String {
         guard let date else { return "-" }
         let text = ISO8601.string(date)
-        return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+        return String(text.prefix(16)).replacingByte(UInt8(ascii: "T"), with: " ")
     }
 
     public static func relative(_ date: Date?, now: Date = Date()) -> String {

@@ -7,8 +7,7 @@ public enum Terminal {
 
     /// Colour is wanted: stdout is a terminal that is not `dumb`, and `NO_COLOR` is unset or empty (no-color.org).
     public static var prefersColour: Bool {
-        let environment = ProcessInfo.processInfo.environment
-        return isInteractive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        isInteractive && (variable("NO_COLOR") ?? "").isEmpty && variable("TERM") != "dumb"
     }
 
     /// A progress display is wanted: stderr is a terminal (and stdout is not, or the two would mix).
@@ -17,11 +16,16 @@ public enum Terminal {
     /// Columns a table may use: `COLUMNS` if set, else the terminal's width;
     /// unlimited when stdout is a pipe or file, so nothing is cut there.
     public static var width: Int {
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 20 { return columns }
+        if let columns = variable("COLUMNS").flatMap(Int.init), columns > 20 { return columns }
         guard isInteractive else { return Int.max / 2 }
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
         return 100
+    }
+
+    /// One environment variable, read alone: `ProcessInfo`'s environment copies every variable into a dictionary.
+    static func variable(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
     }
 }
 

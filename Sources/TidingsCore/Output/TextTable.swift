@@ -22,7 +22,7 @@ public struct TextTable {
     }
 
     public mutating func append(_ row: [String]) {
-        rows.append(row.map { $0.replacingOccurrences(of: "\n", with: " ") })
+        rows.append(row.map { $0.replacingByte(UInt8(ascii: "\n"), with: " ") })
     }
 
     /// The table as lines no wider than `width` (as far as fixed columns allow).

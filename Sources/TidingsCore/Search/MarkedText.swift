@@ -14,7 +14,10 @@ public struct MarkedText: Sendable, Equatable, Codable {
     static let sqlMarkers = "char(2), char(3)"
 
     init(marked: String) {
-        var text = String.UnicodeScalarView()
+        // Built as UTF-8 bytes: appending to a String's scalar view one scalar at a time cost
+        // 0.9 ms for a page of 50 snippets.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(marked.utf8.count)
         var matches: [[Int]] = []
         var start: Int?
         var count = 0
@@ -22,7 +25,7 @@ public struct MarkedText: Sendable, Equatable, Codable {
         for scalar in marked.unicodeScalars {
             switch scalar {
             case Self.open:
-                if pendingSpace, count > 0 { text.append(" "); count += 1 }
+                if pendingSpace, count > 0 { bytes.append(0x20); count += 1 }
                 pendingSpace = false
                 start = count
             case Self.close:
@@ -31,13 +34,13 @@ public struct MarkedText: Sendable, Equatable, Codable {
             case _ where Self.isWhitespace(scalar):
                 pendingSpace = true
             default:
-                if pendingSpace, count > 0 { text.append(" "); count += 1 }
+                if pendingSpace, count > 0 { bytes.append(0x20); count += 1 }
                 pendingSpace = false
-                text.append(scalar)
+                UTF8.encode(scalar) { bytes.append($0) }
                 count += 1
             }
         }
-        self.text = String(text)
+        self.text = String(decoding: bytes, as: UTF8.self)
         self.matches = matches
     }
 
@@ -49,17 +52,26 @@ public struct MarkedText: Sendable, Equatable, Codable {
     /// The text with each match wrapped in `before` and `after` (ANSI codes, or brackets).
     public func rendered(before: String, after: String) -> String {
         guard !matches.isEmpty else { return text }
-        let scalars = Array(text.unicodeScalars)
-        var result = ""
-        var position = 0
-        for match in matches {
-            result.unicodeScalars.append(contentsOf: scalars[position..<match[0]])
-            result += before
-            result.unicodeScalars.append(contentsOf: scalars[match[0]..<match[1]])
-            result += after
-            position = match[1]
+        // The matches' edges in order (a start, then its end): `before` goes at each start, `after` at each end.
+        let edges = matches.flatMap { $0 }
+        var next = 0
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + matches.count * (before.utf8.count + after.utf8.count))
+        func markEdges(at scalar: Int) {
+            while next < edges.count, edges[next] == scalar {
+                bytes.append(contentsOf: next % 2 == 0 ? before.utf8 : after.utf8)
+                next += 1
+            }
         }
-        result.unicodeScalars.append(contentsOf: scalars[position...])
-        return result
+        var scalar = 0
+        for unit in text.utf8 {
+            if !UTF8.isContinuation(unit) {  // the first byte of scalar number `scalar`
+                markEdges(at: scalar)
+                scalar += 1
+            }
+            bytes.append(unit)
+        }
+        markEdges(at: scalar)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

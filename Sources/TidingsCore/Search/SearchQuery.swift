@@ -82,7 +82,7 @@ struct SearchTerm: Equatable {
         guard text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
             return nil
         }
-        var phrase = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var phrase = "\"" + text.replacingByte(UInt8(ascii: "\""), with: "\"\"") + "\""
         if prefix { phrase += " *" }
         if let column { phrase = "\(column) : \(phrase)" }
         return phrase
