@@ -64,7 +64,7 @@ extension PageMetadata {
             .flatMap { $0.scheme == nil ? nil : $0 }
         metadata.siteName = meta["og:site_name"] ?? ld.article?.object("publisher")?.string("name") ?? meta["application-name"]
         metadata.language = tree.first("html").flatMap { tree.nodes[$0].attribute("lang") }.flatMap(Self.nonEmpty)
-            ?? meta["content-language"] ?? meta["og:locale"].map { $0.replacingOccurrences(of: "_", with: "-") }
+            ?? meta["content-language"] ?? meta["og:locale"].map { $0.replacingByte(UInt8(ascii: "_"), with: "-") }
             ?? ld.article?.string("inLanguage")
         metadata.description = meta["og:description"] ?? meta["description"] ?? ld.article?.string("description")
         return metadata

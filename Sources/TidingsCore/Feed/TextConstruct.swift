@@ -121,7 +121,7 @@ enum XHTMLMarkup {
     static func startTag(_ name: String, attributes: XMLAttributes) -> String {
         var tag = "<" + name
         for (key, value) in attributes.sortedByName() {
-            tag += " \(key)=\"\(escape(value).replacingOccurrences(of: "\"", with: "&quot;"))\""
+            tag += " \(key)=\"\(escape(value).replacingByte(UInt8(ascii: "\""), with: "&quot;"))\""
         }
         return tag + ">"
     }

@@ -65,13 +65,13 @@ public struct LineLogHandler: LogHandler {
     }
 
     private static func singleLine(_ text: String) -> String {
-        text.contains(where: \.isNewline) ? text.replacingOccurrences(of: "\n", with: "\\n") : text
+        text.contains(where: \.isNewline) ? text.replacingByte(UInt8(ascii: "\n"), with: "\\n") : text
     }
 
     private static func quoted(_ value: String) -> String {
         guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) else {
             return value
         }
-        return "\"" + singleLine(value.replacingOccurrences(of: "\"", with: "\\\"")) + "\""
+        return "\"" + singleLine(value.replacingByte(UInt8(ascii: "\""), with: "\\\"")) + "\""
     }
 }
