@@ -242,24 +242,29 @@ struct SearchRankingTests {
         try expectSameAsBM25(reader, queries: queries)
     }
 
+    /// A store of `articles` (id, title, text) in one source, indexed, and its lengths packed.
+    func packedStore(_ articles: [(id: Int, title: String, text: String)]) async throws -> (store: Store, reader: StoreReader) {
+        let store = try Store.open(path: path)
+        try await store.pool.write { db in
+            try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('a', 'https://a.example/', '{}', '2026-01-01')")
+            for article in articles {
+                try db.execute(sql: """
+                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
+                    VALUES (?, 'a', ?, ?, ?, 'h', '2026-01-01 00:00:00.000')
+                    """, arguments: [article.id, "guid:\(article.id)", article.title, article.text])
+            }
+            try SearchIndexing.add(1, through: Int64(articles.map(\.id).max() ?? 0), in: db)
+            _ = try SearchLengths.pack(limit: 10, in: db)
+        }
+        return (store, try StoreReader.open(path: path))
+    }
+
     @Test("a block's length floor goes with its lengths, and with an article stored below its last id")
     func floorsFollowChanges() async throws {
         // Long articles dense with the word: the block's floor (the shortest, 100 tokens) bounds a short
         // article's score far below its own, so a stale floor would leave it out of the page.
-        let store = try Store.open(path: path)
-        let filler = Array(repeating: "harvest", count: 10) + (0..<88).map { "w\($0)" }
-        try await store.pool.write { db in
-            try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('a', 'https://a.example/', '{}', '2026-01-01')")
-            for id in 1...60 {
-                try db.execute(sql: """
-                    INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
-                    VALUES (?, 'a', ?, 'harvest harvest', ?, 'h', '2026-01-01 00:00:00.000')
-                    """, arguments: [id, "guid:\(id)", filler.joined(separator: " ")])
-            }
-            try SearchIndexing.add(1, through: 60, in: db)
-            _ = try SearchLengths.pack(limit: 10, in: db)
-        }
-        let reader = try StoreReader.open(path: path)
+        let filler = (Array(repeating: "harvest", count: 10) + (0..<88).map { "w\($0)" }).joined(separator: " ")
+        let (store, reader) = try await packedStore((1...60).map { ($0, "harvest harvest", filler) })
         let floors = try reader.read { db in try Row.fetchAll(db, sql: "SELECT shortest, last_id FROM search_length_floors") }
         #expect(floors.map { [$0[0] as Int, $0[1] as Int] } == [[100, 60]])
         let query = try SearchQuery(parsing: "harvest")
@@ -291,22 +296,11 @@ struct SearchRankingTests {
         // Block 0: sixty articles of 23 tokens with the word once. Block 1: sixty of 200 tokens with it once, first:
         // where their match ends says only "at least 1 token", which would rank them above block 0 (1.68 against
         // 1.48) and look each up; the block's floor, 200 tokens, bounds them at 0.76, below the page's cut.
-        let store = try Store.open(path: path)
         let filler = (0..<250).map { "w\($0)" }
-        try await store.pool.write { db in
-            try db.execute(sql: "INSERT INTO sources (id, url, settings_json, added_at) VALUES ('a', 'https://a.example/', '{}', '2026-01-01')")
-            for (ids, tokens) in [(1...60, 20), (1024...1083, 197)] {
-                for id in ids {
-                    try db.execute(sql: """
-                        INSERT INTO articles (id, source_id, identity, title, text, content_hash, first_seen_at)
-                        VALUES (?, 'a', ?, 'Steppe report', ?, 'h', '2026-01-01 00:00:00.000')
-                        """, arguments: [id, "guid:\(id)", (["harvest"] + filler.prefix(tokens)).joined(separator: " ")])
-                }
-            }
-            try SearchIndexing.add(1, through: 1083, in: db)
-            _ = try SearchLengths.pack(limit: 10, in: db)
+        let articles = [(1...60, 20), (1024...1083, 197)].flatMap { ids, tokens in
+            ids.map { ($0, "Steppe report", (["harvest"] + filler.prefix(tokens)).joined(separator: " ")) }
         }
-        let reader = try StoreReader.open(path: path)
+        let (store, reader) = try await packedStore(articles)
         let query = try SearchQuery(parsing: "harvest")
         let expected = try reference(reader, query, ArticleFilter(limit: 10))
         #expect(expected.count == 10 && expected.allSatisfy { $0[0] <= 60 })
