@@ -2,7 +2,6 @@
 #include "lengths.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 enum { tagBytes = 2 * lengthsBlockRows, minuteBytes = 4 * lengthsBlockRows };
 
@@ -67,20 +66,6 @@ static enum Verdict spanVerdict(const TidingsFacetFilter *filter, int first, int
     return unsure;
 }
 
-/* Copies column 0 of `query`'s row for `number` into `into`; `*found` says whether it was there, `bytes` long. */
-static int readBlob(sqlite3_stmt *query, sqlite3_int64 number, unsigned char *into, int bytes, int *found) {
-    *found = 0;
-    if (!query) return SQLITE_OK;
-    sqlite3_bind_int64(query, 1, number);
-    int rc = sqlite3_step(query);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(query, 0) == bytes) {
-        memcpy(into, sqlite3_column_blob(query, 0), (size_t)bytes);
-        *found = 1;
-    }
-    sqlite3_reset(query);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 /* Reads the span of the block's minutes: its verdict on the dates, and the last row it knew. */
 static int readSpan(FacetReader *reader, sqlite3_int64 number) {
     reader->packed = 0;
@@ -114,10 +99,10 @@ static int readBlock(FacetReader *reader, sqlite3_int64 number) {
         reader->blockDates = passes;
     }
     if (rc == SQLITE_OK && reader->packed && reader->checksTags && reader->blockDates != fails) {
-        rc = readBlob(reader->tagQuery, number, reader->tags, tagBytes, &reader->packed);
+        rc = blockBlobRead(reader->tagQuery, number, reader->tags, tagBytes, &reader->packed);
     }
     if (rc == SQLITE_OK && reader->packed && reader->blockDates == unsure) {
-        rc = readBlob(reader->minuteQuery, number, reader->minutes, minuteBytes, &reader->packed);
+        rc = blockBlobRead(reader->minuteQuery, number, reader->minutes, minuteBytes, &reader->packed);
     }
     if (rc == SQLITE_OK) reader->block = number;
     return rc;

@@ -51,6 +51,19 @@ void lengthReaderClose(LengthReader *reader) {
     free(reader);
 }
 
+int blockBlobRead(sqlite3_stmt *query, sqlite3_int64 number, unsigned char *into, int bytes, int *found) {
+    *found = 0;
+    if (!query) return SQLITE_OK;
+    sqlite3_bind_int64(query, 1, number);
+    int rc = sqlite3_step(query);
+    if (rc == SQLITE_ROW && sqlite3_column_bytes(query, 0) == bytes) {
+        memcpy(into, sqlite3_column_blob(query, 0), (size_t)bytes);
+        *found = 1;
+    }
+    sqlite3_reset(query);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Block `number`'s lengths, read once per query; `absent` when the store does not have it. */
 static int block(LengthReader *reader, sqlite3_int64 number, const unsigned char **lengths) {
     if (number >= reader->blockCount) {
@@ -63,19 +76,15 @@ static int block(LengthReader *reader, sqlite3_int64 number, const unsigned char
         reader->blockCount = count;
     }
     if (!reader->blocks[number]) {
-        unsigned char *found = absent;
-        int rc = SQLITE_DONE;
-        if (reader->blockQuery) {
-            sqlite3_bind_int64(reader->blockQuery, 1, number);
-            rc = sqlite3_step(reader->blockQuery);
-            if (rc == SQLITE_ROW && sqlite3_column_bytes(reader->blockQuery, 0) == blockBytes) {
-                found = malloc(blockBytes);
-                if (found) memcpy(found, sqlite3_column_blob(reader->blockQuery, 0), blockBytes);
-                else rc = SQLITE_NOMEM;
-            }
-            sqlite3_reset(reader->blockQuery);
+        unsigned char *found = malloc(blockBytes);
+        if (!found) return SQLITE_NOMEM;
+        int present = 0;
+        int rc = blockBlobRead(reader->blockQuery, number, found, blockBytes, &present);
+        if (rc != SQLITE_OK || !present) {
+            free(found);
+            if (rc != SQLITE_OK) return rc;
+            found = absent;
         }
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return rc;
         reader->blocks[number] = found;
     }
     *lengths = reader->blocks[number];

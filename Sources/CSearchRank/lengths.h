@@ -17,6 +17,11 @@ enum { lengthsBlockShift = tidings_lengths_block_shift, lengthsBlockRows = 1 << 
 
 typedef struct LengthReader LengthReader;
 
+/* Copies the blob `query` (one parameter: a block number; NULL: a store without the table) gives for
+ * block `number` into `into`; `*found` says whether it had one of exactly `bytes` bytes. The packed
+ * lengths and the packed facets are read this way. */
+int blockBlobRead(sqlite3_stmt *query, sqlite3_int64 number, unsigned char *into, int bytes, int *found);
+
 /* A reader on `db`'s `articles_search`; NULL when out of memory. */
 LengthReader *lengthReaderOpen(sqlite3 *db);
 
