@@ -29,7 +29,7 @@ enum SearchFacets {
         let rows = Int(SearchLengths.blockRows), first = block << SearchLengths.blockShift
         var tags = [UInt8](repeating: 0, count: 2 * rows)
         var minutes = [UInt8](repeating: 0, count: 4 * rows)
-        for row in 0..<rows { store(Int32(tidings_facet_unknown_minute), at: 4 * row, in: &minutes) }
+        for row in 0..<rows { minutes.setLittleEndian(Int32(tidings_facet_unknown_minute), at: 4 * row) }
         var numbers: [String: Int64] = [:]
         var found = false
         // The span of the block's minutes (kept only if every date is known as one), and its last id.
@@ -44,7 +44,7 @@ enum SearchFacets {
             let at = Int(id - first)
             lastID = id
             if case .string(let text) = (article[3] as DatabaseValue).storage, let minute = minute(ofStored: text) {
-                store(minute, at: 4 * at, in: &minutes)
+                minutes.setLittleEndian(minute, at: 4 * at)
                 (firstMinute, lastMinute) = (min(firstMinute, minute), max(lastMinute, minute))
             } else {
                 everyMinuteKnown = false
@@ -53,9 +53,7 @@ enum SearchFacets {
             let number = try numbers[source] ?? sourceNumber(source, in: db)
             numbers[source] = number
             guard number <= Int64(sourceTags) else { continue }  // tag 0: the filter's SQL checks it
-            let tag = UInt16(number) | ((article[2] as Bool) ? duplicateTag : 0)
-            tags[2 * at] = UInt8(tag & 0xFF)
-            tags[2 * at + 1] = UInt8(tag >> 8)
+            tags.setLittleEndian(UInt16(number) | ((article[2] as Bool) ? duplicateTag : 0), at: 2 * at)
         }
         if found {
             try db.execute(sql: "INSERT OR REPLACE INTO search_facets (block, tags, minutes) VALUES (?, ?, ?)",
@@ -70,12 +68,14 @@ enum SearchFacets {
 
     /// The source's number, given it on first sight (never reused: a block keeps it).
     static func sourceNumber(_ source: String, in db: Database) throws -> Int64 {
-        if let number = try Int64.fetchOne(db, sql: "SELECT number FROM search_source_numbers WHERE source_id = ?",
-                                           arguments: [source]) {
-            return number
-        }
+        if let number = try knownNumber(of: source, in: db) { return number }
         try db.execute(sql: "INSERT INTO search_source_numbers (source_id) VALUES (?)", arguments: [source])
         return db.lastInsertedRowID
+    }
+
+    /// The number the source was given, if it has been packed.
+    static func knownNumber(of source: String, in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT number FROM search_source_numbers WHERE source_id = ?", arguments: [source])
     }
 
     /// The minute (since 1970, rounded down) of a date stored as the store writes dates; nil for any
@@ -86,11 +86,6 @@ enum SearchFacets {
         let minute = millis >= 0 ? millis / 60_000 : -((-millis + 59_999) / 60_000)
         guard let value = Int32(exactly: minute), value != Int32(tidings_facet_unknown_minute) else { return nil }
         return value
-    }
-
-    private static func store(_ value: Int32, at offset: Int, in bytes: inout [UInt8]) {
-        let bits = UInt32(bitPattern: value)
-        for index in 0..<4 { bytes[offset + index] = UInt8(truncatingIfNeeded: bits >> (8 * index)) }
     }
 }
 
@@ -110,8 +105,7 @@ struct FacetFilter {
         if let source = filter.source {
             facets.tagMask |= SearchFacets.sourceTags
             // A source never packed has no number: no packed row passes (tag 0 is "not known", checked by SQL).
-            let number = try Int64.fetchOne(db, sql: "SELECT number FROM search_source_numbers WHERE source_id = ?",
-                                            arguments: [source]) ?? 0
+            let number = try SearchFacets.knownNumber(of: source, in: db) ?? 0
             guard number <= Int64(SearchFacets.sourceTags) else { return nil }  // never packed with its number
             facets.tagValue |= UInt16(number)
         }

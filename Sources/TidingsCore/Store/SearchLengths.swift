@@ -68,9 +68,7 @@ enum SearchLengths {
             let length = documentLength(row["sz"] as Data? ?? Data())
             shortest = min(shortest, length)
             guard length > 0, length <= 0xFFFF else { continue }  // 0 says "not known here": docsize has it
-            let at = 2 * Int((row["id"] as Int64) - first)
-            lengths[at] = UInt8(length & 0xFF)
-            lengths[at + 1] = UInt8(length >> 8)
+            lengths.setLittleEndian(UInt16(length), at: 2 * Int(lastID - first))
         }
         if found {
             try db.execute(sql: "INSERT OR REPLACE INTO search_lengths (block, lengths) VALUES (?, ?)", arguments: [block, Data(lengths)])
@@ -117,5 +115,13 @@ extension Store {
             packed += step.packed
             if step.remaining == 0 || Date().timeIntervalSince(started) >= budget { return (packed, step.remaining) }
         }
+    }
+}
+
+extension [UInt8] {
+    /// Writes `value` at `offset`, little-endian: the byte order of the packed blocks (`SearchLengths`,
+    /// `SearchFacets`), which CSearchRank reads.
+    mutating func setLittleEndian(_ value: some FixedWidthInteger, at offset: Int) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { replaceSubrange(offset..<offset + $0.count, with: $0) }
     }
 }
