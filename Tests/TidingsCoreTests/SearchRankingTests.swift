@@ -295,7 +295,7 @@ struct SearchRankingTests {
     func floorsLeaveBlocksUnread() async throws {
         // Block 0: sixty articles of 23 tokens with the word once. Block 1: sixty of 200 tokens with it once, first:
         // where their match ends says only "at least 1 token", which would rank them above block 0 (1.68 against
-        // 1.48) and look each up; the block's floor, 200 tokens, bounds them at 0.76, below the page's cut.
+        // 1.48, in units of the IDF) and look each up; the block's floor, 200 tokens, bounds them at 0.76, below the cut.
         let filler = (0..<250).map { "w\($0)" }
         let articles = [(1...60, 20), (1024...1083, 197)].flatMap { ids, tokens in
             ids.map { ($0, "Steppe report", (["harvest"] + filler.prefix(tokens)).joined(separator: " ")) }
