@@ -27,26 +27,28 @@ static inline double bm25Idf(sqlite3_int64 rows, sqlite3_int64 hits) {
     return idf <= 0.0 ? 1e-6 : idf;
 }
 
-/* The weight of an instance in `column`: the function's argument for it, else 1. */
-static inline double bm25Weight(sqlite3_value **weights, int count, int column) {
-    return count > column ? sqlite3_value_double(weights[column]) : 1.0;
+/* Each column's weight: the function's argument for it, else 1. Read once per query: a common word's
+ * instances are tens of thousands. */
+static inline void bm25ReadWeights(sqlite3_value **values, int count, int columns, double *weights) {
+    for (int c = 0; c < columns; c++) weights[c] = c < count ? sqlite3_value_double(values[c]) : 1.0;
 }
 
 /* The most results a page may ask for and still be ranked with a bound (8 MiB of scores in rank.c). */
 static const sqlite3_int64 bm25BestCap = 1 << 20;
 
-/* Adds up the weighted instances of `phrase` in the current row into `*frequency`, and raises
- * `columnEnds[c]` to the offset of its last instance in column c plus one. */
-static inline int bm25PhraseCounts(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, sqlite3_value **weights,
-                                   int weightCount, int columns, int *columnEnds, double *frequency) {
+/* Adds up the weighted instances of `phrase` in the current row into `*frequency` (`weights` has one per
+ * column), and raises `columnEnds[c]` to the offset of its last instance in column c plus one. */
+static inline int bm25PhraseCounts(const Fts5ExtensionApi *api, Fts5Context *fts, int phrase, const double *weights,
+                                   int columns, int *columnEnds, double *frequency) {
     Fts5PhraseIter iterator;
     int column, offset;
     *frequency = 0.0;
     int rc = api->xPhraseFirst(fts, phrase, &iterator, &column, &offset);
     if (rc != SQLITE_OK) return rc;
     for (; column >= 0; api->xPhraseNext(fts, &iterator, &column, &offset)) {
-        *frequency += bm25Weight(weights, weightCount, column);
-        if (column < columns && offset + 1 > columnEnds[column]) columnEnds[column] = offset + 1;
+        if (column >= columns) continue;
+        *frequency += weights[column];
+        if (offset + 1 > columnEnds[column]) columnEnds[column] = offset + 1;
     }
     return SQLITE_OK;
 }

@@ -22,6 +22,7 @@ typedef struct {
     double averageLength;
     double *idf;        /* per phrase */
     double *frequency;  /* per phrase, this row's weighted count of instances */
+    double *weights;    /* per column */
     int *columnEnds;    /* per column, this row's last match offset + 1 */
     LengthReader *lengths;
     int best;           /* how many results the query keeps; 0: no bound */
@@ -44,12 +45,13 @@ static void freeRankState(void *state) {
     free(state);
 }
 
-static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int best, int *rc) {
+static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3 *db, int best,
+                            sqlite3_value **weights, int weightCount, int *rc) {
     RankState *state = api->xGetAuxdata(fts, 0);
     if (state) return state;
     int phrases = api->xPhraseCount(fts);
     int columns = api->xColumnCount(fts);
-    size_t bytes = sizeof(RankState) + sizeof(double) * (2 * (size_t)phrases + (size_t)best)
+    size_t bytes = sizeof(RankState) + sizeof(double) * (2 * (size_t)phrases + (size_t)best + (size_t)columns)
         + sizeof(int) * (size_t)columns;
     state = calloc(1, bytes);
     if (!state) {
@@ -61,7 +63,9 @@ static RankState *rankState(const Fts5ExtensionApi *api, Fts5Context *fts, sqlit
     state->idf = (double *)(state + 1);
     state->frequency = state->idf + phrases;
     state->heap = state->frequency + phrases;
-    state->columnEnds = (int *)(state->heap + best);
+    state->weights = state->heap + best;
+    state->columnEnds = (int *)(state->weights + columns);
+    bm25ReadWeights(weights, weightCount, columns, state->weights);
     state->best = best;
     state->lengths = lengthReaderOpen(db);
     if (!state->lengths) *rc = SQLITE_NOMEM;
@@ -121,7 +125,8 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
     /* A page longer than the cap (a script asking for everything) is ranked without the bound: exact all the same. */
     sqlite3_int64 best = sqlite3_value_int64(values[0]);
     int rc = SQLITE_OK;
-    RankState *state = rankState(api, fts, sqlite3_context_db_handle(context), best < 0 || best > bm25BestCap ? 0 : (int)best, &rc);
+    RankState *state = rankState(api, fts, sqlite3_context_db_handle(context), best < 0 || best > bm25BestCap ? 0 : (int)best,
+                                 values + 1, count - 1, &rc);
     if (!state) {
         sqlite3_result_error_code(context, rc);
         return;
@@ -131,10 +136,9 @@ static void rank(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context 
         sqlite3_result_double(context, state->lastResult);
         return;
     }
-    int weights = count - 1;
     memset(state->columnEnds, 0, sizeof(int) * (size_t)state->columns);
     for (int i = 0; i < state->phrases; i++) {
-        rc = bm25PhraseCounts(api, fts, i, values + 1, weights, state->columns, state->columnEnds, &state->frequency[i]);
+        rc = bm25PhraseCounts(api, fts, i, state->weights, state->columns, state->columnEnds, &state->frequency[i]);
         if (rc != SQLITE_OK) {
             sqlite3_result_error_code(context, rc);
             return;
