@@ -1,19 +1,11 @@
 import Foundation
 
 /// The one JSON style of every `--json` output: snake_case keys, sorted,
-/// UTC timestamps as `2026-01-06T09:30:00Z`.
+/// UTC timestamps as `2026-01-06T09:30:00Z` (JSONTreeEncoder).
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601.string(date))
-        }
         do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
+            return try JSONTreeEncoder.encode(value).text(pretty: pretty)
         } catch {
             return "{\"error\": \"cannot encode output: \(error)\"}"
         }

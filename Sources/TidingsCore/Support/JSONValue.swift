@@ -35,26 +35,29 @@ public enum JSONValue: Sendable, Equatable, Codable {
     }
 
     /// Compact JSON text with sorted keys (written directly: JSONEncoder is slow for large feeds).
-    public var jsonText: String {
+    public var jsonText: String { text(pretty: false) }
+
+    /// JSON text with sorted keys; `pretty` lays it out as JSONEncoder's `.prettyPrinted` does
+    /// (two-space indents, `"key" : value`, an empty array or object over two lines).
+    public func text(pretty: Bool) -> String {
         var output = [UInt8]()
-        write(to: &output)
+        write(to: &output, indent: pretty ? 0 : nil)
         return String(decoding: output, as: UTF8.self)
     }
 
     /// A JSON object with its fields in the given order (instead of sorted).
     public static func objectText(_ fields: [(String, JSONValue)]) -> String {
-        var output: [UInt8] = [0x7B]
-        for (index, field) in fields.enumerated() {
-            if index > 0 { output.append(0x2C) }
+        var output: [UInt8] = []
+        writeMembers(fields, open: 0x7B, close: 0x7D, indent: nil, to: &output) { field, output in
             writeString(field.0, to: &output)
             output.append(0x3A)
             field.1.write(to: &output)
         }
-        output.append(0x7D)
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(to output: inout [UInt8]) {
+    /// Writes the value; `indent` is the depth of a pretty layout, nil for compact text.
+    private func write(to output: inout [UInt8], indent: Int? = nil) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
@@ -63,22 +66,39 @@ public enum JSONValue: Sendable, Equatable, Codable {
             output.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
         case .string(let value): JSONValue.writeString(value, to: &output)
         case .array(let values):
-            output.append(0x5B)
-            for (index, value) in values.enumerated() {
-                if index > 0 { output.append(0x2C) }
-                value.write(to: &output)
+            JSONValue.writeMembers(values, open: 0x5B, close: 0x5D, indent: indent, to: &output) { value, output in
+                value.write(to: &output, indent: indent.map { $0 + 1 })
             }
-            output.append(0x5D)
         case .object(let fields):
-            output.append(0x7B)
-            for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { output.append(0x2C) }
+            JSONValue.writeMembers(fields.keys.sorted(), open: 0x7B, close: 0x7D, indent: indent, to: &output) { key, output in
                 JSONValue.writeString(key, to: &output)
-                output.append(0x3A)
-                fields[key]!.write(to: &output)
+                output.append(contentsOf: indent == nil ? [0x3A] : [0x20, 0x3A, 0x20])
+                fields[key]!.write(to: &output, indent: indent.map { $0 + 1 })
             }
-            output.append(0x7D)
         }
+    }
+
+    /// An array's or object's brackets around its members, separated by commas and, in a pretty
+    /// layout, each on its own line.
+    private static func writeMembers<Member>(_ members: [Member], open: UInt8, close: UInt8, indent: Int?,
+                                             to output: inout [UInt8],
+                                             _ writeMember: (Member, inout [UInt8]) -> Void) {
+        output.append(open)
+        for (index, member) in members.enumerated() {
+            if index > 0 { output.append(0x2C) }
+            if let indent { newLine(depth: indent + 1, to: &output) }
+            writeMember(member, &output)
+        }
+        if let indent {
+            if members.isEmpty { output.append(0x0A) }
+            newLine(depth: indent, to: &output)
+        }
+        output.append(close)
+    }
+
+    private static func newLine(depth: Int, to output: inout [UInt8]) {
+        output.append(0x0A)
+        output.append(contentsOf: repeatElement(0x20, count: 2 * depth))
     }
 
     static func writeString(_ text: String, to output: inout [UInt8]) {
@@ -105,6 +125,8 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case 0x0A: output.append(0x5C); output.append(0x6E)
         case 0x0D: output.append(0x5C); output.append(0x72)
         case 0x09: output.append(0x5C); output.append(0x74)
+        case 0x08: output.append(0x5C); output.append(0x62)
+        case 0x0C: output.append(0x5C); output.append(0x66)
         case 0x00..<0x20:
             // \u00XX
             for code: UInt8 in [0x5C, 0x75, 0x30, 0x30] { output.append(code) }
