@@ -16,16 +16,37 @@ enum JSONTreeEncoder {
     }
 }
 
-/// One value being encoded: a leaf, or an object or array that containers fill.
+/// One value being encoded: a leaf, or an object or array that containers fill. A member whose
+/// encoding has finished is kept as its `JSONValue`: only containers still open are nodes (a page
+/// of 10,000 search hits held a node for every field, 15 MB).
 final class JSONNode {
     private var leaf: JSONValue = .null
-    fileprivate var fields: [String: JSONNode]?
-    fileprivate var items: [JSONNode]?
+    fileprivate var fields: [String: Member]?
+    fileprivate var items: [Member]?
+
+    fileprivate enum Member {
+        case done(JSONValue)
+        case open(JSONNode)  // a nested container or super encoder handed out, filled later
+
+        var value: JSONValue {
+            switch self {
+            case .done(let value): value
+            case .open(let node): node.value
+            }
+        }
+    }
 
     var value: JSONValue {
         if let fields { return .object(fields.mapValues(\.value)) }
         if let items { return .array(items.map(\.value)) }
         return leaf
+    }
+
+    /// `value` encoded on its own: finished when this returns.
+    fileprivate static func member<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Member {
+        let node = JSONNode()
+        try node.encode(value, codingPath: codingPath)
+        return .done(node.value)
     }
 
     func encode<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
@@ -45,22 +66,29 @@ final class JSONNode {
     /// An integer of any width. The keyed and unkeyed containers hand every width but Int's to the
     /// value's own `encode(to:)`, which comes here. JSONValue holds an Int: one beyond it is written
     /// as the nearest double.
-    func set<Integer: BinaryInteger>(integer: Integer) { leaf = Int(exactly: integer).map(JSONValue.int) ?? .double(Double(integer)) }
+    static func integer<Integer: BinaryInteger>(_ integer: Integer) -> JSONValue {
+        Int(exactly: integer).map(JSONValue.int) ?? .double(Double(integer))
+    }
 
     /// A double as JSONEncoder writes it: its shortest spelling, less a trailing `.0`.
-    func set(_ number: Double, codingPath: [any CodingKey]) throws {
+    static func number(_ number: Double, codingPath: [any CodingKey]) throws -> JSONValue {
         guard number.isFinite else {
             throw EncodingError.invalidValue(number, .init(codingPath: codingPath, debugDescription: "\(number) is not valid JSON"))
         }
         let whole = number.description.hasSuffix(".0") && !(number == 0 && number.sign == .minus)
-        leaf = whole ? Int(exactly: number).map(JSONValue.int) ?? .double(number) : .double(number)
+        return whole ? Int(exactly: number).map(JSONValue.int) ?? .double(number) : .double(number)
+    }
+
+    /// A float as JSONEncoder writes it: through its own shortest spelling.
+    static func number(_ number: Float, codingPath: [any CodingKey]) throws -> JSONValue {
+        try Self.number(Double(number.description) ?? Double(number), codingPath: codingPath)
     }
 
     fileprivate func makeObject() { if fields == nil { fields = [:] } }
     fileprivate func makeArray() { if items == nil { items = [] } }
 }
 
-private struct JSONNodeEncoder: Encoder {
+fileprivate struct JSONNodeEncoder: Encoder {
     let node: JSONNode
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -92,43 +120,48 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
         self.codingPath = codingPath
     }
 
-    private func child(for key: Key) -> JSONNode {
-        let child = JSONNode()
-        node.fields![keepsKeys ? key.stringValue : SnakeCase.convert(key.stringValue)] = child
-        return child
+    private func put(_ member: JSONNode.Member, for key: Key) {
+        node.fields![keepsKeys ? key.stringValue : SnakeCase.convert(key.stringValue)] = member
     }
 
-    mutating func encodeNil(forKey key: Key) throws { child(for: key).set(.null) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { child(for: key).set(.bool(value)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { child(for: key).set(.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { try child(for: key).set(value, codingPath: codingPath + [key]) }
-    mutating func encode(_ value: Float, forKey key: Key) throws {
-        try child(for: key).set(Double(value.description) ?? Double(value), codingPath: codingPath + [key])
+    /// A node for a container handed out under `key`, filled after this returns.
+    private func open(for key: Key) -> JSONNodeEncoder {
+        let child = JSONNode()
+        put(.open(child), for: key)
+        return JSONNodeEncoder(node: child, codingPath: codingPath + [key])
     }
-    mutating func encode(_ value: Int, forKey key: Key) throws { child(for: key).set(.int(value)) }
+
+    mutating func encodeNil(forKey key: Key) throws { put(.done(.null), for: key) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { put(.done(.bool(value)), for: key) }
+    mutating func encode(_ value: String, forKey key: Key) throws { put(.done(.string(value)), for: key) }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        put(.done(try JSONNode.number(value, codingPath: codingPath + [key])), for: key)
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        put(.done(try JSONNode.number(value, codingPath: codingPath + [key])), for: key)
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws { put(.done(.int(value)), for: key) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try child(for: key).encode(value, codingPath: codingPath + [key])
+        put(try JSONNode.member(value, codingPath: codingPath + [key]), for: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
                                                         forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-        JSONNodeEncoder(node: child(for: key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        open(for: key).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        JSONNodeEncoder(node: child(for: key), codingPath: codingPath + [key]).unkeyedContainer()
+        open(for: key).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
         let key = SuperKey()
         let child = JSONNode()
-        node.fields![key.stringValue] = child
+        node.fields![key.stringValue] = .open(child)
         return JSONNodeEncoder(node: child, codingPath: codingPath + [key])
     }
 
-    mutating func superEncoder(forKey key: Key) -> any Encoder {
-        JSONNodeEncoder(node: child(for: key), codingPath: codingPath + [key])
-    }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { open(for: key) }
 }
 
 private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
@@ -136,39 +169,33 @@ private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { node.items!.count }
 
-    private func next() -> JSONNode {
-        let child = JSONNode()
-        node.items!.append(child)
-        return child
-    }
-
     private var nextPath: [any CodingKey] { codingPath + [IndexKey(intValue: count)] }
 
-    mutating func encodeNil() throws { next().set(.null) }
-    mutating func encode(_ value: Bool) throws { next().set(.bool(value)) }
-    mutating func encode(_ value: String) throws { next().set(.string(value)) }
-    mutating func encode(_ value: Double) throws { try next().set(value, codingPath: nextPath) }
-    mutating func encode(_ value: Float) throws { try next().set(Double(value.description) ?? Double(value), codingPath: nextPath) }
-    mutating func encode(_ value: Int) throws { next().set(.int(value)) }
-    mutating func encode<T: Encodable>(_ value: T) throws {
+    private func append(_ member: JSONNode.Member) { node.items!.append(member) }
+
+    /// A node for a container handed out next, filled after this returns.
+    private func open() -> JSONNodeEncoder {
         let path = nextPath
-        try next().encode(value, codingPath: path)
+        let child = JSONNode()
+        append(.open(child))
+        return JSONNodeEncoder(node: child, codingPath: path)
     }
+
+    mutating func encodeNil() throws { append(.done(.null)) }
+    mutating func encode(_ value: Bool) throws { append(.done(.bool(value))) }
+    mutating func encode(_ value: String) throws { append(.done(.string(value))) }
+    mutating func encode(_ value: Double) throws { append(.done(try JSONNode.number(value, codingPath: nextPath))) }
+    mutating func encode(_ value: Float) throws { append(.done(try JSONNode.number(value, codingPath: nextPath))) }
+    mutating func encode(_ value: Int) throws { append(.done(.int(value))) }
+    mutating func encode<T: Encodable>(_ value: T) throws { append(try JSONNode.member(value, codingPath: nextPath)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = nextPath
-        return JSONNodeEncoder(node: next(), codingPath: path).container(keyedBy: keyType)
+        open().container(keyedBy: keyType)
     }
 
-    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = nextPath
-        return JSONNodeEncoder(node: next(), codingPath: path).unkeyedContainer()
-    }
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { open().unkeyedContainer() }
 
-    mutating func superEncoder() -> any Encoder {
-        let path = nextPath
-        return JSONNodeEncoder(node: next(), codingPath: path)
-    }
+    mutating func superEncoder() -> any Encoder { open() }
 }
 
 private struct JSONSingleValueContainer: SingleValueEncodingContainer {
@@ -178,20 +205,20 @@ private struct JSONSingleValueContainer: SingleValueEncodingContainer {
     mutating func encodeNil() throws { node.set(.null) }
     mutating func encode(_ value: Bool) throws { node.set(.bool(value)) }
     mutating func encode(_ value: String) throws { node.set(.string(value)) }
-    mutating func encode(_ value: Double) throws { try node.set(value, codingPath: codingPath) }
-    mutating func encode(_ value: Float) throws { try node.set(Double(value.description) ?? Double(value), codingPath: codingPath) }
+    mutating func encode(_ value: Double) throws { node.set(try JSONNode.number(value, codingPath: codingPath)) }
+    mutating func encode(_ value: Float) throws { node.set(try JSONNode.number(value, codingPath: codingPath)) }
     mutating func encode(_ value: Int) throws { node.set(.int(value)) }
-    mutating func encode(_ value: Int8) throws { node.set(integer: value) }
-    mutating func encode(_ value: Int16) throws { node.set(integer: value) }
-    mutating func encode(_ value: Int32) throws { node.set(integer: value) }
-    mutating func encode(_ value: Int64) throws { node.set(integer: value) }
-    mutating func encode(_ value: Int128) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt8) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt16) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt32) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt64) throws { node.set(integer: value) }
-    mutating func encode(_ value: UInt128) throws { node.set(integer: value) }
+    mutating func encode(_ value: Int8) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: Int16) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: Int32) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: Int64) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: Int128) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt8) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt16) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt32) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt64) throws { node.set(JSONNode.integer(value)) }
+    mutating func encode(_ value: UInt128) throws { node.set(JSONNode.integer(value)) }
     mutating func encode<T: Encodable>(_ value: T) throws { try node.encode(value, codingPath: codingPath) }
 }
 
