@@ -133,11 +133,47 @@ struct JSONOutputTests {
         #expect(JSONOutput.encode(Bad()).hasPrefix("{\"error\": \"cannot encode output:"))
     }
 
+    /// One property of any name, to ask JSONEncoder how it spells that name.
+    struct OneKey: Encodable {
+        struct Name: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        let name: String
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Name.self)
+            try container.encode(1, forKey: Name(stringValue: name))
+        }
+    }
+
     @Test("snake_case keys split as JSONEncoder splits them", arguments: [
         ("myURLProperty", "my_url_property"), ("URL", "u_rl"), ("a1B", "a1_b"), ("x", "x"), ("", ""),
         ("isHTTPS", "is_https"), ("aBCDef", "a_bc_def"), ("already_snake", "already_snake"), ("ABC", "a_bc"),
+        ("évènementÉtéFin", "évènement_été_fin"), ("lastErrorAt", "last_error_at"), ("p95Ms", "p95_ms"),
     ])
-    func snakeCase(key: String, expected: String) {
+    func snakeCase(key: String, expected: String) throws {
         #expect(SnakeCase.convert(key) == expected)
+        let spelled = try Self.reference(OneKey(name: key), pretty: false)
+        #expect(spelled == "{\"\(expected)\":1}", "JSONEncoder spells \(key.debugDescription) as in \(spelled)")
+    }
+
+    @Test("one encoding spells a name as a property and keeps it as a dictionary key, in either order")
+    func namesRememberedApart() throws {
+        struct Both: Encodable {
+            var someKey = 1
+            var map = ["someKey": 2]
+            var again = [Inner2()]
+        }
+        struct Inner2: Encodable { var someKey = 3 }
+        struct DictionaryFirst: Encodable {
+            var map = ["someKey": 2]
+            var someKey = 1
+        }
+        #expect(JSONOutput.encode(Both()) == #"{"again":[{"some_key":3}],"map":{"someKey":2},"some_key":1}"#)
+        #expect(JSONOutput.encode(Both()) == (try Self.reference(Both(), pretty: false)))
+        #expect(JSONOutput.encode(DictionaryFirst()) == (try Self.reference(DictionaryFirst(), pretty: false)))
     }
 }

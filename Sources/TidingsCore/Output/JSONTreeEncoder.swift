@@ -5,14 +5,29 @@ import Foundation
 /// as their text, a whole number held in a `Double` without its `.0` — JSONEncoder's output,
 /// byte for byte once written with sorted keys.
 ///
-/// JSONEncoder asks of every type it meets whether it is a dictionary, a date, a URL or data: the
-/// first such cast of a type scans the binary's 7,000 protocol conformances, 1.3 ms of a
-/// `tidings search --json`. This encoder compares metatypes instead, which costs nothing.
+/// JSONEncoder asks of every type it meets whether it is a dictionary, a date, a URL or data, and
+/// the first such cast of a type scans the binary's 7,000 protocol conformances. This encoder
+/// compares metatypes instead: a page of 50 search hits took 10.1 million instructions through
+/// JSONEncoder and takes 5.3 million here (callgrind), the rest being the Encodable machinery's
+/// own generic types, which any encoder meets.
 enum JSONTreeEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        let root = JSONNode()
+        let root = JSONNode(names: JSONKeyNames())
         try root.encode(value, codingPath: [])
         return root.value
+    }
+}
+
+/// Property names in snake_case, each worked out once per encoding: 2,000 search hits meet the
+/// same dozen names 20,000 times.
+final class JSONKeyNames {
+    private var spelled: [String: String] = [:]
+
+    func snakeCase(_ name: String) -> String {
+        if let spelling = spelled[name] { return spelling }
+        let spelling = SnakeCase.convert(name)
+        spelled[name] = spelling
+        return spelling
     }
 }
 
@@ -20,6 +35,7 @@ enum JSONTreeEncoder {
 /// encoding has finished is kept as its `JSONValue`: only containers still open are nodes (a page
 /// of 10,000 search hits held a node for every field, 15 MB).
 final class JSONNode {
+    let names: JSONKeyNames
     private var leaf: JSONValue = .null
     fileprivate var fields: [String: Member]?
     fileprivate var items: [Member]?
@@ -42,9 +58,14 @@ final class JSONNode {
         return leaf
     }
 
-    /// `value` encoded on its own: finished when this returns.
-    fileprivate static func member<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Member {
-        let node = JSONNode()
+    init(names: JSONKeyNames) { self.names = names }
+
+    /// A node for a member of this one.
+    fileprivate func child() -> JSONNode { JSONNode(names: names) }
+
+    /// `value` encoded on its own, as a member of this node: finished when this returns.
+    fileprivate func member<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> Member {
+        let node = child()
         try node.encode(value, codingPath: codingPath)
         return .done(node.value)
     }
@@ -121,12 +142,12 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
 
     private func put(_ member: JSONNode.Member, for key: Key) {
-        node.fields![keepsKeys ? key.stringValue : SnakeCase.convert(key.stringValue)] = member
+        node.fields![keepsKeys ? key.stringValue : node.names.snakeCase(key.stringValue)] = member
     }
 
     /// A node for a container handed out under `key`, filled after this returns.
     private func open(for key: Key) -> JSONNodeEncoder {
-        let child = JSONNode()
+        let child = node.child()
         put(.open(child), for: key)
         return JSONNodeEncoder(node: child, codingPath: codingPath + [key])
     }
@@ -142,7 +163,7 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     }
     mutating func encode(_ value: Int, forKey key: Key) throws { put(.done(.int(value)), for: key) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        put(try JSONNode.member(value, codingPath: codingPath + [key]), for: key)
+        put(try node.member(value, codingPath: codingPath + [key]), for: key)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
@@ -156,7 +177,7 @@ private struct JSONKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
 
     mutating func superEncoder() -> any Encoder {
         let key = SuperKey()
-        let child = JSONNode()
+        let child = node.child()
         node.fields![key.stringValue] = .open(child)
         return JSONNodeEncoder(node: child, codingPath: codingPath + [key])
     }
@@ -176,7 +197,7 @@ private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     /// A node for a container handed out next, filled after this returns.
     private func open() -> JSONNodeEncoder {
         let path = nextPath
-        let child = JSONNode()
+        let child = node.child()
         append(.open(child))
         return JSONNodeEncoder(node: child, codingPath: path)
     }
@@ -187,7 +208,7 @@ private struct JSONUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode(_ value: Double) throws { append(.done(try JSONNode.number(value, codingPath: nextPath))) }
     mutating func encode(_ value: Float) throws { append(.done(try JSONNode.number(value, codingPath: nextPath))) }
     mutating func encode(_ value: Int) throws { append(.done(.int(value))) }
-    mutating func encode<T: Encodable>(_ value: T) throws { append(try JSONNode.member(value, codingPath: nextPath)) }
+    mutating func encode<T: Encodable>(_ value: T) throws { append(try node.member(value, codingPath: nextPath)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         open().container(keyedBy: keyType)

@@ -70,10 +70,11 @@ public enum JSONValue: Sendable, Equatable, Codable {
                 value.write(to: &output, indent: indent.map { $0 + 1 })
             }
         case .object(let fields):
-            JSONValue.writeMembers(fields.keys.sorted(), open: 0x7B, close: 0x7D, indent: indent, to: &output) { key, output in
-                JSONValue.writeString(key, to: &output)
+            JSONValue.writeMembers(fields.sorted { $0.key < $1.key }, open: 0x7B, close: 0x7D, indent: indent,
+                                   to: &output) { field, output in
+                JSONValue.writeString(field.key, to: &output)
                 output.append(contentsOf: indent == nil ? [0x3A] : [0x20, 0x3A, 0x20])
-                fields[key]!.write(to: &output, indent: indent.map { $0 + 1 })
+                field.value.write(to: &output, indent: indent.map { $0 + 1 })
             }
         }
     }
