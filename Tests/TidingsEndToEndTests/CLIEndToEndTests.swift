@@ -207,19 +207,6 @@ struct CLIEndToEndTests {
         #expect(badLevel.status == 2)
     }
 
-    @Test("commands that only read the store never open libcurl (or the thirty libraries behind it)")
-    func noCurlForReads() throws {
-        for command in [["--version"], ["--db", db, "articles", "--json"], ["--db", db, "search", "kazakhstan", "--json"],
-                        ["--db", db, "stats"]] {
-            // The dynamic loader names every library it initialises (LD_DEBUG=libs, on standard error).
-            let result = try ProcessRunner.tidings(command, environment: ["LD_DEBUG": "libs"])
-            #expect(result.status == 0, "\(command)")
-            let initialised = result.stderr.split(separator: "\n").filter { $0.contains("calling init:") }
-            #expect(!initialised.isEmpty, "LD_DEBUG=libs reports what it loads")
-            #expect(!initialised.contains { $0.contains("libcurl.so") }, "\(command)")
-        }
-    }
-
     @Test("the CLI never writes: the store's bytes are unchanged after every read command")
     func readsDoNotWrite() throws {
         let files = [db, db + "-wal"]
